@@ -1,0 +1,51 @@
+# Every target sets itself up: a fresh clone needs only `make run` or `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+INDEX  ?= data/index
+CORPUS := $(wildcard corpus/*)
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup run test lint bench ingest clean
+
+setup: $(STAMP)
+
+# torch first, pinned, so pip takes the CPU wheel instead of a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Rebuild the index when it is missing or older than any source.
+$(INDEX)/current/manifest.json: $(STAMP) $(CORPUS)
+	REPORTQA_INDEX_DIR=$(INDEX) $(BIN)/reportqa ingest
+
+ingest: $(INDEX)/current/manifest.json
+
+run: ingest
+	REPORTQA_INDEX_DIR=$(INDEX) $(BIN)/reportqa serve --host $(HOST) --port $(PORT)
+
+# pytest exits 5 when it collects no tests: that is a failure, not a pass.
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
+	exit $$status
+
+lint: $(STAMP)
+	$(BIN)/pip install --quiet ruff mypy
+	$(BIN)/ruff check ingest index service tests
+	$(BIN)/mypy ingest index service
+
+bench: ingest
+	$(BIN)/python bench/bench.py --index $(INDEX)
+
+clean:
+	rm -rf $(VENV) data build *.egg-info

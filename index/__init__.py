@@ -1,0 +1,1 @@
+"""The index store: passages with citations, their vectors and a manifest, on disk and in memory."""

@@ -1,0 +1,89 @@
+"""What an index holds: passages, their citations, the report's sections and the build manifest.
+
+These are the on-disk records (serialised as JSON) and the in-memory ones; the HTTP
+schemas in ``service/schemas.py`` are kept apart so the API can grow without
+changing the index format.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FORMAT_NAME = "reportqa-index"
+FORMAT_VERSION = 1
+METRIC = "inner_product"
+
+
+class Citation(BaseModel):
+    """Where a passage stands: enough for a person to find it in the report.
+
+    ``start``/``end`` are character offsets into the document's canonical text
+    (the cleaned text stored beside the index), so that
+    ``canonical[start:end] == passage.text`` always holds.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    document: str
+    section: str
+    title: str
+    page: int
+    page_end: int
+    start: int
+    end: int
+    footnote: int | None = None
+
+
+class Passage(BaseModel):
+    """A citable unit of text: about a paragraph, inside exactly one section."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    text: str
+    citation: Citation
+
+
+class Section(BaseModel):
+    """One entry of a document's table of contents, with its span in the canonical text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    document: str
+    id: str
+    title: str
+    page: int
+    page_end: int
+    start: int
+    end: int
+
+
+class SourceInfo(BaseModel):
+    """A source file as it was when the index was built, so staleness can be detected."""
+
+    model_config = ConfigDict(frozen=True)
+
+    document: str
+    path: str
+    sha256: str
+    format: str
+    title: str = ""
+
+
+class Manifest(BaseModel):
+    """The build record: what built the index, from what, and how to read it."""
+
+    format: str = FORMAT_NAME
+    format_version: int = FORMAT_VERSION
+    version: str
+    model: str
+    dimension: int
+    metric: str = METRIC
+    passage_count: int
+    section_count: int
+    sources: list[SourceInfo] = Field(default_factory=list)
+    built_at: str
+    tool_version: str
+    files: dict[str, str] = Field(
+        default_factory=dict, description="sha256 of every data file of the version"
+    )

@@ -1,0 +1,246 @@
+"""The index on disk: a directory of versions and an atomic pointer to the current one.
+
+Layout (documented in README, "The index format")::
+
+    <root>/current                 symlink -> versions/<version>, swapped atomically
+    <root>/versions/<version>/
+        manifest.json               format, version, model, counts, sources, file hashes
+        vectors.faiss               FAISS IndexFlatIP over L2-normalised vectors
+        passages.jsonl              one Passage (text + citation) per line, in vector order
+        sections.json               every document's table of contents
+        texts/<document>.txt        each document's canonical text, which citations index
+
+A version is written completely in a hidden temporary directory, fsynced, renamed
+into place and only then made current, so a reader never sees half an index and an
+interrupted build leaves the previous version serving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import faiss
+import numpy as np
+from pydantic import ValidationError
+
+from index.errors import CorruptIndex, IncompatibleIndex, IndexNotFound, UnknownPassage
+from index.models import FORMAT_NAME, FORMAT_VERSION, Manifest, Passage, Section
+
+CURRENT = "current"
+VERSIONS = "versions"
+REBUILD_HINT = "rebuild with: reportqa ingest"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync_tree(directory: Path) -> None:
+    for path in sorted(directory.rglob("*")):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+    for path in [*sorted(p for p in directory.rglob("*") if p.is_dir()), directory]:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@dataclass
+class LoadedIndex:
+    """One version of the index in memory: passages, vectors and the texts they cite."""
+
+    path: Path
+    manifest: Manifest
+    passages: list[Passage]
+    sections: list[Section]
+    texts: dict[str, str]
+    vectors: faiss.Index
+    by_id: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {passage.id: row for row, passage in enumerate(self.passages)}
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    def passage(self, passage_id: str) -> Passage:
+        row = self.by_id.get(passage_id)
+        if row is None:
+            raise UnknownPassage(f"no passage with id {passage_id!r} in index {self.version}")
+        return self.passages[row]
+
+    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Rows and inner-product scores of the ``k`` nearest passages, best first."""
+        k = min(k, len(self.passages))
+        if k <= 0:
+            return []
+        scores, rows = self.vectors.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k)
+        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+
+    def all_scores(self, query: np.ndarray) -> np.ndarray:
+        """Inner product of the query with every passage, in row order (for fusion)."""
+        matrix = self.vectors.reconstruct_n(0, self.vectors.ntotal)
+        return np.asarray(matrix @ np.asarray(query, dtype=np.float32).reshape(-1))
+
+
+def current_path(root: Path) -> Path:
+    """The directory of the current version, or IndexNotFound."""
+    pointer = root / CURRENT
+    if not pointer.exists():
+        raise IndexNotFound(f"no index at {root}; run: reportqa ingest")
+    return pointer.resolve()
+
+
+def read_manifest(version_dir: Path) -> Manifest:
+    path = version_dir / "manifest.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise CorruptIndex(f"{path} is missing; {REBUILD_HINT}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CorruptIndex(f"{path} is not valid JSON ({exc}); {REBUILD_HINT}") from exc
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT_NAME:
+        raise IncompatibleIndex(f"{version_dir} is not a reportqa index; {REBUILD_HINT}")
+    if raw.get("format_version") != FORMAT_VERSION:
+        raise IncompatibleIndex(
+            f"index format version {raw.get('format_version')} at {version_dir} is not "
+            f"the supported version {FORMAT_VERSION}; {REBUILD_HINT}"
+        )
+    try:
+        return Manifest.model_validate(raw)
+    except ValidationError as exc:
+        raise CorruptIndex(f"{path} is malformed: {exc.errors()[0]['msg']}; {REBUILD_HINT}") from exc
+
+
+def load_index(root: Path, *, model: str | None = None, version_dir: Path | None = None) -> LoadedIndex:
+    """Load the current version (or ``version_dir``), checking format, model and file hashes."""
+    directory = version_dir or current_path(root)
+    manifest = read_manifest(directory)
+    if model is not None and manifest.model != model:
+        raise IncompatibleIndex(
+            f"index {manifest.version} was built with model {manifest.model!r}, "
+            f"not {model!r}; {REBUILD_HINT}"
+        )
+    for name, expected in manifest.files.items():
+        path = directory / name
+        if not path.is_file():
+            raise CorruptIndex(f"{path} is missing; {REBUILD_HINT}")
+        if _sha256(path) != expected:
+            raise CorruptIndex(f"{path} does not match its manifest (corrupted or truncated); {REBUILD_HINT}")
+    try:
+        vectors = faiss.read_index(str(directory / "vectors.faiss"))
+        with (directory / "passages.jsonl").open(encoding="utf-8") as handle:
+            passages = [Passage.model_validate_json(line) for line in handle if line.strip()]
+        sections = [
+            Section.model_validate(item)
+            for item in json.loads((directory / "sections.json").read_text(encoding="utf-8"))
+        ]
+        texts = {
+            path.stem: path.read_text(encoding="utf-8")
+            for path in sorted((directory / "texts").glob("*.txt"))
+        }
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise CorruptIndex(f"cannot read index at {directory}: {exc}; {REBUILD_HINT}") from exc
+    if vectors.ntotal != len(passages) or len(passages) != manifest.passage_count:
+        raise CorruptIndex(
+            f"index at {directory} holds {vectors.ntotal} vectors and {len(passages)} passages "
+            f"but its manifest says {manifest.passage_count}; {REBUILD_HINT}"
+        )
+    if vectors.d != manifest.dimension:
+        raise CorruptIndex(f"vectors at {directory} have dimension {vectors.d}, not {manifest.dimension}")
+    return LoadedIndex(directory, manifest, passages, sections, texts, vectors)
+
+
+def write_index(
+    root: Path,
+    *,
+    manifest: Manifest,
+    passages: Sequence[Passage],
+    sections: Sequence[Section],
+    texts: Mapping[str, str],
+    vectors: np.ndarray,
+    keep: int = 3,
+) -> Path:
+    """Write a new version completely, then point ``current`` at it; return its directory."""
+    if vectors.shape != (len(passages), manifest.dimension):
+        raise ValueError(f"vectors of shape {vectors.shape} for {len(passages)} passages")
+    versions = root / VERSIONS
+    versions.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{manifest.version}.", dir=versions))
+    try:
+        staging.chmod(0o755)
+        flat = faiss.IndexFlatIP(manifest.dimension)
+        flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        faiss.write_index(flat, str(staging / "vectors.faiss"))
+        with (staging / "passages.jsonl").open("w", encoding="utf-8") as handle:
+            for passage in passages:
+                handle.write(passage.model_dump_json() + "\n")
+        (staging / "sections.json").write_text(
+            json.dumps([s.model_dump() for s in sections], ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
+        (staging / "texts").mkdir()
+        for document, text in texts.items():
+            (staging / "texts" / f"{document}.txt").write_text(text, encoding="utf-8")
+        files = {
+            str(p.relative_to(staging)): _sha256(p) for p in sorted(staging.rglob("*")) if p.is_file()
+        }
+        final_manifest = manifest.model_copy(update={"files": files})
+        (staging / "manifest.json").write_text(final_manifest.model_dump_json(indent=2), encoding="utf-8")
+        _fsync_tree(staging)
+        target = versions / manifest.version
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    switch_current(root, target)
+    prune_versions(root, keep=keep)
+    return target
+
+
+def switch_current(root: Path, target: Path) -> None:
+    """Atomically point ``current`` at ``target`` (a symlink replaced by rename)."""
+    link = root / f".{CURRENT}.{os.getpid()}"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    os.symlink(Path(VERSIONS) / target.name, link)
+    os.replace(link, root / CURRENT)
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def list_versions(root: Path) -> list[Path]:
+    """Complete versions, oldest first (version names sort by build time)."""
+    versions = root / VERSIONS
+    if not versions.is_dir():
+        return []
+    return sorted(p for p in versions.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def prune_versions(root: Path, *, keep: int) -> None:
+    """Delete all but the newest ``keep`` versions, never the current one."""
+    try:
+        current = current_path(root)
+    except IndexNotFound:
+        current = None
+    for old in list_versions(root)[: max(0, len(list_versions(root)) - keep)]:
+        if old.resolve() != current:
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Ingest: source -> canonical text -> sections -> passages -> vectors -> index."""

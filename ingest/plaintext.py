@@ -1,0 +1,284 @@
+"""Reading a report extracted from PDF to plain text into a ParsedDocument.
+
+The extraction leaves artefacts that this module cleans while it builds the
+canonical text, so that every offset in it is exact:
+
+* a page begins with a line that starts with exactly one space; such lines are
+  counted to give each line its page;
+* a printed page number stands alone on its line, between blank lines: dropped;
+* a footnote block is a long whitespace-only rule line followed by lines
+  ``N text``; its footnotes are moved to the end of the canonical text, and their
+  markers glued to words in the body (``Group1``) are dropped;
+* lines are joined into paragraphs (blank lines separate them); a word hyphenated
+  across lines keeps its hyphen and loses the break (``co-\\ndevelopment`` is
+  ``co-development``); a paragraph cut by a page break is joined again;
+* ``Field: value`` lines (as in an annex listing) keep their line breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.errors import SourceError
+from ingest.document import FootnoteSpan, ParsedDocument, SectionSpan
+from ingest.headings import Heading, HeadingTracker, _is_caps, looks_like_title
+
+PAGE_START = re.compile(r"^ \S")
+RULE = re.compile(r"^[ \t]{10,}$")
+FOOTNOTE = re.compile(r"^(\d{1,2})\s+(\S.*)$")
+PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+FIELD = re.compile(r"^[A-Z][A-Za-z ]{1,30}:\s")
+SENTENCE_END = (".", "!", "?", ":", ";", ")", "”", '"', "’")
+SPACES = re.compile(r"[ \t\u00a0]{2,}")
+FRONT = "Front"
+
+
+@dataclass(frozen=True)
+class Line:
+    """A stripped line of body text and the page it stands on."""
+
+    text: str
+    page: int
+    page_start: bool
+
+
+@dataclass
+class _Footnote:
+    number: int
+    page: int
+    lines: list[str]
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def scan(raw: str) -> tuple[list[Line | None], list[_Footnote]]:
+    """Split raw text into body lines (``None`` for a blank line) and footnotes."""
+    raw_lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    body: list[Line | None] = []
+    footnotes: list[_Footnote] = []
+    page = 1
+    in_footnotes = False
+    for i, line in enumerate(raw_lines):
+        starts_page = bool(PAGE_START.match(line))
+        if i > 0 and starts_page:
+            page += 1
+            in_footnotes = False
+        if RULE.match(line) and i + 1 < len(raw_lines) and FOOTNOTE.match(raw_lines[i + 1].strip()):
+            in_footnotes = True
+            continue
+        text = SPACES.sub(" ", line.strip())
+        if in_footnotes:
+            if match := FOOTNOTE.match(text):
+                footnotes.append(_Footnote(int(match.group(1)), page, [match.group(2)]))
+            elif text:
+                footnotes[-1].lines.append(text)
+            continue
+        if not text:
+            body.append(None)
+            continue
+        alone = (i == 0 or _is_blank(raw_lines[i - 1])) and (
+            i + 1 == len(raw_lines) or _is_blank(raw_lines[i + 1])
+        )
+        if PAGE_NUMBER.match(text) and alone:
+            continue
+        body.append(Line(text, page, starts_page and i > 0))
+    return body, footnotes
+
+
+def paragraphs(body: list[Line | None]) -> list[list[Line]]:
+    """Group body lines into paragraphs, mending the cuts that page breaks make."""
+    result: list[list[Line]] = []
+    current: list[Line] = []
+    for line in body:
+        if line is None:
+            if current:
+                result.append(current)
+            current = []
+            continue
+        if current and line.page_start and _ends_sentence(current[-1].text) and _starts_sentence(line.text):
+            result.append(current)
+            current = []
+        current.append(line)
+    if current:
+        result.append(current)
+    merged: list[list[Line]] = []
+    for para in result:
+        if (
+            merged
+            and para[0].page > merged[-1][-1].page
+            and not _ends_sentence(merged[-1][-1].text)
+            and para[0].text[:1].islower()
+        ):
+            merged[-1] = merged[-1] + para
+        else:
+            merged.append(para)
+    return merged
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith(SENTENCE_END)
+
+
+def _starts_sentence(text: str) -> bool:
+    return text[:1].isupper() or text[:1].isdigit()
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join a paragraph's lines: a space, nothing after a line-break hyphen, a newline before a field."""
+    out = lines[0] if lines else ""
+    for line in lines[1:]:
+        if re.search(r"[A-Za-z]-$", out) and line[:1].isalpha():
+            out += line
+        elif FIELD.match(line):
+            out += "\n" + line
+        else:
+            out += " " + line
+    return out
+
+
+@dataclass
+class _Block:
+    lines: list[Line]
+    heading: Heading | None = None
+
+
+def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
+    """Mark which paragraphs are headings; the caps paragraphs before the first are the title."""
+    tracker = HeadingTracker()
+    blocks: list[_Block] = []
+    title_lines: list[str] = []
+    for para in paras:
+        texts = [line.text for line in para]
+        heading = tracker.classify(texts)
+        rest: list[Line] = []
+        if heading is None and len(para) > 1 and looks_like_title(texts[:1]):
+            heading = tracker.classify(texts[:1])
+            rest = para[1:] if heading else []
+        if heading is None and not any(b.heading for b in blocks) and looks_like_title(texts):
+            if _is_caps(" ".join(texts)):
+                title_lines.extend(texts)
+                continue
+        if heading is not None:
+            blocks.append(_Block(para if not rest else para[:1], heading))
+            if rest:
+                blocks.append(_Block(rest))
+            continue
+        last = blocks[-1] if blocks else None
+        if (
+            last is not None
+            and last.heading is not None
+            and last.heading.level == 1
+            and not last.heading.title
+            and looks_like_title(texts)
+        ):
+            # An annex whose title stands on the next line(s).
+            last.lines = last.lines + para
+            last.heading = Heading(1, last.heading.id, " ".join(texts))
+            continue
+        blocks.append(_Block(para))
+    return " ".join(title_lines), blocks
+
+
+def parse_plaintext(raw: str, *, document: str) -> ParsedDocument:
+    """Parse a report's text into canonical text, sections, footnotes and pages."""
+    body, notes = scan(raw)
+    title, blocks = _blocks(paragraphs(body))
+    if not any(b.heading is None for b in blocks) and not notes:
+        raise SourceError(f"{document}: no text to index (the file holds no paragraphs)")
+    markers = {note.number: note.page for note in notes}
+    marker_offsets: dict[int, int] = {}
+
+    pieces: list[str] = []
+    offset = 0
+    page_breaks: list[tuple[int, int]] = [(0, blocks[0].lines[0].page if blocks else 1)]
+    spans: list[tuple[int, int, _Block]] = []
+
+    def emit(text: str) -> None:
+        nonlocal offset
+        pieces.append(text)
+        offset += len(text)
+
+    for block in blocks:
+        if pieces:
+            emit("\n\n")
+        start = offset
+        prev = ""
+        for j, line in enumerate(block.lines):
+            text = line.text
+            for number, page in markers.items():
+                if number not in marker_offsets and page == line.page:
+                    found = re.search(rf"(?<=[a-z]){number}(?=[\s,.;:)]|$)", text)
+                    if found:
+                        marker_offsets[number] = offset + len(_joiner(prev, text, j)) + found.start()
+                        text = text[: found.start()] + text[found.end() :]
+            joiner = _joiner(prev, text, j)
+            emit(joiner)
+            if line.page != page_breaks[-1][1]:
+                page_breaks.append((offset, line.page))
+            emit(text)
+            prev = text
+        spans.append((start, offset, block))
+
+    sections = _sections(spans, title)
+    footnotes: list[FootnoteSpan] = []
+    for note in notes:
+        emit("\n\n")
+        if note.page != page_breaks[-1][1]:
+            page_breaks.append((offset, note.page))
+        emit(f"{note.number} ")
+        start = offset
+        emit(join_lines(note.lines))
+        anchor = marker_offsets.get(note.number)
+        home = _section_for(sections, anchor) if anchor is not None else None
+        if home is None:  # no marker found: the section on the footnote's page
+            home = _section_for(sections, _page_offset(page_breaks, note.page)) or sections[-1]
+        footnotes.append(FootnoteSpan(note.number, start, offset, home.id, note.page))
+    return ParsedDocument(
+        document=document,
+        title=title or document,
+        text="".join(pieces),
+        sections=sections,
+        footnotes=footnotes,
+        page_breaks=page_breaks,
+    )
+
+
+def _joiner(prev: str, text: str, index: int) -> str:
+    if index == 0:
+        return ""
+    if re.search(r"[A-Za-z]-$", prev) and text[:1].isalpha():
+        return ""
+    return "\n" if FIELD.match(text) else " "
+
+
+def _sections(spans: list[tuple[int, int, _Block]], title: str) -> list[SectionSpan]:
+    """A section runs from its heading to the next heading; headings with no body make none."""
+    sections: list[SectionSpan] = []
+    current: tuple[str, str, int, int] | None = None  # id, title, start, body_start
+    last_end = 0
+    for start, end, block in spans:
+        if block.heading is not None:
+            if current is not None and last_end > current[3]:
+                sections.append(SectionSpan(current[0], current[1], current[2], current[3], last_end))
+            current = (block.heading.id, block.heading.title or block.heading.id, start, end)
+            last_end = end
+            continue
+        if current is None:
+            current = (FRONT, title or "Front matter", start, start)
+        if last_end <= current[3]:
+            current = (current[0], current[1], current[2], start)
+        last_end = end
+    if current is not None and last_end > current[3]:
+        sections.append(SectionSpan(current[0], current[1], current[2], current[3], last_end))
+    return sections
+
+
+def _section_for(sections: list[SectionSpan], offset: int) -> SectionSpan | None:
+    return next((s for s in sections if s.start <= offset < s.end), None)
+
+
+def _page_offset(page_breaks: list[tuple[int, int]], page: int) -> int:
+    return next((start for start, p in page_breaks if p == page), 0)

@@ -1,0 +1,86 @@
+"""Finding and reading source files, with errors that name the file and what to do."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import SourceError
+from ingest.document import ParsedDocument
+from ingest.plaintext import parse_plaintext
+
+Reader = Callable[[str, str], ParsedDocument]
+
+
+def _read_txt(raw: str, document: str) -> ParsedDocument:
+    return parse_plaintext(raw, document=document)
+
+
+READERS: dict[str, Reader] = {".txt": _read_txt}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source file and its bytes' hash, as read once."""
+
+    path: Path
+    document: str
+    sha256: str
+    format: str
+    raw: str
+
+
+def supported_formats() -> str:
+    return ", ".join(sorted(READERS))
+
+
+def document_name(path: Path) -> str:
+    """A stable, URL-safe document id from the file name."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-") or "document"
+
+
+def expand(paths: Sequence[Path]) -> list[Path]:
+    """Files named directly, and the readable files in named folders (sorted, not recursive into dotfiles)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in READERS and not any(part.startswith(".") for part in p.parts)
+            )
+            if not found:
+                raise SourceError(f"{path}: folder holds no file of a format reportqa reads ({supported_formats()})")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise SourceError(f"{path}: no such file or folder")
+    if not files:
+        raise SourceError("no source given")
+    return files
+
+
+def read_source(path: Path) -> Source:
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        raise SourceError(
+            f"{path}: unsupported format {suffix or '(no extension)'!r}; reportqa reads {supported_formats()}"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    try:
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+    if not raw.strip():
+        raise SourceError(f"{path}: the file is empty")
+    return Source(path, document_name(path), hashlib.sha256(data).hexdigest(), suffix.lstrip("."), raw)
+
+
+def parse_source(source: Source) -> ParsedDocument:
+    return READERS["." + source.format](source.raw, source.document)
