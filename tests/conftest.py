@@ -1,0 +1,108 @@
+"""Shared fixtures: an isolated environment and a small index built with the hashing embedder."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from index.models import Citation, Manifest, Passage, Section
+from index.store import write_index
+from ingest.embedder import HashingEmbedder
+
+DOCUMENT = "test-report"
+DIMENSION = 64
+
+# (section id, title, page, [passage texts]); three sections, six passages.
+SECTIONS: list[tuple[str, str, int, list[str]]] = [
+    (
+        "A.1",
+        "Remittances as a tool of development",
+        3,
+        [
+            "Remittances sent home by migrants reduce poverty in origin countries.",
+            "Transfer fees charged by banks remain high for small amounts.",
+        ],
+    ),
+    (
+        "A.2",
+        "Refugees and asylum",
+        4,
+        [
+            "Refugees fleeing persecution seek asylum under international protection law.",
+            "Asylum procedures differ between receiving States and take many months.",
+        ],
+    ),
+    (
+        "B.1",
+        "Data on international migration",
+        7,
+        [
+            "Censuses and household surveys provide statistics on the migrant stock.",
+            "Better data collection helps Governments design migration policy.",
+        ],
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Keep every test away from the real data/ dir and from the developer's REPORTQA_* settings."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("REPORTQA_"):
+            monkeypatch.delenv(name)
+    empty = tmp_path_factory.mktemp("no-index")
+    monkeypatch.setenv("REPORTQA_INDEX_DIR", str(empty))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    return empty
+
+
+def build_small_index(root: Path) -> Path:
+    """Write a consistent index (canonical text, offsets, sections) under ``root``; return ``root``."""
+    text = ""
+    passages: list[Passage] = []
+    sections: list[Section] = []
+    for section_id, title, page, texts in SECTIONS:
+        section_start = len(text)
+        for body in texts:
+            start = len(text)
+            text += body
+            citation = Citation(
+                document=DOCUMENT, section=section_id, title=title, page=page, page_end=page,
+                start=start, end=len(text),
+            )
+            passage_id = hashlib.sha256(f"{DOCUMENT}:{start}:{body}".encode()).hexdigest()[:16]
+            passages.append(Passage(id=passage_id, text=body, citation=citation))
+            text += "\n\n"
+        sections.append(
+            Section(document=DOCUMENT, id=section_id, title=title, page=page, page_end=page,
+                    start=section_start, end=len(text))
+        )
+    embedder = HashingEmbedder(DIMENSION)
+    manifest = Manifest(
+        version="20250101T000000Z-test",
+        model=embedder.name,
+        dimension=DIMENSION,
+        passage_count=len(passages),
+        section_count=len(sections),
+        built_at="2025-01-01T00:00:00+00:00",
+        tool_version="test",
+    )
+    write_index(
+        root,
+        manifest=manifest,
+        passages=passages,
+        sections=sections,
+        texts={DOCUMENT: text},
+        vectors=embedder.embed([p.text for p in passages]),
+    )
+    return root
+
+
+@pytest.fixture
+def small_index(tmp_path: Path) -> Path:
+    """The root of a 6-passage, 3-section index built with HashingEmbedder(64)."""
+    return build_small_index(tmp_path / "index")
