@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingest.embedder import Embedder
 from index.models import Passage
 from index.store import LoadedIndex
+from ingest.embedder import Embedder
 
 
 @dataclass(frozen=True)

@@ -133,8 +133,7 @@ def load_index(root: Path, *, model: str | None = None, version_dir: Path | None
     manifest = read_manifest(directory)
     if model is not None and manifest.model != model:
         raise IncompatibleIndex(
-            f"index {manifest.version} was built with model {manifest.model!r}, "
-            f"not {model!r}; {REBUILD_HINT}"
+            f"index {manifest.version} was built with model {manifest.model!r}, not {model!r}; {REBUILD_HINT}"
         )
     for name, expected in manifest.files.items():
         path = directory / name
@@ -197,9 +196,7 @@ def write_index(
         (staging / "texts").mkdir()
         for document, text in texts.items():
             (staging / "texts" / f"{document}.txt").write_text(text, encoding="utf-8")
-        files = {
-            str(p.relative_to(staging)): _sha256(p) for p in sorted(staging.rglob("*")) if p.is_file()
-        }
+        files = {str(p.relative_to(staging)): _sha256(p) for p in sorted(staging.rglob("*")) if p.is_file()}
         final_manifest = manifest.model_copy(update={"files": files})
         (staging / "manifest.json").write_text(final_manifest.model_dump_json(indent=2), encoding="utf-8")
         _fsync_tree(staging)

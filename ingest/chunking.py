@@ -76,17 +76,20 @@ def split_long(text: str, span: Span, chunk_size: int) -> list[Span]:
     return spans
 
 
-def chunk_section(text: str, start: int, end: int, *, chunk_size: int = 800, min_size: int = 150) -> list[Span]:
+def chunk_section(
+    text: str, start: int, end: int, *, chunk_size: int = 800, min_size: int = 150
+) -> list[Span]:
     """Passage spans for the body ``text[start:end]`` of one section."""
     spans: list[Span] = []
     for paragraph in paragraph_spans(text, start, end):
         spans.extend(split_long(text, paragraph, chunk_size))
     merged: list[Span] = []
     for span in spans:
-        short = span.end - span.start < min_size
-        if merged and (short or merged[-1].end - merged[-1].start < min_size):
-            if span.end - merged[-1].start <= chunk_size + min_size:
-                merged[-1] = Span(merged[-1].start, span.end)
-                continue
+        either_short = span.end - span.start < min_size or (
+            merged and merged[-1].end - merged[-1].start < min_size
+        )
+        if merged and either_short and span.end - merged[-1].start <= chunk_size + min_size:
+            merged[-1] = Span(merged[-1].start, span.end)
+            continue
         merged.append(span)
     return merged

@@ -55,12 +55,12 @@ class SentenceTransformerEmbedder:
             self._model = SentenceTransformer(resolve_model_path(name), device="cpu")
         except (OSError, ValueError) as exc:
             raise ReportQAError(
-                f"cannot load embedding model {name!r}: {exc}. "
-                "Set REPORTQA_MODEL to a local model directory."
+                f"cannot load embedding model {name!r}: {exc}. Set REPORTQA_MODEL to a local model directory."
             ) from exc
         self.name = name
-        get_dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
+        get_dimension = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
         )
         dimension = get_dimension()
         if dimension is None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 
+from index.models import Citation, Passage, Section
 from ingest.chunking import chunk_section
 from ingest.document import ParsedDocument
-from index.models import Citation, Passage, Section
 
 
 def normalise(text: str) -> str:

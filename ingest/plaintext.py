@@ -157,10 +157,10 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
         if heading is None and len(para) > 1 and looks_like_title(texts[:1]):
             heading = tracker.classify(texts[:1])
             rest = para[1:] if heading else []
-        if heading is None and not any(b.heading for b in blocks) and looks_like_title(texts):
-            if _is_caps(" ".join(texts)):
-                title_lines.extend(texts)
-                continue
+        before_first_heading = heading is None and not any(b.heading for b in blocks)
+        if before_first_heading and looks_like_title(texts) and _is_caps(" ".join(texts)):
+            title_lines.extend(texts)
+            continue
         if heading is not None:
             blocks.append(_Block(para if not rest else para[:1], heading))
             if rest:

@@ -48,11 +48,16 @@ def expand(paths: Sequence[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in READERS and not any(part.startswith(".") for part in p.parts)
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in READERS
+                and not any(part.startswith(".") for part in p.parts)
             )
             if not found:
-                raise SourceError(f"{path}: folder holds no file of a format reportqa reads ({supported_formats()})")
+                raise SourceError(
+                    f"{path}: folder holds no file of a format reportqa reads ({supported_formats()})"
+                )
             files.extend(found)
         elif path.is_file():
             files.append(path)

@@ -71,15 +71,27 @@ def build_small_index(root: Path) -> Path:
             start = len(text)
             text += body
             citation = Citation(
-                document=DOCUMENT, section=section_id, title=title, page=page, page_end=page,
-                start=start, end=len(text),
+                document=DOCUMENT,
+                section=section_id,
+                title=title,
+                page=page,
+                page_end=page,
+                start=start,
+                end=len(text),
             )
             passage_id = hashlib.sha256(f"{DOCUMENT}:{start}:{body}".encode()).hexdigest()[:16]
             passages.append(Passage(id=passage_id, text=body, citation=citation))
             text += "\n\n"
         sections.append(
-            Section(document=DOCUMENT, id=section_id, title=title, page=page, page_end=page,
-                    start=section_start, end=len(text))
+            Section(
+                document=DOCUMENT,
+                id=section_id,
+                title=title,
+                page=page,
+                page_end=page,
+                start=section_start,
+                end=len(text),
+            )
         )
     embedder = HashingEmbedder(DIMENSION)
     manifest = Manifest(

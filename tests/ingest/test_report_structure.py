@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from index.evaluation import normalise, raw_page_finder
 from ingest.passages import passages_of, sections_of
 from ingest.plaintext import parse_plaintext
-from index.evaluation import normalise, raw_page_finder
 
 REPORT = Path(__file__).resolve().parents[2] / "corpus" / "high-level-dialogue-2006.txt"
 EXPECTED_IDS = [
@@ -36,7 +36,10 @@ def test_sections_are_the_reports_own_outline(doc) -> None:
 
 def test_titles_come_from_the_headings_including_a_wrapped_one(doc) -> None:
     titles = {s.id: s.title for s in doc.sections}
-    assert titles["A.4"] == "The Special Representative of the Secretary-General on International Migration and Development"
+    assert (
+        titles["A.4"]
+        == "The Special Representative of the Secretary-General on International Migration and Development"
+    )
     assert titles["B.3"] == "The root causes of international migration"  # heading line begins with a space
     assert titles["B.4"] == "Remittances as a tool of development"
     assert titles["Annex"].startswith("List of intergovernmental conferences")

@@ -74,7 +74,9 @@ def _check_spans(raw: str) -> list[str]:
         if c.footnote is None:
             owner = next(s for s in doc.sections if s.id == c.section)
             assert owner.body_start <= c.start and c.end <= owner.end
-    assert [p.id for p in passages] == [p.id for p in passages_of(parse_plaintext(raw, document="doc"), chunk_size=400)]
+    assert [p.id for p in passages] == [
+        p.id for p in passages_of(parse_plaintext(raw, document="doc"), chunk_size=400)
+    ]
     return [s.id for s in doc.sections]
 
 
@@ -90,7 +92,11 @@ def test_generated_reports_keep_their_outline_and_exact_spans(case: tuple[str, l
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from([*"ab .1-\n\t:ABC", "  ", " \n", "2. ", "ANNEX", "\u201d"]), max_size=200).map("".join))
+@given(
+    st.lists(st.sampled_from([*"ab .1-\n\t:ABC", "  ", " \n", "2. ", "ANNEX", "\u201d"]), max_size=200).map(
+        "".join
+    )
+)
 def test_any_text_gives_exact_passages_or_a_clear_error(raw: str) -> None:
     try:
         _check_spans(raw)

@@ -74,7 +74,8 @@ def test_response_shape_is_the_contract(client: TestClient, small_index: Path) -
         assert passage["rank"] == rank
         assert isinstance(passage["score"], float)
         citation = passage["citation"]
-        assert {"document", "section", "title", "page", "page_end", "start", "end", "footnote"} <= set(citation)
+        contract = {"document", "section", "title", "page", "page_end", "start", "end", "footnote"}
+        assert contract <= set(citation)
         assert citation["document"] == "test-report"
     first = passages[0]
     assert first["citation"]["section"] == "A.2"
@@ -132,11 +133,21 @@ def test_sections_is_the_table_of_contents(client: TestClient) -> None:
     assert response.status_code == 200
     payload = response.json()
     assert payload["sections"] == [
-        {"document": "test-report", "id": "A.1", "title": "Remittances as a tool of development",
-         "page": 3, "page_end": 3},
+        {
+            "document": "test-report",
+            "id": "A.1",
+            "title": "Remittances as a tool of development",
+            "page": 3,
+            "page_end": 3,
+        },
         {"document": "test-report", "id": "A.2", "title": "Refugees and asylum", "page": 4, "page_end": 4},
-        {"document": "test-report", "id": "B.1", "title": "Data on international migration",
-         "page": 7, "page_end": 7},
+        {
+            "document": "test-report",
+            "id": "B.1",
+            "title": "Data on international migration",
+            "page": 7,
+            "page_end": 7,
+        },
     ]
     assert payload["index"]["version"] == "20250101T000000Z-test"
 

@@ -1,0 +1,115 @@
+"""Turning a question into the response payload, in one place.
+
+``POST /ask``, ``GET /ask`` and ``reportqa ask --json`` all go through
+``answer``/``build_answer`` so the HTTP and CLI outputs cannot drift apart.
+Everything here is pure apart from the retriever's search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from index.errors import ReportQAError
+from index.models import Passage, Section
+from index.search import Hit, Retriever
+from index.store import LoadedIndex
+from service.schemas import (
+    AskResponse,
+    CitationOut,
+    IndexInfo,
+    PassageOut,
+    PassageResponse,
+    SectionOut,
+    SectionsResponse,
+)
+
+SCORE_DIGITS = 4
+
+
+class UnknownSection(ReportQAError):
+    """A section filter that names no section of the loaded index."""
+
+
+def index_info(index: LoadedIndex) -> IndexInfo:
+    manifest = index.manifest
+    return IndexInfo(version=manifest.version, built_at=manifest.built_at, model=manifest.model)
+
+
+def citation_out(passage: Passage) -> CitationOut:
+    return CitationOut.model_validate(passage.citation.model_dump())
+
+
+def build_answer(question: str, hits: Sequence[Hit], index: LoadedIndex) -> AskResponse:
+    """The ``/ask`` payload for ranked hits; pure, so the route and the CLI share it."""
+    return AskResponse(
+        question=question,
+        passages=[
+            PassageOut(
+                id=hit.passage.id,
+                rank=rank,
+                score=round(hit.score, SCORE_DIGITS),
+                text=hit.passage.text,
+                citation=citation_out(hit.passage),
+            )
+            for rank, hit in enumerate(hits, start=1)
+        ],
+        index=index_info(index),
+    )
+
+
+def section_ids(index: LoadedIndex) -> list[str]:
+    """Every value the section filter accepts, in document order: ids and their parts ("B" of "B.4")."""
+    seen: dict[str, None] = {}
+    own = [section.id for section in index.sections] + [p.citation.section for p in index.passages]
+    for section_id in own:
+        parts = section_id.split(".")
+        for end in range(1, len(parts) + 1):
+            seen.setdefault(".".join(parts[:end]), None)
+    return list(seen)
+
+
+def resolve_section(index: LoadedIndex, section: str | None) -> str | None:
+    """The canonical spelling of a section filter ("b.4" -> "B.4"), or UnknownSection naming the valid ids."""
+    if section is None:
+        return None
+    valid = section_ids(index)
+    if section in valid:
+        return section
+    folded = {candidate.casefold(): candidate for candidate in valid}
+    if section.casefold() in folded:
+        return folded[section.casefold()]
+    raise UnknownSection(
+        f"unknown section {section!r}; use one of: {', '.join(valid)} (a part such as "
+        f"{valid[0]!r} covers all its subsections)"
+        if valid
+        else f"unknown section {section!r}; the index has no sections"
+    )
+
+
+def answer(retriever: Retriever, question: str, *, top_k: int, section: str | None = None) -> AskResponse:
+    """Rank passages for an already validated question and build the payload."""
+    scope = resolve_section(retriever.index, section)
+    hits = retriever.search(question, top_k=top_k, section=scope)
+    return build_answer(question, hits, retriever.index)
+
+
+def section_out(section: Section) -> SectionOut:
+    return SectionOut(
+        document=section.document,
+        id=section.id,
+        title=section.title,
+        page=section.page,
+        page_end=section.page_end,
+    )
+
+
+def table_of_contents(index: LoadedIndex) -> SectionsResponse:
+    return SectionsResponse(sections=[section_out(s) for s in index.sections], index=index_info(index))
+
+
+def passage_detail(index: LoadedIndex, passage_id: str) -> PassageResponse:
+    """One passage by id; UnknownPassage (from the index) when there is none."""
+    passage = index.passage(passage_id)
+    return PassageResponse(
+        id=passage.id, text=passage.text, citation=citation_out(passage), index=index_info(index)
+    )

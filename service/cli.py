@@ -1,0 +1,184 @@
+"""The ``reportqa`` command: build the index, serve it, or ask it a question locally.
+
+Progress goes to stderr and results to stdout.  A user mistake prints one line
+``Error: ...`` and exits 1, with no traceback.  Nothing heavy (torch,
+sentence-transformers, faiss) is imported until a command needs it, so
+``reportqa --help`` is fast.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from pydantic import ValidationError
+
+from index.errors import ReportQAError
+from service.settings import Settings
+
+if TYPE_CHECKING:
+    from service.schemas import AskResponse, PassageOut
+
+TEXT_WIDTH = 88
+INDENT = "   "
+
+
+def fail(message: str, *, code: int = 1) -> NoReturn:
+    """Print the one-line ``Error:`` a user sees for a mistake they can fix, and exit."""
+    typer.echo(f"Error: {' '.join(message.split())}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn domain and settings errors into ``Error: ...`` and exit 1; let real bugs show a traceback."""
+    try:
+        yield
+    except ReportQAError as exc:
+        fail(str(exc))
+    except ValidationError as exc:
+        from service.errors import describe_errors
+
+        fail(describe_errors(exc.errors()))
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment, with the command-line options that were given on top."""
+    return Settings(**{key: value for key, value in overrides.items() if value is not None})
+
+
+cli = typer.Typer(
+    name="reportqa",
+    help="Answer questions about a report with cited passages.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+IndexDirOption = Annotated[
+    Path | None,
+    typer.Option("--index-dir", help="Index directory (default: $REPORTQA_INDEX_DIR or data/index)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+@cli.command()
+def ingest(
+    sources: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Report files or folders (default: the embedded report).", show_default=False),
+    ] = None,
+    index_dir: IndexDirOption = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Embedding model (default: $REPORTQA_MODEL).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Build a new index version from the sources and make it current."""
+    with user_errors():
+        settings = load_settings(index_dir=index_dir, model=model, sources=sources or None)
+        from ingest.embedder import SentenceTransformerEmbedder
+        from ingest.pipeline import build_index
+
+        typer.echo(f"Loading embedding model {settings.model} ...", err=True)
+        embedder = SentenceTransformerEmbedder(settings.model, batch_size=settings.batch_size)
+        typer.echo(f"Indexing {len(settings.sources)} source(s) into {settings.index_dir} ...", err=True)
+        report = build_index(
+            settings.sources,
+            settings.index_dir,
+            embedder=embedder,
+            chunk_size=settings.chunk_size,
+            keep=settings.keep_versions,
+            progress=True,
+        )
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(report), default=str, indent=2))
+    else:
+        typer.echo(
+            f"Built index {report.version}: {report.passage_count} passages, "
+            f"{report.section_count} sections from {len(report.documents)} document(s) "
+            f"in {report.seconds:.1f}s -> {report.path}"
+        )
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (default: $REPORTQA_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: $REPORTQA_PORT).")] = None,
+) -> None:
+    """Run the HTTP API (docs at /docs); it starts even without an index and says how to build one."""
+    with user_errors():
+        settings = load_settings(host=host, port=port)
+    import functools
+
+    import uvicorn
+
+    from service.app import create_app
+
+    uvicorn.run(functools.partial(create_app, settings), factory=True, host=settings.host, port=settings.port)
+
+
+@cli.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in quotes.", show_default=False)],
+    top_k: Annotated[int, typer.Option("--top-k", "-k", help="How many passages (1-20).")] = 5,
+    section: Annotated[
+        str | None, typer.Option("--section", "-s", help="Only this section, e.g. B.4, or a part, e.g. B.")
+    ] = None,
+    index_dir: IndexDirOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Answer a question from the local index, without a server."""
+    with user_errors():
+        from ingest.embedder import load_embedder
+        from service.answers import answer
+        from service.schemas import AskRequest
+        from service.state import load_retriever
+
+        request = AskRequest(question=question, top_k=top_k, section=section)
+        settings = load_settings(index_dir=index_dir)
+        retriever = load_retriever(settings.index_dir, embedder_factory=load_embedder)
+        response = answer(retriever, request.question, top_k=request.top_k, section=request.section)
+    if as_json:
+        typer.echo(response.model_dump_json(indent=2))
+    else:
+        typer.echo(render_answer(response))
+
+
+def pages(first: int, last: int) -> str:
+    return f"p. {first}" if first == last else f"pp. {first}-{last}"
+
+
+def render_passage(passage: PassageOut, *, width: int = TEXT_WIDTH) -> str:
+    """A ranked passage for people: rank, score, section, title, pages, then the wrapped text."""
+    citation = passage.citation
+    where = f"{citation.document}, {pages(citation.page, citation.page_end)}"
+    if citation.footnote is not None:
+        where += f", footnote {citation.footnote}"
+    header = f"{passage.rank}. [{passage.score:.3f}] {citation.section} {citation.title} ({where})"
+    body = textwrap.fill(
+        " ".join(passage.text.split()), width=width, initial_indent=INDENT, subsequent_indent=INDENT
+    )
+    return f"{header}\n{INDENT}id {passage.id}, chars {citation.start}-{citation.end}\n{body}"
+
+
+def render_answer(response: AskResponse) -> str:
+    if not response.passages:
+        return "No passages found."
+    return "\n\n".join(render_passage(passage) for passage in response.passages)
+
+
+def main() -> None:
+    """Console-script entry point (``reportqa``)."""
+    try:
+        cli()
+    except KeyboardInterrupt:
+        typer.echo("Error: interrupted", err=True)
+        sys.exit(130)

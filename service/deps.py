@@ -1,0 +1,45 @@
+"""Typed dependencies: how a route gets the service state and one snapshot of the current index."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from index.search import Retriever
+from index.store import LoadedIndex
+from service.settings import Settings
+from service.state import ServiceState
+
+
+def get_state(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.reportqa
+    return state
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+StateDep = Annotated[ServiceState, Depends(get_state)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_retriever(state: StateDep) -> Retriever:
+    """The current retriever (503 via IndexUnavailable when there is none).
+
+    FastAPI caches this per request, so a route that takes both ``RetrieverDep``
+    and ``IndexDep`` sees one index version even if a new one is swapped in.
+    """
+    return state.current()
+
+
+RetrieverDep = Annotated[Retriever, Depends(get_retriever)]
+
+
+def get_index(retriever: RetrieverDep) -> LoadedIndex:
+    return retriever.index
+
+
+IndexDep = Annotated[LoadedIndex, Depends(get_index)]

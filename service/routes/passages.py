@@ -1,0 +1,21 @@
+"""``/passages/{id}``: one passage by its (content-addressed, rebuild-stable) id."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from service.answers import passage_detail
+from service.deps import IndexDep
+from service.schemas import ErrorOut, PassageResponse
+
+router = APIRouter(tags=["passages"])
+
+
+@router.get(
+    "/passages/{passage_id}",
+    response_model=PassageResponse,
+    responses={404: {"model": ErrorOut, "description": "No passage with this id."}, 503: {"model": ErrorOut}},
+)
+def passage(passage_id: str, index: IndexDep) -> PassageResponse:
+    """The passage's full text and citation (ids come from ``/ask``)."""
+    return passage_detail(index, passage_id)

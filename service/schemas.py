@@ -1,0 +1,259 @@
+"""The HTTP contract: what clients send and receive.
+
+Kept apart from the index records in ``index/models.py`` so the index format and
+the API can change independently.  Response field names are a contract: add
+fields freely, never rename or remove one.  The constrained input types
+(``Question``, ``TopK``, ``SectionFilter``) are shared by ``POST /ask``,
+``GET /ask`` and ``reportqa ask`` so that all three validate alike.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
+from pydantic.config import JsonDict
+from pydantic_core import PydanticCustomError
+
+MAX_QUESTION_CHARS = 1000
+MIN_TOP_K = 1
+MAX_TOP_K = 20
+DEFAULT_TOP_K = 5
+
+EXAMPLE_QUESTION = "How do remittances contribute to development?"
+
+
+def _check_question(value: str) -> str:
+    """Strip the question and refuse blank or overlong ones with a message saying what to fix."""
+    question = value.strip()
+    if not question:
+        raise PydanticCustomError(
+            "question_blank", "question must not be blank; ask something about the report"
+        )
+    if len(question) > MAX_QUESTION_CHARS:
+        raise PydanticCustomError(
+            "question_too_long",
+            "question is {length} characters long; shorten it to at most {limit}",
+            {"length": len(question), "limit": MAX_QUESTION_CHARS},
+        )
+    return question
+
+
+def _blank_section_is_none(value: object) -> object:
+    """``?section=`` (an empty form field) means "no filter", not "the section named ''"."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+Question = Annotated[
+    str,
+    AfterValidator(_check_question),
+    Field(description=f"A question about the report; not blank, at most {MAX_QUESTION_CHARS} characters."),
+]
+TopK = Annotated[
+    int,
+    Field(ge=MIN_TOP_K, le=MAX_TOP_K, description="How many passages to return, best first."),
+]
+SectionFilter = Annotated[
+    Annotated[str, StringConstraints(max_length=100)] | None,
+    BeforeValidator(_blank_section_is_none),
+    Field(
+        description="Only passages in this section: an id such as 'B.4', or a part such as 'B' "
+        "for all of its subsections. GET /sections lists the ids.",
+    ),
+]
+
+
+class AskRequest(BaseModel):
+    """The body of ``POST /ask``. Unknown fields are refused so typos (``topk``) do not pass silently."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"question": EXAMPLE_QUESTION, "top_k": 5},
+                {
+                    "question": "What did the Global Commission on International Migration do?",
+                    "top_k": 3,
+                    "section": "A",
+                },
+            ]
+        },
+    )
+
+    question: Question
+    # Strict in JSON bodies: `true` or `"5"` are a client bug worth reporting, not coercing.
+    top_k: Annotated[TopK, Strict()] = DEFAULT_TOP_K
+    section: SectionFilter = None
+
+
+class CitationOut(BaseModel):
+    """Where a passage stands in the report: document, section, page span and character offsets."""
+
+    document: str = Field(examples=["high-level-dialogue-2006"])
+    section: str = Field(examples=["B.4"])
+    title: str = Field(examples=["Remittances as a tool of development"])
+    page: int = Field(examples=[6])
+    page_end: int = Field(examples=[6])
+    start: int = Field(description="Offset of the passage's first character in the document's text.")
+    end: int = Field(description="Offset one past the passage's last character.")
+    footnote: int | None = Field(None, description="The footnote number when the passage is a footnote.")
+
+
+class PassageOut(BaseModel):
+    """One ranked passage of an answer."""
+
+    id: str
+    rank: int = Field(description="1 for the best match.")
+    score: float = Field(description="Similarity to the question; higher is better.")
+    text: str
+    citation: CitationOut
+
+
+class IndexInfo(BaseModel):
+    """Which index version answered, so an answer can be traced to a build."""
+
+    version: str
+    built_at: str
+    model: str = Field(description="Embedding model that built the index and embeds questions.")
+
+
+_EXAMPLE_TEXT = "Remittances are the most tangible benefit of international migration ..."
+_EXAMPLE_CITATION: JsonDict = {
+    "document": "high-level-dialogue-2006",
+    "section": "B.4",
+    "title": "Remittances as a tool of development",
+    "page": 6,
+    "page_end": 6,
+    "start": 12345,
+    "end": 13021,
+    "footnote": None,
+}
+_EXAMPLE_INDEX: JsonDict = {
+    "version": "20250101T120000Z-3f2a9c1b",
+    "built_at": "2025-01-01T12:00:00+00:00",
+    "model": "all-MiniLM-L6-v2",
+}
+
+
+class AskResponse(BaseModel):
+    """The answer to ``/ask``: the question as understood and the passages that answer it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "question": EXAMPLE_QUESTION,
+                    "passages": [
+                        {
+                            "id": "a1b2c3d4e5f60718",
+                            "rank": 1,
+                            "score": 0.71,
+                            "text": _EXAMPLE_TEXT,
+                            "citation": _EXAMPLE_CITATION,
+                        }
+                    ],
+                    "index": _EXAMPLE_INDEX,
+                }
+            ]
+        }
+    )
+
+    question: str
+    passages: list[PassageOut]
+    index: IndexInfo
+
+
+class SectionOut(BaseModel):
+    """One entry of the table of contents."""
+
+    document: str
+    id: str
+    title: str
+    page: int
+    page_end: int
+
+
+class SectionsResponse(BaseModel):
+    """The table of contents of every indexed document, in document order."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "sections": [
+                        {
+                            "document": "high-level-dialogue-2006",
+                            "id": "B.4",
+                            "title": "Remittances as a tool of development",
+                            "page": 6,
+                            "page_end": 7,
+                        }
+                    ],
+                    "index": _EXAMPLE_INDEX,
+                }
+            ]
+        }
+    )
+
+    sections: list[SectionOut]
+    index: IndexInfo
+
+
+class PassageResponse(BaseModel):
+    """One passage by id, with its citation."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "a1b2c3d4e5f60718",
+                    "text": _EXAMPLE_TEXT,
+                    "citation": _EXAMPLE_CITATION,
+                    "index": _EXAMPLE_INDEX,
+                }
+            ]
+        }
+    )
+
+    id: str
+    text: str
+    citation: CitationOut
+    index: IndexInfo
+
+
+class Health(BaseModel):
+    """The process is up (says nothing about the index)."""
+
+    status: str = Field(examples=["ok"])
+
+
+class Ready(BaseModel):
+    """The index is loaded and questions can be answered."""
+
+    status: str = Field(examples=["ready"])
+    version: str
+    passage_count: int
+    model: str
+    built_at: str
+
+
+class NotReady(BaseModel):
+    """No usable index: the detail says why and how to fix it."""
+
+    status: str = Field(examples=["not ready"])
+    detail: str = Field(examples=["no index at data/index; run: reportqa ingest, then restart the service"])
+
+
+class ErrorOut(BaseModel):
+    """Any error: one readable line saying what to fix."""
+
+    detail: str
+
+
+class ValidationErrorOut(BaseModel):
+    """A 422: one readable line naming the field and the fix, plus the machine-readable errors."""
+
+    detail: str = Field(examples=["question must not be blank; ask something about the report"])
+    errors: list[dict[str, object]]
