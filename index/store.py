@@ -5,7 +5,8 @@ Layout (documented in README, "The index format")::
     <root>/current                 symlink -> versions/<version>, swapped atomically
     <root>/versions/<version>/
         manifest.json               format, version, model, counts, sources, file hashes
-        vectors.faiss               FAISS IndexFlatIP over L2-normalised vectors
+        vectors.faiss               FAISS IndexFlatIP over L2-normalised passage vectors
+        sentences.faiss             the same for every sentence of every passage, in passage order
         passages.jsonl              one Passage (text + citation) per line, in vector order
         sections.json               every document's table of contents
         texts/<document>.txt        each document's canonical text, which citations index
@@ -31,6 +32,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from index.errors import CorruptIndex, IncompatibleIndex, IndexNotFound, UnknownPassage
+from index.sentences import sentence_spans
 from index.models import FORMAT_NAME, FORMAT_VERSION, Manifest, Passage, Section
 
 CURRENT = "current"
@@ -69,10 +71,26 @@ class LoadedIndex:
     sections: list[Section]
     texts: dict[str, str]
     vectors: faiss.Index
+    sentence_vectors: faiss.Index
     by_id: dict[str, int] = field(default_factory=dict)
+    sentences: list[tuple[int, int, int]] = field(default_factory=list)
+    """``(passage row, start, end)`` of each sentence vector, spans within the passage text."""
 
     def __post_init__(self) -> None:
         self.by_id = {passage.id: row for row, passage in enumerate(self.passages)}
+        self.sentences = [
+            (row, start, end)
+            for row, passage in enumerate(self.passages)
+            for start, end in sentence_spans(passage.text)
+        ]
+        if len(self.sentences) != self.sentence_vectors.ntotal:
+            raise CorruptIndex(
+                f"index at {self.path} holds {self.sentence_vectors.ntotal} sentence vectors for "
+                f"{len(self.sentences)} sentences; {REBUILD_HINT}"
+            )
+        self.matrix = self.vectors.reconstruct_n(0, self.vectors.ntotal)
+        self.sentence_matrix = self.sentence_vectors.reconstruct_n(0, self.sentence_vectors.ntotal)
+        self.sentence_rows = np.fromiter((row for row, _, _ in self.sentences), dtype=np.int64)
 
     @property
     def version(self) -> str:
@@ -94,8 +112,11 @@ class LoadedIndex:
 
     def all_scores(self, query: np.ndarray) -> np.ndarray:
         """Inner product of the query with every passage, in row order (for fusion)."""
-        matrix = self.vectors.reconstruct_n(0, self.vectors.ntotal)
-        return np.asarray(matrix @ np.asarray(query, dtype=np.float32).reshape(-1))
+        return np.asarray(self.matrix @ np.asarray(query, dtype=np.float32).reshape(-1))
+
+    def sentence_scores(self, query: np.ndarray) -> np.ndarray:
+        """Inner product of the query with every sentence, in ``sentences`` order."""
+        return np.asarray(self.sentence_matrix @ np.asarray(query, dtype=np.float32).reshape(-1))
 
 
 def current_path(root: Path) -> Path:
@@ -143,6 +164,7 @@ def load_index(root: Path, *, model: str | None = None, version_dir: Path | None
             raise CorruptIndex(f"{path} does not match its manifest (corrupted or truncated); {REBUILD_HINT}")
     try:
         vectors = faiss.read_index(str(directory / "vectors.faiss"))
+        sentence_vectors = faiss.read_index(str(directory / "sentences.faiss"))
         with (directory / "passages.jsonl").open(encoding="utf-8") as handle:
             passages = [Passage.model_validate_json(line) for line in handle if line.strip()]
         sections = [
@@ -162,7 +184,7 @@ def load_index(root: Path, *, model: str | None = None, version_dir: Path | None
         )
     if vectors.d != manifest.dimension:
         raise CorruptIndex(f"vectors at {directory} have dimension {vectors.d}, not {manifest.dimension}")
-    return LoadedIndex(directory, manifest, passages, sections, texts, vectors)
+    return LoadedIndex(directory, manifest, passages, sections, texts, vectors, sentence_vectors)
 
 
 def write_index(
@@ -173,6 +195,7 @@ def write_index(
     sections: Sequence[Section],
     texts: Mapping[str, str],
     vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
     keep: int = 3,
 ) -> Path:
     """Write a new version completely, then point ``current`` at it; return its directory."""
@@ -186,6 +209,11 @@ def write_index(
         flat = faiss.IndexFlatIP(manifest.dimension)
         flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
         faiss.write_index(flat, str(staging / "vectors.faiss"))
+        sentence_flat = faiss.IndexFlatIP(manifest.dimension)
+        sentence_flat.add(
+            np.ascontiguousarray(sentence_vectors, dtype=np.float32).reshape(-1, manifest.dimension)
+        )
+        faiss.write_index(sentence_flat, str(staging / "sentences.faiss"))
         with (staging / "passages.jsonl").open("w", encoding="utf-8") as handle:
             for passage in passages:
                 handle.write(passage.model_dump_json() + "\n")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from index.errors import SourceError
 from index.models import Manifest, Passage, Section, SourceInfo
+from index.sentences import sentence_spans
 from index.store import write_index
 from ingest.embedder import Embedder
 from ingest.passages import passages_of, sections_of
@@ -35,6 +36,11 @@ def embedding_input(passage: Passage) -> str:
     words do not say it.
     """
     return f"{passage.citation.title}. {passage.text}"
+
+
+def sentence_inputs(passage: Passage) -> list[str]:
+    """What the model sees for each sentence of a passage (scored on its own at query time)."""
+    return [passage.text[start:end] for start, end in sentence_spans(passage.text)]
 
 
 @dataclass
@@ -99,7 +105,12 @@ def build_index(
         )
     if progress:
         print(f"embedding {len(passages)} passages with {embedder.name}", file=sys.stderr)
-    vectors = embedder.embed([embedding_input(p) for p in passages], progress=progress)
+    inputs = [embedding_input(p) for p in passages]
+    sentences = [text for p in passages for text in sentence_inputs(p)]
+    if progress:
+        print(f"and their {len(sentences)} sentences", file=sys.stderr)
+    all_vectors = embedder.embed(inputs + sentences, progress=progress)
+    vectors, sentence_vectors = all_vectors[: len(inputs)], all_vectors[len(inputs) :]
     digest = hashlib.sha256("".join(sorted(i.sha256 for i in infos)).encode()).hexdigest()
     manifest = Manifest(
         version=new_version(digest),
@@ -118,6 +129,7 @@ def build_index(
         sections=sections,
         texts=texts,
         vectors=vectors,
+        sentence_vectors=sentence_vectors,
         keep=keep,
     )
     return BuildReport(

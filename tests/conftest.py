@@ -10,6 +10,7 @@ import pytest
 from index.models import Citation, Manifest, Passage, Section
 from index.store import write_index
 from ingest.embedder import HashingEmbedder
+from ingest.pipeline import sentence_inputs
 
 DOCUMENT = "test-report"
 DIMENSION = 64
@@ -110,6 +111,7 @@ def build_small_index(root: Path) -> Path:
         sections=sections,
         texts={DOCUMENT: text},
         vectors=embedder.embed([p.text for p in passages]),
+        sentence_vectors=embedder.embed([s for p in passages for s in sentence_inputs(p)]),
     )
     return root
 
