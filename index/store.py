@@ -32,8 +32,8 @@ import numpy as np
 from pydantic import ValidationError
 
 from index.errors import CorruptIndex, IncompatibleIndex, IndexNotFound, UnknownPassage
-from index.sentences import sentence_spans
 from index.models import FORMAT_NAME, FORMAT_VERSION, Manifest, Passage, Section
+from index.sentences import sentence_spans
 
 CURRENT = "current"
 VERSIONS = "versions"
