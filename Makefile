@@ -44,8 +44,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check ingest index service tests
 	$(BIN)/mypy ingest index service
 
-bench: ingest
-	$(BIN)/python bench/bench.py --index $(INDEX)
+# Builds its own index in a temp dir; e.g. make bench BENCH_ARGS="--duration 10 --clients 4".
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data build *.egg-info

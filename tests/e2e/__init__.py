@@ -1,0 +1,1 @@
+"""End-to-end tests: the real report, the real model, the real CLI and a real server."""
