@@ -1,20 +1,81 @@
-"""Ranking passages for a question over a loaded index."""
+"""Ranking passages for a question: dense, sentence-level and lexical evidence, fused.
+
+Three signals, each min-max scaled over the candidate passages so that their
+weights mean the same thing for every question:
+
+* **dense**: the question against each passage embedded with its section title;
+* **sentence**: the question against each sentence of a passage, best sentence
+  wins; a question usually asks about one sentence, and a paragraph's own vector
+  dilutes it;
+* **lexical**: BM25 over passage and title, for exact tokens (symbols, acronyms).
+
+On the development sample and our own 100 further questions, this fusion beats
+each signal alone and reciprocal rank fusion (see README, "Retrieval quality").
+Near-identical passages are dropped from an answer so it shows distinct evidence.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
+import numpy as np
+
+from index.lexical import LexicalIndex
 from index.models import Passage
 from index.store import LoadedIndex
 from ingest.embedder import Embedder
 
 
+class Mode(StrEnum):
+    """Which signals rank passages: the full fusion, or one signal alone (for baselines and ablations)."""
+
+    HYBRID = "hybrid"
+    DENSE = "dense"
+    SENTENCE = "sentence"
+    LEXICAL = "lexical"
+
+
+@dataclass(frozen=True)
+class Weights:
+    dense: float = 1.0
+    sentence: float = 1.0
+    lexical: float = 0.6
+
+    @property
+    def total(self) -> float:
+        return self.dense + self.sentence + self.lexical
+
+
+MODE_WEIGHTS = {
+    Mode.HYBRID: Weights(),
+    Mode.DENSE: Weights(1.0, 0.0, 0.0),
+    Mode.SENTENCE: Weights(0.0, 1.0, 0.0),
+    Mode.LEXICAL: Weights(0.0, 0.0, 1.0),
+}
+DUPLICATE_SIMILARITY = 0.97
+
+
 @dataclass(frozen=True)
 class Hit:
-    """A ranked passage; ``score`` is higher for a better match."""
+    """A ranked passage; ``score`` is higher for a better match (0 to 1 for the fusion)."""
 
     passage: Passage
     score: float
+    row: int = -1
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Every signal for one question over the whole index, kept for answers and confidence."""
+
+    query: np.ndarray
+    dense: np.ndarray
+    sentence: np.ndarray
+    """Per sentence (in ``LoadedIndex.sentences`` order), not per passage."""
+    best_sentence: np.ndarray
+    lexical: np.ndarray
+    fused: np.ndarray
 
 
 def in_scope(passage: Passage, section: str | None) -> bool:
@@ -25,19 +86,79 @@ def in_scope(passage: Passage, section: str | None) -> bool:
     return own == section or own.startswith(f"{section}.")
 
 
-class Retriever:
-    """Dense retrieval: the question's embedding against every passage by inner product."""
+def _scaled(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Min-max scale over the candidates in ``mask``; zeros where all candidates tie."""
+    out = np.zeros_like(values, dtype=np.float32)
+    if not mask.any():
+        return out
+    low, high = float(values[mask].min()), float(values[mask].max())
+    if high - low > 1e-9:
+        out[mask] = (values[mask] - low) / (high - low)
+    return out
 
-    def __init__(self, index: LoadedIndex, embedder: Embedder) -> None:
+
+class Retriever:
+    """Ranks an index's passages for questions; one per loaded index version."""
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder, *, mode: Mode = Mode.HYBRID) -> None:
         self.index = index
         self.embedder = embedder
+        self.mode = mode
+        self.weights = MODE_WEIGHTS[mode]
+        self.lexical = LexicalIndex([f"{p.citation.title}\n{p.text}" for p in index.passages])
+        self.sentence_lexical = LexicalIndex(
+            [index.passages[row].text[start:end] for row, start, end in index.sentences]
+        )
+        self.sentences_of: list[list[int]] = [[] for _ in index.passages]
+        for number, (row, _, _) in enumerate(index.sentences):
+            self.sentences_of[row].append(number)
+
+    def signals(self, question: str, *, section: str | None = None) -> Signals:
+        """Score every passage (and sentence) for ``question``; out-of-scope passages score -inf."""
+        query = self.embedder.embed([question])[0]
+        return self.signals_for(question, query, section=section)
+
+    def signals_for(self, question: str, query: np.ndarray, *, section: str | None = None) -> Signals:
+        """As ``signals``, for a question already embedded (the service batches embeddings)."""
+        index = self.index
+        mask = np.fromiter(
+            (in_scope(p, section) for p in index.passages), dtype=bool, count=len(index.passages)
+        )
+        dense = index.all_scores(query)
+        sentence = index.sentence_scores(query)
+        best = np.full(len(index.passages), -1.0, dtype=np.float32)
+        np.maximum.at(best, index.sentence_rows, sentence)
+        lexical = self.lexical.scores(question)
+        w = self.weights
+        fused = (
+            w.dense * _scaled(dense, mask)
+            + w.sentence * _scaled(best, mask)
+            + w.lexical * _scaled(lexical, mask)
+        ) / w.total
+        fused = np.where(mask, fused, -np.inf).astype(np.float32)
+        return Signals(query, dense, sentence, best, lexical, fused)
+
+    def rank(self, signals: Signals, *, top_k: int) -> list[Hit]:
+        """The ``top_k`` best passages, skipping any near-duplicate of a better one."""
+        index = self.index
+        hits: list[Hit] = []
+        for row in np.argsort(-signals.fused, kind="stable"):
+            if not np.isfinite(signals.fused[row]) or len(hits) >= top_k:
+                break
+            vector = index.matrix[row]
+            if any(float(vector @ index.matrix[h.row]) >= DUPLICATE_SIMILARITY for h in hits):
+                continue
+            raw = signals.fused[row] if self.mode is Mode.HYBRID else self._raw_score(signals, int(row))
+            hits.append(Hit(index.passages[row], float(raw), int(row)))
+        return hits
+
+    def _raw_score(self, signals: Signals, row: int) -> float:
+        if self.mode is Mode.DENSE:
+            return float(signals.dense[row])
+        if self.mode is Mode.SENTENCE:
+            return float(signals.best_sentence[row])
+        return float(signals.lexical[row])
 
     def search(self, question: str, *, top_k: int = 5, section: str | None = None) -> list[Hit]:
-        query = self.embedder.embed([question])[0]
-        rows = self.index.search(query, len(self.index.passages) if section else top_k)
-        hits = [
-            Hit(self.index.passages[row], score)
-            for row, score in rows
-            if in_scope(self.index.passages[row], section)
-        ]
-        return hits[:top_k]
+        """Ranked passages for ``question``, best first, within ``section`` when given."""
+        return self.rank(self.signals(question, section=section), top_k=top_k)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+DEFAULT_CHUNK_SIZE = 1000
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 SENTENCE_SEPARATORS = ["\n", r"(?<=[.!?;])\s+", r"(?<=,)\s+", " "]
 
@@ -77,7 +78,7 @@ def split_long(text: str, span: Span, chunk_size: int) -> list[Span]:
 
 
 def chunk_section(
-    text: str, start: int, end: int, *, chunk_size: int = 800, min_size: int = 150
+    text: str, start: int, end: int, *, chunk_size: int = DEFAULT_CHUNK_SIZE, min_size: int = 150
 ) -> list[Span]:
     """Passage spans for the body ``text[start:end]`` of one section."""
     spans: list[Span] = []

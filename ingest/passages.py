@@ -6,7 +6,7 @@ import hashlib
 import re
 
 from index.models import Citation, Passage, Section
-from ingest.chunking import chunk_section
+from ingest.chunking import DEFAULT_CHUNK_SIZE, chunk_section
 from ingest.document import ParsedDocument
 
 
@@ -21,7 +21,7 @@ def passage_id(document: str, section: str, text: str, occurrence: int = 0) -> s
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
-def passages_of(doc: ParsedDocument, *, chunk_size: int = 800) -> list[Passage]:
+def passages_of(doc: ParsedDocument, *, chunk_size: int = DEFAULT_CHUNK_SIZE) -> list[Passage]:
     """Every passage of a document: section bodies in reading order, then footnotes."""
     out: list[Passage] = []
     seen: dict[str, int] = {}

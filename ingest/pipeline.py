@@ -16,6 +16,7 @@ from index.errors import SourceError
 from index.models import Manifest, Passage, Section, SourceInfo
 from index.sentences import sentence_spans
 from index.store import write_index
+from ingest.chunking import DEFAULT_CHUNK_SIZE
 from ingest.embedder import Embedder
 from ingest.passages import passages_of, sections_of
 from ingest.sources import expand, parse_source, read_source
@@ -67,7 +68,7 @@ def build_index(
     root: Path,
     *,
     embedder: Embedder,
-    chunk_size: int = 800,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
     keep: int = 3,
     progress: bool = True,
 ) -> BuildReport:

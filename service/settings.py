@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from ingest.chunking import DEFAULT_CHUNK_SIZE
 from ingest.embedder import DEFAULT_MODEL
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +35,9 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
     keep_versions: int = Field(3, ge=1, description="How many index versions to keep on disk.")
     batch_size: int = Field(32, ge=1, description="Embedding batch size at ingest.")
-    chunk_size: int = Field(800, ge=200, le=4000, description="Target passage length in characters.")
+    chunk_size: int = Field(
+        DEFAULT_CHUNK_SIZE, ge=200, le=4000, description="Target passage length in characters."
+    )
 
     @field_validator("sources", mode="before")
     @classmethod

@@ -1,0 +1,86 @@
+"""Fit the answerability model (index/confidence.py) and report its honest error rates.
+
+Runs every question of the given sets through the real retriever, computes the
+confidence signals, fits a logistic regression (numpy, L2-regularised) and reports
+leave-one-out AUROC and accuracy, which estimate how it does on questions it was
+not fitted on.  Prints the constants to paste into index/confidence.py.
+
+    .venv/bin/python bench/calibrate.py --index data/index tests/data/dev.jsonl tests/data/extra.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from index import confidence  # noqa: E402
+from index.answering import ask  # noqa: E402
+from index.evaluation import auroc, load_questions  # noqa: E402
+from index.search import Retriever  # noqa: E402
+from index.store import load_index  # noqa: E402
+from ingest.embedder import load_embedder  # noqa: E402
+
+
+def fit(
+    x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, steps: int = 4000, rate: float = 0.1
+) -> tuple[np.ndarray, float]:
+    w, b = np.zeros(x.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(x @ w + b)))
+        g = p - y
+        w -= rate * (x.T @ g / len(y) + l2 * w / len(y))
+        b -= rate * float(g.mean())
+    return w, b
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sets", nargs="+", type=Path)
+    parser.add_argument("--index", type=Path, default=Path("data/index"))
+    parser.add_argument("--l2", type=float, default=1.0)
+    args = parser.parse_args()
+    index = load_index(args.index)
+    retriever = Retriever(index, load_embedder(index.manifest.model))
+    questions = [q for path in args.sets for q in load_questions(path)]
+    rows, labels = [], []
+    for q in questions:
+        result = ask(retriever, q.question, top_k=5)
+        assert result.evidence is not None
+        rows.append(result.evidence.vector())
+        labels.append(1.0 if q.answerable else 0.0)
+    x, y = np.array(rows), np.array(labels)
+    means, scales = x.mean(0), x.std(0) + 1e-9
+    xs = (x - means) / scales
+    held_out = np.zeros(len(y))
+    for i in range(len(y)):
+        keep = np.arange(len(y)) != i
+        w, b = fit(xs[keep], y[keep], l2=args.l2)
+        held_out[i] = 1 / (1 + np.exp(-(xs[i] @ w + b)))
+    positive, negative = held_out[y == 1], held_out[y == 0]
+    print(f"{len(y)} questions, {int((y == 0).sum())} unanswerable")
+    print(f"leave-one-out AUROC {auroc(list(positive), list(negative)):.3f}")
+    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
+        predicted = held_out >= threshold
+        accuracy = float((predicted == (y == 1)).mean())
+        false_no = float((~predicted & (y == 1)).sum() / max(1, (y == 1).sum()))
+        false_yes = float((predicted & (y == 0)).sum() / max(1, (y == 0).sum()))
+        print(
+            f"  threshold {threshold}: accuracy {accuracy:.3f}, answerable called unanswerable {false_no:.3f}, "
+            f"unanswerable called answerable {false_yes:.3f}"
+        )
+    w, b = fit(xs, y, l2=args.l2)
+    print("\n# paste into index/confidence.py")
+    print(f"FEATURES = {confidence.FEATURES!r}")
+    print(f"MEANS = {tuple(round(float(v), 4) for v in means)!r}")
+    print(f"SCALES = {tuple(round(float(v), 4) for v in scales)!r}")
+    print(f"COEFFICIENTS = {tuple(round(float(v), 4) for v in w)!r}")
+    print(f"INTERCEPT = {round(float(b), 4)!r}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""From ranked passages to an answer: the sentence(s) that answer, and whether any do.
+
+Everything is extractive: the answer is a span of a passage, quoted as it stands
+in the report, and the highlight of every passage is such a span.  Sentences are
+scored by the question's similarity to the sentence plus its BM25 match; the best
+one is joined by the better of its neighbours, because the evidence a question
+needs often spans two sentences ("a sentence or two").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from index import confidence
+from index.search import Hit, Retriever, Signals
+
+LEXICAL_WEIGHT = 0.3
+
+
+@dataclass(frozen=True)
+class RankedPassage:
+    hit: Hit
+    highlight: tuple[int, int]
+    """``(start, end)`` within the passage text."""
+
+    @property
+    def highlighted_text(self) -> str:
+        start, end = self.highlight
+        return self.hit.passage.text[start:end]
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    question: str
+    passages: list[RankedPassage]
+    answer: RankedPassage | None
+    answerable: bool
+    confidence: float
+    reason: str | None
+    evidence: confidence.Evidence | None
+
+
+def _sentence_scores(retriever: Retriever, signals: Signals, question: str) -> np.ndarray:
+    lexical = retriever.sentence_lexical.scores(question)
+    peak = float(lexical.max()) if lexical.size else 0.0
+    scaled = lexical / peak if peak > 0 else lexical
+    return np.asarray(signals.sentence + LEXICAL_WEIGHT * scaled)
+
+
+def highlight(retriever: Retriever, row: int, scores: np.ndarray) -> tuple[int, int]:
+    """The best sentence of passage ``row`` with its better neighbour, as a span of the passage."""
+    numbers = retriever.sentences_of[row]
+    sentences = retriever.index.sentences
+    if not numbers:
+        return 0, len(retriever.index.passages[row].text)
+    best = max(numbers, key=lambda n: scores[n])
+    neighbours = [n for n in (best - 1, best + 1) if n in numbers]
+    first = last = best
+    if neighbours:
+        other = max(neighbours, key=lambda n: scores[n])
+        first, last = min(best, other), max(best, other)
+    return sentences[first][1], sentences[last][2]
+
+
+def ask(
+    retriever: Retriever,
+    question: str,
+    *,
+    top_k: int = 5,
+    section: str | None = None,
+    signals: Signals | None = None,
+) -> AnswerResult:
+    """Rank passages, highlight each, pick the answer and judge whether it answers at all."""
+    signals = signals or retriever.signals(question, section=section)
+    hits = retriever.rank(signals, top_k=top_k)
+    scores = _sentence_scores(retriever, signals, question)
+    ranked = [RankedPassage(hit, highlight(retriever, hit.row, scores)) for hit in hits]
+    if not ranked:
+        return AnswerResult(question, [], None, False, 0.0, "There is no passage in this scope.", None)
+    top = ranked[0]
+    in_scope = np.isfinite(signals.fused)
+    facts = confidence.evidence(
+        question,
+        sentence=float(signals.best_sentence[in_scope].max()),
+        dense=float(signals.dense[in_scope].max()),
+        answer_text=top.highlighted_text,
+        knows=retriever.lexical.knows,
+    )
+    probability = confidence.probability(facts)
+    answerable = probability >= confidence.THRESHOLD
+    citation = top.hit.passage.citation
+    where = f"section {citation.section} ({citation.title}), page {citation.page}"
+    return AnswerResult(
+        question=question,
+        passages=ranked,
+        answer=top,
+        answerable=answerable,
+        confidence=probability,
+        reason=None if answerable else confidence.reason(facts, probability, where=where),
+        evidence=facts,
+    )

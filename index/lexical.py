@@ -1,0 +1,54 @@
+"""Lexical matching: BM25 over passages, so exact tokens match exactly.
+
+Document symbols (``A/56/167``), resolution numbers (``58/209``) and acronyms
+(GATS, TOKTEN) are where embeddings are weakest and BM25 is strongest.  Each
+passage is indexed with its section title, which is strong evidence of topic.
+Words are stemmed (PyStemmer) and English stopwords dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import bm25s
+import numpy as np
+
+WORD = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(text: str) -> list[str]:
+    """Stemmed content tokens of ``text``, as BM25 sees them."""
+    tokens = bm25s.tokenize([text], stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False)
+    return list(tokens[0]) if tokens else []
+
+
+class LexicalIndex:
+    """BM25 scores for every passage, and the corpus vocabulary (for spotting unknown words)."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._bm25 = bm25s.BM25()
+        corpus = bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), show_progress=False)
+        self._bm25.index(corpus, show_progress=False)
+        self.size = len(texts)
+        self.vocabulary = frozenset(word for text in texts for word in WORD.findall(text.lower()))
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every passage for ``query`` (zeros when no query word is indexed)."""
+        tokens = [t for t in tokenize(query) if t in self._bm25.vocab_dict]
+        if not tokens:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+
+    def knows(self, word: str) -> bool:
+        """Whether every alphanumeric part of ``word`` occurs somewhere in the corpus."""
+        parts = WORD.findall(word.lower())
+        return bool(parts) and all(part in self.vocabulary for part in parts)
