@@ -295,7 +295,10 @@ def prune_versions(root: Path, *, keep: int) -> None:
         current = None
     for old in list_versions(root)[: max(0, len(list_versions(root)) - keep)]:
         if old.resolve() != current:
-            shutil.rmtree(old, ignore_errors=True)
+            # Hide it first (one rename), so a kill mid-delete never leaves a half version in the list.
+            doomed = old.with_name(f".{old.name}.deleting")
+            os.rename(old, doomed)
+            shutil.rmtree(doomed, ignore_errors=True)
 
 
 def rollback(root: Path) -> Path:
