@@ -34,10 +34,10 @@ class GateResult:
         return all(drop <= self.margin for drop in self.drops.values())
 
     def describe(self) -> str:
-        parts = [
-            f"{m} {self.current[m]:.3f} -> {self.candidate[m]:.3f} ({-self.drops[m]:+.3f})"
-            for m in GATED_METRICS
-        ]
+        parts = []
+        for m in GATED_METRICS:
+            rise = round(self.candidate[m] - self.current[m], 3) + 0.0  # + 0.0: no "-0.000"
+            parts.append(f"{m} {self.current[m]:.3f} -> {self.candidate[m]:.3f} ({rise:+.3f})")
         verdict = "passed" if self.passed else f"refused: a drop beyond the margin {self.margin}"
         return f"gate {verdict}: " + ", ".join(parts)
 
