@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ingest.sources import READERS
+from ingest.sources import readable
 
 DEBOUNCE_MS = 500
 
@@ -17,7 +17,7 @@ DEBOUNCE_MS = 500
 def is_source(path: str) -> bool:
     """Whether a changed path is a file reportqa reads (not an editor's swap or a dotfile)."""
     name = Path(path).name
-    return Path(path).suffix.lower() in READERS and not name.startswith(".")
+    return readable(Path(path).suffix) and not name.startswith(".")
 
 
 def watch_sources(
