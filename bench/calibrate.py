@@ -18,12 +18,12 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from index import confidence  # noqa: E402
-from index.answering import ask  # noqa: E402
-from index.evaluation import auroc, load_questions  # noqa: E402
-from index.search import Retriever  # noqa: E402
-from index.store import load_index  # noqa: E402
-from ingest.embedder import load_embedder  # noqa: E402
+from index import confidence
+from index.answering import ask
+from index.evaluation import auroc, load_questions
+from index.search import Retriever
+from index.store import load_index
+from ingest.embedder import load_embedder
 
 
 def fit(
@@ -70,7 +70,8 @@ def main() -> None:
         false_no = float((~predicted & (y == 1)).sum() / max(1, (y == 1).sum()))
         false_yes = float((predicted & (y == 0)).sum() / max(1, (y == 0).sum()))
         print(
-            f"  threshold {threshold}: accuracy {accuracy:.3f}, answerable called unanswerable {false_no:.3f}, "
+            f"  threshold {threshold}: accuracy {accuracy:.3f}, "
+            f"answerable called unanswerable {false_no:.3f}, "
             f"unanswerable called answerable {false_yes:.3f}"
         )
     w, b = fit(xs, y, l2=args.l2)

@@ -23,3 +23,11 @@ class SourceError(ReportQAError):
 
 class UnknownPassage(ReportQAError):
     """A passage id that the loaded index does not hold."""
+
+
+class BuildInProgress(ReportQAError):
+    """Another build holds the lock on this index root."""
+
+
+class IndexWriteError(ReportQAError):
+    """The index root cannot be written (full disk, permissions); the previous version is untouched."""

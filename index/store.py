@@ -31,7 +31,7 @@ import faiss
 import numpy as np
 from pydantic import ValidationError
 
-from index.errors import CorruptIndex, IncompatibleIndex, IndexNotFound, UnknownPassage
+from index.errors import CorruptIndex, IncompatibleIndex, IndexNotFound, IndexWriteError, UnknownPassage
 from index.models import FORMAT_NAME, FORMAT_VERSION, Manifest, Passage, Section
 from index.sentences import sentence_spans
 
@@ -197,13 +197,22 @@ def write_index(
     vectors: np.ndarray,
     sentence_vectors: np.ndarray,
     keep: int = 3,
+    activate: bool = True,
 ) -> Path:
-    """Write a new version completely, then point ``current`` at it; return its directory."""
+    """Write a new version completely, then point ``current`` at it; return its directory.
+
+    With ``activate=False`` the version is written but not made current (a gated
+    build decides later).  An OS error (full disk, permissions) becomes
+    IndexWriteError after the partial version is removed, so nothing is lost.
+    """
     if vectors.shape != (len(passages), manifest.dimension):
         raise ValueError(f"vectors of shape {vectors.shape} for {len(passages)} passages")
     versions = root / VERSIONS
-    versions.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{manifest.version}.", dir=versions))
+    try:
+        versions.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{manifest.version}.", dir=versions))
+    except OSError as exc:
+        raise IndexWriteError(f"cannot write index at {versions}: {exc.strerror or exc}") from exc
     try:
         staging.chmod(0o755)
         flat = faiss.IndexFlatIP(manifest.dimension)
@@ -230,21 +239,39 @@ def write_index(
         _fsync_tree(staging)
         target = versions / manifest.version
         os.rename(staging, target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise IndexWriteError(
+            f"cannot write index version {manifest.version} under {versions}: {exc.strerror or exc}; "
+            "the previous version is still current"
+        ) from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    switch_current(root, target)
-    prune_versions(root, keep=keep)
+    if activate:
+        switch_current(root, target)
+        prune_versions(root, keep=keep)
     return target
+
+
+def read_passages(version_dir: Path) -> list[Passage]:
+    """The passages of one version, without loading its vectors (for build summaries)."""
+    with (version_dir / "passages.jsonl").open(encoding="utf-8") as handle:
+        return [Passage.model_validate_json(line) for line in handle if line.strip()]
 
 
 def switch_current(root: Path, target: Path) -> None:
     """Atomically point ``current`` at ``target`` (a symlink replaced by rename)."""
     link = root / f".{CURRENT}.{os.getpid()}"
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    os.symlink(Path(VERSIONS) / target.name, link)
-    os.replace(link, root / CURRENT)
+    try:
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        os.symlink(Path(VERSIONS) / target.name, link)
+        os.replace(link, root / CURRENT)
+    except OSError as exc:
+        link.unlink(missing_ok=True)
+        reason = exc.strerror or exc
+        raise IndexWriteError(f"cannot switch {root / CURRENT} to {target.name}: {reason}") from exc
     fd = os.open(root, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -268,4 +295,20 @@ def prune_versions(root: Path, *, keep: int) -> None:
         current = None
     for old in list_versions(root)[: max(0, len(list_versions(root)) - keep)]:
         if old.resolve() != current:
-            shutil.rmtree(old, ignore_errors=True)
+            # Hide it first (one rename), so a kill mid-delete never leaves a half version in the list.
+            doomed = old.with_name(f".{old.name}.deleting")
+            os.rename(old, doomed)
+            shutil.rmtree(doomed, ignore_errors=True)
+
+
+def rollback(root: Path) -> Path:
+    """Point ``current`` at the version built before it; return that version's directory."""
+    current = current_path(root)
+    older = [p for p in list_versions(root) if p.name < current.name]
+    if not older:
+        raise IndexNotFound(
+            f"no version older than {current.name} is kept under {root}; nothing to roll back to"
+        )
+    read_manifest(older[-1])
+    switch_current(root, older[-1])
+    return older[-1]

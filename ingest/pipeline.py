@@ -5,18 +5,21 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
 
-from index.errors import SourceError
+from index.errors import IndexNotFound, SourceError
+from index.lock import build_lock
 from index.models import Manifest, Passage, Section, SourceInfo
 from index.sentences import sentence_spans
-from index.store import write_index
+from index.store import current_path, read_passages, write_index
+from ingest.changes import ChangeSummary, compare
 from ingest.chunking import DEFAULT_CHUNK_SIZE
+from ingest.embed_cache import CachingEmbedder, caching
 from ingest.embedder import Embedder
 from ingest.passages import passages_of, sections_of
 from ingest.sources import expand, parse_source, read_source
@@ -54,7 +57,25 @@ class BuildReport:
     passage_count: int
     section_count: int
     seconds: float
-    extra: dict[str, int] = field(default_factory=dict)
+    summary: ChangeSummary = field(default_factory=lambda: ChangeSummary(0, 0, 0, 0, 0))
+    previous: str | None = None
+    """The version that was current when the build began, if any."""
+
+
+Phase = Callable[[str], None]
+
+
+def _quiet(phase: str) -> None:
+    return None
+
+
+def previous_passages(root: Path) -> tuple[str | None, list[Passage]]:
+    """The current version's name and passages, or nothing when there is no readable current version."""
+    try:
+        directory = current_path(root)
+        return directory.name, read_passages(directory)
+    except (IndexNotFound, OSError, ValueError):
+        return None, []
 
 
 def new_version(sources_digest: str) -> str:
@@ -71,68 +92,86 @@ def build_index(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     keep: int = 3,
     progress: bool = True,
+    cache: bool = True,
+    activate: bool = True,
+    on_phase: Phase = _quiet,
 ) -> BuildReport:
     """Read, parse, chunk and embed the sources, and write them as the new current version.
 
     Every source is read and parsed before anything is written, so a bad file
-    fails the build with the previous version untouched.
+    fails the build with the previous version untouched.  Embeddings come from the
+    cache under ``root`` when the same text was embedded before, so a rebuild after
+    an edit embeds only what changed.  One build runs at a time per ``root``.
     """
     began = time.perf_counter()
-    read = [read_source(path) for path in expand(sources)]
-    names = [s.document for s in read]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise SourceError(f"two sources would share the document id {duplicates[0]!r}; rename one")
-    passages: list[Passage] = []
-    sections: list[Section] = []
-    texts: dict[str, str] = {}
-    infos: list[SourceInfo] = []
-    for source in read:
-        doc = parse_source(source)
-        doc_passages = passages_of(doc, chunk_size=chunk_size)
-        if not doc_passages:
-            raise SourceError(f"{source.path}: no passage could be made from it")
-        passages.extend(doc_passages)
-        sections.extend(sections_of(doc))
-        texts[doc.document] = doc.text
-        infos.append(
-            SourceInfo(
-                document=doc.document,
-                path=str(source.path),
-                sha256=source.sha256,
-                format=source.format,
-                title=doc.title,
+    with build_lock(root):
+        on_phase("reading")
+        previous, before = previous_passages(root)
+        read = [read_source(path) for path in expand(sources)]
+        names = [s.document for s in read]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise SourceError(f"two sources would share the document id {duplicates[0]!r}; rename one")
+        passages: list[Passage] = []
+        sections: list[Section] = []
+        texts: dict[str, str] = {}
+        infos: list[SourceInfo] = []
+        for source in read:
+            doc = parse_source(source)
+            doc_passages = passages_of(doc, chunk_size=chunk_size)
+            if not doc_passages:
+                raise SourceError(f"{source.path}: no passage could be made from it")
+            passages.extend(doc_passages)
+            sections.extend(sections_of(doc))
+            texts[doc.document] = doc.text
+            infos.append(
+                SourceInfo(
+                    document=doc.document,
+                    path=str(source.path.resolve()),
+                    sha256=source.sha256,
+                    format=source.format,
+                    title=doc.title,
+                )
             )
+        on_phase("embedding")
+        model: Embedder = caching(embedder, root) if cache else embedder
+        inputs = [embedding_input(p) for p in passages]
+        sentences = [text for p in passages for text in sentence_inputs(p)]
+        if progress:
+            print(
+                f"embedding {len(passages)} passages and their {len(sentences)} sentences "
+                f"with {embedder.name}",
+                file=sys.stderr,
+            )
+        all_vectors = model.embed(inputs + sentences, progress=progress)
+        vectors, sentence_vectors = all_vectors[: len(inputs)], all_vectors[len(inputs) :]
+        embedded = model.embedded if isinstance(model, CachingEmbedder) else len(inputs) + len(sentences)
+        on_phase("writing")
+        digest = hashlib.sha256("".join(sorted(i.sha256 for i in infos)).encode()).hexdigest()
+        manifest = Manifest(
+            version=new_version(digest),
+            model=embedder.name,
+            dimension=embedder.dimension,
+            passage_count=len(passages),
+            section_count=len(sections),
+            sources=infos,
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            tool_version=tool_version(),
         )
-    if progress:
-        print(f"embedding {len(passages)} passages with {embedder.name}", file=sys.stderr)
-    inputs = [embedding_input(p) for p in passages]
-    sentences = [text for p in passages for text in sentence_inputs(p)]
-    if progress:
-        print(f"and their {len(sentences)} sentences", file=sys.stderr)
-    all_vectors = embedder.embed(inputs + sentences, progress=progress)
-    vectors, sentence_vectors = all_vectors[: len(inputs)], all_vectors[len(inputs) :]
-    digest = hashlib.sha256("".join(sorted(i.sha256 for i in infos)).encode()).hexdigest()
-    manifest = Manifest(
-        version=new_version(digest),
-        model=embedder.name,
-        dimension=embedder.dimension,
-        passage_count=len(passages),
-        section_count=len(sections),
-        sources=infos,
-        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        tool_version=tool_version(),
-    )
-    path = write_index(
-        root,
-        manifest=manifest,
-        passages=passages,
-        sections=sections,
-        texts=texts,
-        vectors=vectors,
-        sentence_vectors=sentence_vectors,
-        keep=keep,
-    )
+        path = write_index(
+            root,
+            manifest=manifest,
+            passages=passages,
+            sections=sections,
+            texts=texts,
+            vectors=vectors,
+            sentence_vectors=sentence_vectors,
+            keep=keep,
+            activate=activate,
+        )
+        if isinstance(model, CachingEmbedder):
+            _save_cache(model)
+        on_phase("done")
     return BuildReport(
         version=manifest.version,
         path=path,
@@ -140,4 +179,14 @@ def build_index(
         passage_count=len(passages),
         section_count=len(sections),
         seconds=round(time.perf_counter() - began, 3),
+        summary=compare(before, passages, embedded=embedded),
+        previous=previous,
     )
+
+
+def _save_cache(model: CachingEmbedder) -> None:
+    """Save the embedding cache; failing to is not worth failing a finished build over."""
+    try:
+        model.save()
+    except OSError as exc:
+        print(f"warning: embedding cache not saved ({exc.strerror or exc})", file=sys.stderr)

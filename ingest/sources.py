@@ -10,6 +10,7 @@ from pathlib import Path
 
 from index.errors import SourceError
 from ingest.document import ParsedDocument
+from ingest.formats import read_html, read_markdown, read_pdf
 from ingest.plaintext import parse_plaintext
 
 Reader = Callable[[str, str], ParsedDocument]
@@ -19,7 +20,15 @@ def _read_txt(raw: str, document: str) -> ParsedDocument:
     return parse_plaintext(raw, document=document)
 
 
-READERS: dict[str, Reader] = {".txt": _read_txt}
+READERS: dict[str, Reader] = {
+    ".txt": _read_txt,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    ".html": read_html,
+    ".htm": read_html,
+}
+BINARY_READERS = {".pdf"}
+"""Formats read from bytes (``read_pdf``), not from UTF-8 text."""
 
 
 @dataclass(frozen=True)
@@ -31,10 +40,15 @@ class Source:
     sha256: str
     format: str
     raw: str
+    data: bytes = b""
 
 
 def supported_formats() -> str:
-    return ", ".join(sorted(READERS))
+    return ", ".join(sorted({*READERS, *BINARY_READERS}))
+
+
+def readable(suffix: str) -> bool:
+    return suffix.lower() in READERS or suffix.lower() in BINARY_READERS
 
 
 def document_name(path: Path) -> str:
@@ -51,7 +65,7 @@ def expand(paths: Sequence[Path]) -> list[Path]:
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in READERS
+                and readable(p.suffix)
                 and not any(part.startswith(".") for part in p.parts)
             )
             if not found:
@@ -70,7 +84,7 @@ def expand(paths: Sequence[Path]) -> list[Path]:
 
 def read_source(path: Path) -> Source:
     suffix = path.suffix.lower()
-    if suffix not in READERS:
+    if not readable(suffix):
         raise SourceError(
             f"{path}: unsupported format {suffix or '(no extension)'!r}; reportqa reads {supported_formats()}"
         )
@@ -78,14 +92,26 @@ def read_source(path: Path) -> Source:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    digest = hashlib.sha256(data).hexdigest()
+    if suffix in BINARY_READERS:
+        if not data.strip():
+            raise SourceError(f"{path}: the file is empty")
+        return Source(path, document_name(path), digest, suffix.lstrip("."), "", data)
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
     if not raw.strip():
         raise SourceError(f"{path}: the file is empty")
-    return Source(path, document_name(path), hashlib.sha256(data).hexdigest(), suffix.lstrip("."), raw)
+    return Source(path, document_name(path), digest, suffix.lstrip("."), raw)
 
 
 def parse_source(source: Source) -> ParsedDocument:
-    return READERS["." + source.format](source.raw, source.document)
+    """Parse a read source; a document with no text at all is an error that names the file."""
+    if source.format == "pdf":
+        doc = read_pdf(source.data, source.document, path=str(source.path))
+    else:
+        doc = READERS["." + source.format](source.raw, source.document)
+    if not doc.text.strip() or not doc.sections:
+        raise SourceError(f"{source.path}: no text found in it")
+    return doc

@@ -8,6 +8,8 @@ never at import.  Run with ``uvicorn --factory service.app:create_app`` or
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,7 +20,8 @@ from starlette.concurrency import run_in_threadpool
 
 from ingest.embedder import load_embedder
 from service.errors import install_error_handlers
-from service.routes import ask, health, passages, sections
+from service.reindex import Reindexer
+from service.routes import admin, ask, health, passages, sections
 from service.settings import Settings
 from service.state import EmbedderFactory, ServiceState, not_ready_detail
 
@@ -50,6 +53,14 @@ def create_app(
     # The ignore: without the pydantic mypy plugin, mypy thinks Field(default, ...) fields are required.
     settings = settings or Settings()  # type: ignore[call-arg]
     state = ServiceState()
+    reindexer = Reindexer(settings, embedder=state.embedder, on_built=state.reload)
+
+    async def watch_pointer(interval: float) -> None:
+        """Notice a new version on our own: poll the ``current`` pointer, load off the event loop."""
+        while True:
+            await asyncio.sleep(interval)
+            if state.pointer_moved():
+                await run_in_threadpool(state.reload)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,12 +71,22 @@ def create_app(
         else:
             index = state.current().index
             logger.info("serving index %s (%d passages)", index.version, len(index.passages))
-        yield
+        poller = None
+        if settings.reload_interval > 0:
+            poller = asyncio.create_task(watch_pointer(settings.reload_interval))
+        try:
+            yield
+        finally:
+            if poller is not None:
+                poller.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await poller
 
     app = FastAPI(title="reportqa", description=DESCRIPTION, version=_version(), lifespan=lifespan)
     app.state.settings = settings
     app.state.reportqa = state
+    app.state.reindexer = reindexer
     install_error_handlers(app)
-    for module in (ask, sections, passages, health):
+    for module in (ask, sections, passages, health, admin):
         app.include_router(module.router)
     return app

@@ -24,6 +24,8 @@ from index.errors import ReportQAError
 from service.settings import Settings
 
 if TYPE_CHECKING:
+    from ingest.embedder import Embedder
+    from ingest.pipeline import BuildReport
     from service.schemas import AskResponse, PassageOut
 
 TEXT_WIDTH = 88
@@ -69,6 +71,90 @@ IndexDirOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
+def make_embedder(settings: Settings) -> Embedder:
+    """The model ingest embeds with; ``hashing-N`` (tests, fault drills) needs no model download."""
+    from ingest.embedder import SentenceTransformerEmbedder, load_embedder
+
+    if settings.model.startswith("hashing-"):
+        return load_embedder(settings.model)
+    return SentenceTransformerEmbedder(settings.model, batch_size=settings.batch_size)
+
+
+def summary_line(report: BuildReport) -> str:
+    s = report.summary
+    return (
+        f"added {s.added}, changed {s.changed}, unchanged {s.unchanged}, removed {s.removed}, "
+        f"embedded {s.embedded}"
+    )
+
+
+def report_json(report: BuildReport) -> str:
+    """The build as JSON: the summary counts at the top level, then what was built."""
+    body = {**dataclasses.asdict(report.summary), **dataclasses.asdict(report)}
+    del body["summary"]
+    return json.dumps(body, default=str, indent=2)
+
+
+def build_once(
+    settings: Settings, embedder: Embedder, *, gate_file: Path | None, margin: float
+) -> BuildReport:
+    """One build; with a gate, the new version becomes current only if it scores as well."""
+    from index.store import current_path, prune_versions, switch_current
+    from ingest.pipeline import build_index
+
+    options: dict[str, Any] = {}
+    if gate_file is not None:
+        options["activate"] = False
+    report = build_index(
+        settings.sources,
+        settings.index_dir,
+        embedder=embedder,
+        chunk_size=settings.chunk_size,
+        keep=settings.keep_versions,
+        progress=True,
+        **options,
+    )
+    if gate_file is None:
+        return report
+    import shutil
+
+    from index.errors import IndexNotFound
+    from index.evaluation import load_questions
+    from ingest.embedder import load_embedder
+    from ingest.gate import gate
+
+    questions = load_questions(gate_file)
+    try:
+        current = current_path(settings.index_dir)
+    except IndexNotFound:
+        current = None
+    if current is not None:
+
+        def embedder_for(name: str) -> Embedder:
+            return embedder if name == embedder.name else load_embedder(name)
+
+        result = gate(current, report.path, questions, embedder_for, margin=margin)
+        typer.echo(result.describe(), err=True)
+        if not result.passed:
+            shutil.rmtree(report.path, ignore_errors=True)
+            fail(f"{result.describe()}; {current.name} stays current")
+    switch_current(settings.index_dir, report.path)
+    prune_versions(settings.index_dir, keep=settings.keep_versions)
+    return report
+
+
+def print_report(report: BuildReport, *, as_json: bool) -> None:
+    if as_json:
+        typer.echo(report_json(report))
+    else:
+        typer.echo(
+            f"Built index {report.version}: {report.passage_count} passages, "
+            f"{report.section_count} sections from {len(report.documents)} document(s) "
+            f"in {report.seconds:.1f}s -> {report.path}"
+        )
+        typer.echo(summary_line(report))
+
+
 @cli.command()
 def ingest(
     sources: Annotated[
@@ -80,32 +166,82 @@ def ingest(
         str | None, typer.Option("--model", help="Embedding model (default: $REPORTQA_MODEL).")
     ] = None,
     as_json: JsonOption = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Keep running and rebuild when a source changes.")
+    ] = False,
+    gate_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--gate",
+            help="A JSONL question set: keep the current version if the new one's Hit@5 or MRR drops.",
+        ),
+    ] = None,
+    margin: Annotated[
+        float, typer.Option("--gate-margin", help="How far Hit@5 or MRR may drop under --gate.")
+    ] = 0.02,
 ) -> None:
-    """Build a new index version from the sources and make it current."""
+    """Build a new index version from the sources and make it current; print what changed."""
     with user_errors():
         settings = load_settings(index_dir=index_dir, model=model, sources=sources or None)
-        from ingest.embedder import SentenceTransformerEmbedder
-        from ingest.pipeline import build_index
-
         typer.echo(f"Loading embedding model {settings.model} ...", err=True)
-        embedder = SentenceTransformerEmbedder(settings.model, batch_size=settings.batch_size)
+        embedder = make_embedder(settings)
         typer.echo(f"Indexing {len(settings.sources)} source(s) into {settings.index_dir} ...", err=True)
-        report = build_index(
-            settings.sources,
-            settings.index_dir,
-            embedder=embedder,
-            chunk_size=settings.chunk_size,
-            keep=settings.keep_versions,
-            progress=True,
-        )
+        if not watch:
+            report = build_once(settings, embedder, gate_file=gate_file, margin=margin)
+    if not watch:
+        print_report(report, as_json=as_json)
+        return
+    from ingest.watch import watch_sources
+
+    def rebuild() -> None:
+        try:
+            with user_errors():
+                report = build_once(settings, embedder, gate_file=gate_file, margin=margin)
+                print_report(report, as_json=as_json)
+        except typer.Exit:
+            pass  # the error is printed; keep watching
+
+    rebuild()
+    typer.echo(f"Watching {', '.join(map(str, settings.sources))} for changes (Ctrl-C to stop) ...", err=True)
+    watch_sources(settings.sources, rebuild)
+
+
+@cli.command()
+def rollback(index_dir: IndexDirOption = None) -> None:
+    """Make the version built before the current one current again."""
+    with user_errors():
+        from index.store import rollback as roll_back
+
+        settings = load_settings(index_dir=index_dir)
+        target = roll_back(settings.index_dir)
+    typer.echo(f"Current index is now {target.name}")
+
+
+@cli.command()
+def verify(
+    sources: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Also check that the index holds exactly these sources.", show_default=False),
+    ] = None,
+    index_dir: IndexDirOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check the current index against its files' hashes, its counts, its spans and its sources."""
+    with user_errors():
+        from index.store import current_path
+        from index.verify import verify_index
+
+        settings = load_settings(index_dir=index_dir)
+        problems = verify_index(settings.index_dir, sources=sources or None)
+        version = current_path(settings.index_dir).name
     if as_json:
-        typer.echo(json.dumps(dataclasses.asdict(report), default=str, indent=2))
+        typer.echo(json.dumps({"version": version, "ok": not problems, "problems": problems}, indent=2))
     else:
-        typer.echo(
-            f"Built index {report.version}: {report.passage_count} passages, "
-            f"{report.section_count} sections from {len(report.documents)} document(s) "
-            f"in {report.seconds:.1f}s -> {report.path}"
-        )
+        for problem in problems:
+            typer.echo(problem)
+        typer.echo(f"index {version}: " + ("ok" if not problems else f"{len(problems)} problem(s)"), err=True)
+    if problems:
+        raise typer.Exit(1)
 
 
 @cli.command()

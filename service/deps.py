@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 
 from index.search import Retriever
 from index.store import LoadedIndex
@@ -26,13 +26,19 @@ StateDep = Annotated[ServiceState, Depends(get_state)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_retriever(state: StateDep) -> Retriever:
+VERSION_HEADER = "X-Reportqa-Index-Version"
+
+
+def get_retriever(state: StateDep, response: Response) -> Retriever:
     """The current retriever (503 via IndexUnavailable when there is none).
 
     FastAPI caches this per request, so a route that takes both ``RetrieverDep``
-    and ``IndexDep`` sees one index version even if a new one is swapped in.
+    and ``IndexDep`` sees one index version even if a new one is swapped in; the
+    response names that version in a header.
     """
-    return state.current()
+    retriever = state.current()
+    response.headers[VERSION_HEADER] = retriever.index.version
+    return retriever
 
 
 RetrieverDep = Annotated[Retriever, Depends(get_retriever)]

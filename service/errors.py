@@ -18,13 +18,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from index.errors import (
+    BuildInProgress,
     CorruptIndex,
     IncompatibleIndex,
     IndexNotFound,
+    IndexWriteError,
     ReportQAError,
     SourceError,
     UnknownPassage,
 )
+from service.admin_auth import AdminDisabled, Unauthorized
 from service.answers import UnknownSection
 from service.state import IndexUnavailable
 
@@ -37,6 +40,10 @@ STATUS_BY_ERROR: dict[type[ReportQAError], int] = {
     IndexNotFound: 503,
     IncompatibleIndex: 503,
     CorruptIndex: 503,
+    Unauthorized: 401,
+    AdminDisabled: 403,
+    BuildInProgress: 409,
+    IndexWriteError: 500,
     ReportQAError: 500,
 }
 
@@ -115,7 +122,8 @@ def describe_errors(errors: Sequence[Mapping[str, Any]]) -> str:
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ReportQAError)
-    return JSONResponse({"detail": str(exc)}, status_code=status_for(exc))
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    return JSONResponse({"detail": str(exc)}, status_code=status_for(exc), headers=headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

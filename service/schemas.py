@@ -230,13 +230,15 @@ class Health(BaseModel):
 
 
 class Ready(BaseModel):
-    """The index is loaded and questions can be answered."""
+    """The index is loaded and questions can be answered (``stale``: a source changed since the build)."""
 
-    status: str = Field(examples=["ready"])
+    status: str = Field(examples=["ready", "stale"])
     version: str
     passage_count: int
     model: str
     built_at: str
+    stale: list[str] = Field(default_factory=list, description="Sources changed since the build.")
+    reload_error: str | None = Field(None, description="Why a newer version could not be loaded.")
 
 
 class NotReady(BaseModel):
@@ -257,3 +259,35 @@ class ValidationErrorOut(BaseModel):
 
     detail: str = Field(examples=["question must not be blank; ask something about the report"])
     errors: list[dict[str, object]]
+
+
+class Reloaded(BaseModel):
+    """The outcome of ``POST /admin/reload``."""
+
+    swapped: bool = Field(description="Whether a new version was swapped in.")
+    version: str | None = Field(description="The version now being served.")
+    error: str | None = Field(None, description="Why the version `current` points at could not be loaded.")
+
+
+class ReindexStarted(BaseModel):
+    """``POST /admin/reindex`` accepted; follow it with ``GET /admin/status``."""
+
+    status: str = Field(examples=["started"])
+    phase: str
+
+
+class AdminStatus(BaseModel):
+    """What is being served and how the last rebuild went."""
+
+    version: str | None
+    pointer: str | None = Field(description="Where the `current` pointer points on disk.")
+    reload_error: str | None
+    running: bool
+    phase: str = Field(examples=["idle", "reading", "embedding", "writing", "swapping", "failed"])
+    started_at: str | None
+    finished_at: str | None
+    last_build: dict[str, object] | None = Field(
+        description="version, previous, passage_count, documents, seconds, and the summary counts "
+        "added, changed, unchanged, removed, embedded"
+    )
+    last_error: str | None

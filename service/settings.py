@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from ingest.chunking import DEFAULT_CHUNK_SIZE
@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     batch_size: int = Field(32, ge=1, description="Embedding batch size at ingest.")
     chunk_size: int = Field(
         DEFAULT_CHUNK_SIZE, ge=200, le=4000, description="Target passage length in characters."
+    )
+    admin_token: SecretStr | None = Field(
+        None, description="Bearer token for /admin/*; with none set, the admin endpoints answer 403."
+    )
+    reload_interval: float = Field(
+        1.0, ge=0, description="Seconds between checks of the `current` pointer; 0 turns polling off."
     )
 
     @field_validator("sources", mode="before")

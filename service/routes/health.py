@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
+from index.verify import stale_sources
 from service.deps import StateDep
 from service.schemas import Health, NotReady, Ready
 from service.state import IndexUnavailable
@@ -22,15 +24,19 @@ def healthz() -> Health:
 
 
 @router.get("/readyz", response_model=Ready, responses={503: {"model": NotReady}})
-def readyz(state: StateDep) -> Ready | JSONResponse:
+async def readyz(state: StateDep) -> Ready | JSONResponse:
+    """``ready``, or ``stale`` (still answering) when a source changed after the build, else 503."""
     try:
         retriever = state.current()
     except IndexUnavailable as exc:
         body = NotReady(status="not ready", detail=str(exc))
         return JSONResponse(body.model_dump(), status_code=503)
     manifest = retriever.index.manifest
+    stale = await run_in_threadpool(stale_sources, manifest)
     return Ready(
-        status="ready",
+        status="stale" if stale else "ready",
+        stale=stale,
+        reload_error=state.reload_error,
         version=manifest.version,
         passage_count=manifest.passage_count,
         model=manifest.model,

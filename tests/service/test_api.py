@@ -182,6 +182,8 @@ def test_readyz_when_ready(client: TestClient) -> None:
         "passage_count": 6,
         "model": "hashing-64",
         "built_at": "2025-01-01T00:00:00+00:00",
+        "stale": [],
+        "reload_error": None,
     }
 
 

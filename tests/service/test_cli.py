@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from ingest.changes import ChangeSummary
 from ingest.chunking import DEFAULT_CHUNK_SIZE
 from ingest.embedder import HashingEmbedder
 from service.app import create_app
@@ -109,6 +110,8 @@ class FakeReport:
     passage_count: int
     section_count: int
     seconds: float
+    summary: ChangeSummary = field(default_factory=lambda: ChangeSummary(2, 1, 9, 0, 7))
+    previous: str | None = "v0"
 
 
 @dataclass
@@ -138,7 +141,8 @@ def test_ingest_summary_line(runner: CliRunner, fake_pipeline: FakePipeline, tmp
     assert result.exit_code == 0, result.output
     version_dir = tmp_path / "idx" / "versions" / "v1"
     summary = f"Built index v1: 12 passages, 3 sections from 1 document(s) in 1.2s -> {version_dir}\n"
-    assert result.stdout == summary
+    changes = "added 2, changed 1, unchanged 9, removed 0, embedded 7\n"
+    assert result.stdout == summary + changes
     assert "Indexing 1 source(s)" in result.stderr
     (call,) = fake_pipeline.calls
     assert call["sources"] == [source]
@@ -150,6 +154,12 @@ def test_ingest_json(runner: CliRunner, fake_pipeline: FakePipeline, tmp_path: P
     result = runner.invoke(cli, ["ingest", "--index-dir", str(tmp_path), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {
+        "added": 2,
+        "changed": 1,
+        "unchanged": 9,
+        "removed": 0,
+        "embedded": 7,
+        "previous": "v0",
         "version": "v1",
         "path": str(tmp_path / "versions" / "v1"),
         "documents": ["doc"],

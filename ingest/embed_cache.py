@@ -1,0 +1,146 @@
+"""Embeddings cached by (model, text hash), so a rebuild embeds only the text that changed.
+
+The cache lives beside the index versions, one folder per model::
+
+    <root>/cache/<model-slug>/embeddings.npz    keys (sha256 of each text) and float32 rows
+
+It is written whole to a temporary file and renamed into place, so a build killed
+while writing leaves the previous cache intact.  A cache that cannot be read is
+treated as empty (it only costs time), never as an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ingest.embedder import Embedder
+
+logger = logging.getLogger(__name__)
+
+CACHE_DIR = "cache"
+CACHE_FILE = "embeddings.npz"
+
+
+def text_key(text: str) -> str:
+    """The cache key of a text: its sha256, so the same text is embedded once per model."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def model_slug(model: str) -> str:
+    """A folder name for a model name or path (``sentence-transformers/x`` -> ``sentence-transformers-x``)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", model).strip("-.") or "model"
+
+
+def cache_path(root: Path, model: str) -> Path:
+    return root / CACHE_DIR / model_slug(model) / CACHE_FILE
+
+
+class EmbeddingCache:
+    """Text-hash -> vector for one model, loaded from and saved to one file."""
+
+    def __init__(self, path: Path, *, dimension: int) -> None:
+        self.path = path
+        self.dimension = dimension
+        self._rows: dict[str, np.ndarray] = {}
+        self._load()
+
+    def _load(self) -> None:
+        if not self.path.is_file():
+            return
+        try:
+            with np.load(self.path, allow_pickle=False) as data:
+                keys, vectors = data["keys"], data["vectors"]
+        except (OSError, ValueError, KeyError, EOFError) as exc:
+            logger.warning("ignoring unreadable embedding cache %s: %s", self.path, exc)
+            return
+        if vectors.ndim != 2 or vectors.shape[1] != self.dimension or len(keys) != len(vectors):
+            logger.warning("ignoring embedding cache %s of shape %s", self.path, vectors.shape)
+            return
+        self._rows = {str(key): row for key, row in zip(keys, vectors, strict=True)}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def get(self, key: str) -> np.ndarray | None:
+        return self._rows.get(key)
+
+    def put(self, key: str, vector: np.ndarray) -> None:
+        self._rows[key] = np.asarray(vector, dtype=np.float32)
+
+    def retain(self, keys: Iterable[str]) -> None:
+        """Keep only ``keys``: the cache holds what the last build used, so it cannot grow without bound."""
+        wanted = set(keys)
+        self._rows = {key: row for key, row in self._rows.items() if key in wanted}
+
+    def save(self) -> None:
+        """Write the cache atomically (temporary file, fsync, rename)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        keys = np.array(sorted(self._rows), dtype="U64")
+        vectors = (
+            np.stack([self._rows[str(key)] for key in keys]).astype(np.float32)
+            if len(keys)
+            else np.zeros((0, self.dimension), dtype=np.float32)
+        )
+        fd, temporary = tempfile.mkstemp(prefix=".embeddings.", suffix=".npz", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                np.savez(handle, keys=keys, vectors=vectors)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+class CachingEmbedder:
+    """An ``Embedder`` that asks the wrapped one only for texts the cache lacks.
+
+    ``embedded`` counts the texts actually sent to the model, which is what the
+    ingest summary reports and what the incremental-ingest tests assert on.
+    """
+
+    def __init__(self, inner: Embedder, cache: EmbeddingCache) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self.embedded = 0
+        self.used: set[str] = set()
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        keys = [text_key(text) for text in texts]
+        self.used.update(keys)
+        missing: dict[str, str] = {}
+        for key, text in zip(keys, texts, strict=True):
+            if self.cache.get(key) is None and key not in missing:
+                missing[key] = text
+        if missing:
+            fresh = self.inner.embed(list(missing.values()), progress=progress)
+            for key, vector in zip(missing, fresh, strict=True):
+                self.cache.put(key, vector)
+            self.embedded += len(missing)
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, key in enumerate(keys):
+            vector = self.cache.get(key)
+            assert vector is not None
+            out[row] = vector
+        return out
+
+    def save(self) -> None:
+        """Keep what this build used and write the cache."""
+        self.cache.retain(self.used)
+        self.cache.save()
+
+
+def caching(inner: Embedder, root: Path) -> CachingEmbedder:
+    """Wrap ``inner`` with the cache for its model under the index root ``root``."""
+    return CachingEmbedder(inner, EmbeddingCache(cache_path(root, inner.name), dimension=inner.dimension))

@@ -1,0 +1,245 @@
+"""Faults a build must survive: kill -9, corruption, a full disk, permissions, bad sources, a second build.
+
+In every case the previous version keeps serving and the next build succeeds.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from index.errors import BuildInProgress, CorruptIndex, IndexWriteError, SourceError
+from index.lock import build_lock
+from index.store import current_path, list_versions, load_index, read_passages, rollback
+from index.verify import verify_index
+from ingest.embedder import HashingEmbedder
+from ingest.pipeline import build_index
+from service.cli import cli
+
+REPORT = Path(__file__).resolve().parents[2] / "corpus" / "high-level-dialogue-2006.txt"
+REPORTQA = Path(sys.executable).parent / "reportqa"
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    copy = tmp_path / "sources" / "report.txt"
+    copy.parent.mkdir()
+    shutil.copy(REPORT, copy)
+    return copy
+
+
+@pytest.fixture
+def root(tmp_path: Path, source: Path) -> Path:
+    root = tmp_path / "index"
+    build(source, root)
+    return root
+
+
+def build(source: Path, root: Path) -> str:
+    return build_index([source], root, embedder=HashingEmbedder(64), progress=False).version
+
+
+def edit(source: Path) -> None:
+    source.write_text(source.read_text(encoding="utf-8").replace("232 billion", "250 billion"))
+
+
+def hidden_leftovers(root: Path) -> list[Path]:
+    return [p for p in (root / "versions").iterdir() if p.name.startswith(".")] + list(
+        root.glob(".current.*")
+    )
+
+
+# --- kill -9 ----------------------------------------------------------------------------------------
+
+
+def ingest_command(source: Path, root: Path) -> list[str]:
+    return [str(REPORTQA), "ingest", str(source), "--index-dir", str(root), "--model", "hashing-64"]
+
+
+def test_a_build_killed_at_any_moment_leaves_the_previous_version_serving(
+    source: Path, root: Path, tmp_path: Path
+) -> None:
+    first = current_path(root)
+    edit(source)
+    began = time.monotonic()
+    subprocess.run(ingest_command(source, tmp_path / "scratch"), check=True, capture_output=True)
+    duration = time.monotonic() - began
+    killed_before_switch = 0
+    for fraction in (0.3, 0.5, 0.65, 0.75, 0.85, 0.92, 0.97):
+        process = subprocess.Popen(
+            ingest_command(source, root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(duration * fraction)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        # whatever the moment, `current` names a complete version that loads: the one before, or
+        # (killed after the switch) the new one
+        loaded = load_index(root)
+        assert loaded.version in {p.name for p in list_versions(root)}
+        if current_path(root) == first:
+            killed_before_switch += 1
+        first = current_path(root)
+    assert killed_before_switch >= 3
+    report = build_index([source], root, embedder=HashingEmbedder(64), progress=False)
+    assert current_path(root) == report.path
+    assert hidden_leftovers(root) == []
+    assert report.summary.embedded <= 6  # the cache survived the kills
+
+
+def test_staging_left_by_a_killed_build_is_swept_by_the_next(source: Path, root: Path) -> None:
+    (root / "versions" / ".20990101T000000Z-dead.abc").mkdir()
+    (root / ".current.99999").symlink_to("versions/nowhere")
+    build(source, root)
+    assert hidden_leftovers(root) == []
+
+
+def test_a_second_build_at_the_same_time_is_refused(source: Path, root: Path) -> None:
+    with build_lock(root), pytest.raises(BuildInProgress, match=r"another build of .* is running"):
+        build(source, root)
+
+
+# --- corruption -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["vectors.faiss", "sentences.faiss", "passages.jsonl", "sections.json"])
+def test_a_truncated_index_file_is_refused_at_load(root: Path, name: str) -> None:
+    path = current_path(root) / name
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(CorruptIndex) as error:
+        load_index(root)
+    assert str(error.value) == (
+        f"{path} does not match its manifest (corrupted or truncated); rebuild with: reportqa ingest"
+    )
+
+
+def test_a_corrupted_manifest_is_refused_at_load(root: Path) -> None:
+    path = current_path(root) / "manifest.json"
+    path.write_text('{"format": "reportqa-index", "format_ver')
+    with pytest.raises(
+        CorruptIndex, match=r"manifest.json is not valid JSON .*rebuild with: reportqa ingest"
+    ):
+        load_index(root)
+
+
+# --- full disk, permissions -------------------------------------------------------------------------
+
+
+def test_a_full_disk_is_a_clear_error_and_loses_nothing(
+    source: Path, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = current_path(root)
+    edit(source)
+    import faiss
+
+    def no_space(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(faiss, "write_index", no_space)
+    with pytest.raises(IndexWriteError) as error:
+        build(source, root)
+    assert "No space left on device; the previous version is still current" in str(error.value)
+    assert current_path(root) == first and load_index(root).version == first.name
+    assert hidden_leftovers(root) == []
+    monkeypatch.undo()
+    assert build(source, root) != first.name
+
+
+def test_a_permission_error_is_one_error_line_and_loses_nothing(
+    source: Path, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = current_path(root)
+    edit(source)
+
+    def denied(*args: object) -> None:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr("index.store.os.rename", denied)
+    result = CliRunner().invoke(
+        cli, ["ingest", str(source), "--index-dir", str(root), "--model", "hashing-64"]
+    )
+    assert result.exit_code == 1
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith("Error: cannot write index version ")
+    assert last.endswith(": Permission denied; the previous version is still current")
+    assert current_path(root) == first and hidden_leftovers(root) == []
+
+
+# --- bad sources ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"  \n", "{path}: the file is empty"),
+        ("binary.txt", b"\xff\xfe\x00bad", "{path}: not UTF-8 text (byte 0); save it as UTF-8"),
+        ("slides.pptx", b"PK", "{path}: unsupported format '.pptx'; reportqa reads "),
+    ],
+)
+def test_a_bad_source_names_itself_and_the_previous_index_keeps_serving(
+    source: Path, root: Path, name: str, content: bytes, message: str
+) -> None:
+    first = current_path(root)
+    bad = source.parent / name
+    bad.write_bytes(content)
+    with pytest.raises(SourceError) as error:
+        build_index([source, bad], root, embedder=HashingEmbedder(64), progress=False)
+    assert str(error.value).startswith(message.format(path=bad))
+    assert current_path(root) == first and len(list_versions(root)) == 1
+
+
+# --- verify, stale, rollback ------------------------------------------------------------------------
+
+
+def test_verify_finds_nothing_in_a_sound_index(source: Path, root: Path) -> None:
+    assert verify_index(root, sources=[source]) == []
+    result = CliRunner().invoke(cli, ["verify", "--index-dir", str(root)])
+    assert result.exit_code == 0
+    assert result.stderr.endswith(": ok\n")
+
+
+def test_verify_lists_what_differs_and_exits_non_zero(source: Path, root: Path) -> None:
+    edit(source)
+    (current_path(root) / "texts" / "report.txt").write_text("tampered", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["verify", "--index-dir", str(root)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("texts/report.txt does not match its manifest hash")
+    assert lines[1].startswith(f"source {source.resolve()} changed since the build (sha256 ")
+
+
+def test_verify_checks_every_span_against_the_text(root: Path) -> None:
+    import json
+
+    directory = current_path(root)
+    manifest = json.loads((directory / "manifest.json").read_text())
+    text = (directory / "texts" / "report.txt").read_text()
+    start = read_passages(directory)[0].citation.start
+    (directory / "texts" / "report.txt").write_text(text[:start] + "#" + text[start + 1 :])
+    from index.store import _sha256
+
+    manifest["files"]["texts/report.txt"] = _sha256(directory / "texts" / "report.txt")
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+    problems = verify_index(root)
+    assert len(problems) == 1 and problems[0].startswith("passage ")
+
+
+def test_rollback_goes_back_one_version(source: Path, root: Path) -> None:
+    first = current_path(root).name
+    edit(source)
+    second = build(source, root)
+    result = CliRunner().invoke(cli, ["rollback", "--index-dir", str(root)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Current index is now {first}\n"
+    assert load_index(root).version == first
+    assert second in {p.name for p in list_versions(root)}
+    with pytest.raises(Exception, match="nothing to roll back to"):
+        rollback(root)
