@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ingest.embedder import load_embedder
 from service.errors import install_error_handlers
+from service.mcp_server import build_mcp_server, http_routes
 from service.routes import ask, health, passages, sections
 from service.settings import Settings
 from service.state import EmbedderFactory, ServiceState, not_ready_detail
@@ -50,6 +51,7 @@ def create_app(
     # The ignore: without the pydantic mypy plugin, mypy thinks Field(default, ...) fields are required.
     settings = settings or Settings()  # type: ignore[call-arg]
     state = ServiceState()
+    mcp = build_mcp_server(state.current, version=_version())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,7 +62,9 @@ def create_app(
         else:
             index = state.current().index
             logger.info("serving index %s (%d passages)", index.version, len(index.passages))
-        yield
+        # The MCP endpoint's session manager lives exactly as long as the app.
+        async with mcp.session_manager.run():
+            yield
 
     app = FastAPI(title="reportqa", description=DESCRIPTION, version=_version(), lifespan=lifespan)
     app.state.settings = settings
@@ -68,4 +72,5 @@ def create_app(
     install_error_handlers(app)
     for module in (ask, sections, passages, health):
         app.include_router(module.router)
+    app.router.routes.extend(http_routes(mcp, host=settings.host))
     return app
