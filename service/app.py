@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from ingest.embedder import load_embedder
 from service.errors import install_error_handlers
 from service.mcp_server import build_mcp_server, http_routes
-from service.routes import ask, health, passages, sections
+from service.routes import ask, chat, health, passages, sections, tools
 from service.settings import Settings
 from service.state import EmbedderFactory, ServiceState, not_ready_detail
 
@@ -70,7 +70,7 @@ def create_app(
     app.state.settings = settings
     app.state.reportqa = state
     install_error_handlers(app)
-    for module in (ask, sections, passages, health):
+    for module in (ask, sections, passages, health, chat, tools):
         app.include_router(module.router)
     app.router.routes.extend(http_routes(mcp, host=settings.host))
     return app

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from surfaces.live import REPORTQA, LiveServer, serve
+from surfaces.live import REPORTQA, LiveServer, Tops, dev_questions, serve, top_of
 
 
 @pytest.fixture
@@ -36,3 +36,9 @@ def real_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def real_server(real_index: Path) -> Iterator[LiveServer]:
     """The service over the real index, shared by every surface's agreement test."""
     yield from serve(real_index)
+
+
+@pytest.fixture(scope="session")
+def real_tops(real_server: LiveServer) -> Tops:
+    """``/ask``'s top passage id and citation for each development question: the reference."""
+    return {question: top_of(real_server.ask(question)) for question in dev_questions()}

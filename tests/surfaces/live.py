@@ -71,6 +71,9 @@ def serve(index_dir: Path) -> Iterator[LiveServer]:
         thread.join(timeout=10)
 
 
+Tops = dict[str, tuple[str, dict[str, object]]]
+
+
 def dev_questions() -> list[str]:
     """The development sample's questions, answerable or not."""
     with DEV_QUESTIONS.open(encoding="utf-8") as lines:

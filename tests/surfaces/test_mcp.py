@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
-from surfaces.live import REPORTQA, LiveServer, dev_questions, top_of
+from surfaces.live import REPORTQA, LiveServer, Tops, top_of
 
 T = TypeVar("T")
 TOOLS = {"search_report", "get_passage", "list_sections"}
@@ -104,12 +104,12 @@ def test_a_blank_question_is_a_tool_error_saying_what_to_fix(small_server: LiveS
     assert "question must not be blank; ask something about the report" in result.content[0].text
 
 
-def test_search_report_agrees_with_ask_on_the_real_report(real_server: LiveServer) -> None:
-    questions = dev_questions()
+def test_search_report_agrees_with_ask_on_the_real_report(real_server: LiveServer, real_tops: Tops) -> None:
+    questions = list(real_tops)
 
     async def search_all(client: Client) -> list[dict[str, Any]]:
         results = [await client.call_tool("search_report", {"question": q}) for q in questions]
         return [result.structured_content for result in results]
 
     for question, payload in zip(questions, run(search_all, f"{real_server.url}/mcp"), strict=True):
-        assert top_of(payload) == top_of(real_server.ask(question)), question
+        assert top_of(payload) == real_tops[question], question
