@@ -22,6 +22,7 @@ from service.mcp_server import build_mcp_server, http_routes
 from service.routes import ask, chat, health, passages, sections, tools
 from service.settings import Settings
 from service.state import EmbedderFactory, ServiceState, not_ready_detail
+from service.web.pages import install_web_page
 
 logger = logging.getLogger(__name__)
 
@@ -73,4 +74,5 @@ def create_app(
     for module in (ask, sections, passages, health, chat, tools):
         app.include_router(module.router)
     app.router.routes.extend(http_routes(mcp, host=settings.host))
+    install_web_page(app)
     return app
