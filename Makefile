@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test lint bench ingest clean
+.PHONY: setup run test lint bench ingest clean browser
 
 setup: $(STAMP)
 
@@ -33,8 +33,15 @@ ingest: $(INDEX)/current/manifest.json
 run: ingest
 	REPORTQA_INDEX_DIR=$(INDEX) $(BIN)/reportqa serve --host $(HOST) --port $(PORT)
 
+# The web page's end-to-end test drives Debian's Chromium (never a downloaded browser build).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" -eq 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "make test: $(CHROMIUM) is missing; run: sudo apt-get install chromium" >&2; exit 1; fi; }
+
 # pytest exits 5 when it collects no tests: that is a failure, not a pass.
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status

@@ -39,21 +39,39 @@ def citation_out(passage: Passage) -> CitationOut:
     return CitationOut.model_validate(passage.citation.model_dump())
 
 
+def source_line(citation: CitationOut) -> str:
+    """A citation as one line a person (or a model) can quote: document, section, title, pages."""
+    pages = (
+        f"page {citation.page}"
+        if citation.page == citation.page_end
+        else (f"pages {citation.page}-{citation.page_end}")
+    )
+    footnote = f", footnote {citation.footnote}" if citation.footnote is not None else ""
+    return f'(Source: {citation.document}, section {citation.section} "{citation.title}", {pages}{footnote})'
+
+
+def prompt_context(passages: Sequence[PassageOut]) -> str:
+    """The passages numbered for a prompt, so a chatbot's own model can cite [1], [2] like we do."""
+    return "\n\n".join(
+        f"[{number}] {passage.text}\n{source_line(passage.citation)}"
+        for number, passage in enumerate(passages, start=1)
+    )
+
+
 def build_answer(question: str, hits: Sequence[Hit], index: LoadedIndex) -> AskResponse:
     """The ``/ask`` payload for ranked hits; pure, so the route and the CLI share it."""
+    passages = [
+        PassageOut(
+            id=hit.passage.id,
+            rank=rank,
+            score=round(hit.score, SCORE_DIGITS),
+            text=hit.passage.text,
+            citation=citation_out(hit.passage),
+        )
+        for rank, hit in enumerate(hits, start=1)
+    ]
     return AskResponse(
-        question=question,
-        passages=[
-            PassageOut(
-                id=hit.passage.id,
-                rank=rank,
-                score=round(hit.score, SCORE_DIGITS),
-                text=hit.passage.text,
-                citation=citation_out(hit.passage),
-            )
-            for rank, hit in enumerate(hits, start=1)
-        ],
-        index=index_info(index),
+        question=question, passages=passages, index=index_info(index), context=prompt_context(passages)
     )
 
 

@@ -20,10 +20,12 @@ from starlette.concurrency import run_in_threadpool
 
 from ingest.embedder import load_embedder
 from service.errors import install_error_handlers
+from service.mcp_server import build_mcp_server, http_routes
 from service.reindex import Reindexer
-from service.routes import admin, ask, health, passages, sections
+from service.routes import admin, ask, chat, health, passages, sections, tools
 from service.settings import Settings
 from service.state import EmbedderFactory, ServiceState, not_ready_detail
+from service.web.pages import install_web_page
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +64,8 @@ def create_app(
             if state.pointer_moved():
                 await run_in_threadpool(state.reload)
 
+    mcp = build_mcp_server(state.current, version=_version())
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Loading reads files and may load a model: keep it off the event loop.
@@ -75,7 +79,9 @@ def create_app(
         if settings.reload_interval > 0:
             poller = asyncio.create_task(watch_pointer(settings.reload_interval))
         try:
-            yield
+            # The MCP endpoint's session manager lives exactly as long as the app.
+            async with mcp.session_manager.run():
+                yield
         finally:
             if poller is not None:
                 poller.cancel()
@@ -87,6 +93,8 @@ def create_app(
     app.state.reportqa = state
     app.state.reindexer = reindexer
     install_error_handlers(app)
-    for module in (ask, sections, passages, health, admin):
+    for module in (ask, sections, passages, health, admin, chat, tools):
         app.include_router(module.router)
+    app.router.routes.extend(http_routes(mcp, host=settings.host))
+    install_web_page(app)
     return app

@@ -262,6 +262,21 @@ def serve(
 
 
 @cli.command()
+def mcp(index_dir: IndexDirOption = None) -> None:
+    """Serve the report to a desktop chat client as an MCP server over stdio (see docs/clients.md)."""
+    with user_errors():
+        from ingest.embedder import load_embedder
+        from service.mcp_server import build_mcp_server
+        from service.state import load_retriever
+
+        settings = load_settings(index_dir=index_dir)
+        typer.echo(f"Loading the index at {settings.index_dir} ...", err=True)
+        retriever = load_retriever(settings.index_dir, embedder_factory=load_embedder)
+    typer.echo(f"Serving index {retriever.index.version} over MCP stdio", err=True)
+    build_mcp_server(lambda: retriever).run("stdio")
+
+
+@cli.command()
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in quotes.", show_default=False)],
     top_k: Annotated[int, typer.Option("--top-k", "-k", help="How many passages (1-20).")] = 5,

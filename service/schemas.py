@@ -163,6 +163,11 @@ class AskResponse(BaseModel):
     question: str
     passages: list[PassageOut]
     index: IndexInfo
+    context: str = Field(
+        "",
+        description="The passages numbered [1], [2], ... each followed by its source, "
+        "ready to paste into a language model's prompt so that it cites the same numbers.",
+    )
 
 
 class SectionOut(BaseModel):

@@ -65,7 +65,7 @@ def test_the_model_comes_from_the_manifest(small_index: Path) -> None:
 
 def test_response_shape_is_the_contract(client: TestClient, small_index: Path) -> None:
     payload = ask(client, question="  asylum for refugees  ", top_k=2)
-    assert set(payload) == {"question", "passages", "index"}
+    assert {"question", "passages", "index", "context"} <= set(payload)
     assert payload["question"] == "asylum for refugees"
     passages = payload["passages"]
     assert isinstance(passages, list) and len(passages) == 2
@@ -234,3 +234,15 @@ def test_corrupt_index_is_503_with_the_fix(small_index: Path) -> None:
     assert "does not match its manifest" in detail
     assert detail.endswith("run: reportqa ingest, then restart the service")
     assert "rebuild with" not in detail
+
+
+def test_context_numbers_the_passages_with_their_sources_for_a_prompt(client: TestClient) -> None:
+    payload = ask(client, question="Do remittances reduce poverty?", top_k=2)
+    first, second = payload["passages"]  # type: ignore[misc]
+    assert payload["context"] == (
+        f"[1] {first['text']}\n"
+        '(Source: test-report, section A.1 "Remittances as a tool of development", page 3)\n\n'
+        f"[2] {second['text']}\n"
+        f'(Source: test-report, section {second["citation"]["section"]} "{second["citation"]["title"]}", '
+        f"page {second['citation']['page']})"
+    )

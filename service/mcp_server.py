@@ -1,0 +1,144 @@
+"""The report as an MCP server, for chat clients that call tools (Claude Desktop and others).
+
+Three tools, each a thin wrapper over the same functions ``/ask``, ``/passages/{id}``
+and ``/sections`` use, so a chatbot sees exactly the passages and citations a person
+gets from the API:
+
+- ``search_report(question, top_k=5, section=None)``: the ranked passages with citations;
+- ``get_passage(id)``: one passage by the id a search returned;
+- ``list_sections()``: the table of contents, whose ids scope a search.
+
+Every tool answers twice: ``structured_content`` is the API's JSON (validated against
+the advertised output schema), and the text content is the numbered, cited passages a
+language model can quote directly.  The server holds no index of its own: it asks
+``current`` for the retriever on each call, so the HTTP service (``/mcp``) and the
+stdio command (``reportqa mcp``) can each supply theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import ValidationError
+from starlette.routing import BaseRoute
+
+from index.errors import ReportQAError
+from index.search import Retriever
+from service.answers import answer, passage_detail, source_line, table_of_contents
+from service.errors import describe_errors
+from service.schemas import (
+    DEFAULT_TOP_K,
+    AskRequest,
+    AskResponse,
+    PassageResponse,
+    SectionsResponse,
+)
+
+SERVER_NAME = "reportqa"
+MCP_PATH = "/mcp"
+INSTRUCTIONS = (
+    "Answers questions about a UN report with passages quoted from it, each with a citation "
+    "(document, section, title, page). Call search_report with the user's question and cite "
+    "the numbered sources it returns; call list_sections to scope a search to one section."
+)
+READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
+
+
+def search_text(response: AskResponse) -> str:
+    """What a language model reads from ``search_report``: the answer if any, then the cited passages."""
+    if not response.passages:
+        return f"The report has no passages for: {response.question}"
+    # ``answer`` is the extractive answer sentence, on responses that carry one.
+    found: Any = getattr(response, "answer", None)
+    lead = f"Answer: {found.text} [1]\n\n" if found is not None and found.text else ""
+    return f"{lead}Passages from the report for: {response.question}\n\n{response.context}"
+
+
+def passage_text(response: PassageResponse) -> str:
+    return f"{response.text}\n{source_line(response.citation)}"
+
+
+def sections_text(response: SectionsResponse) -> str:
+    lines = [f"{s.id} {s.title} (page {s.page})" for s in response.sections]
+    return "Sections of the report (use an id, or a part such as 'B', to scope search_report):\n" + (
+        "\n".join(lines)
+    )
+
+
+def tool_result(text: str, payload: AskResponse | PassageResponse | SectionsResponse) -> CallToolResult:
+    return CallToolResult(
+        content=[TextContent(type="text", text=text)], structured_content=payload.model_dump(mode="json")
+    )
+
+
+def build_mcp_server(current: Callable[[], Retriever], *, version: str = "") -> MCPServer:
+    """An MCP server whose tools answer from ``current()``, the retriever of the moment.
+
+    Domain errors (no index, unknown section or passage, a blank question) become tool
+    errors with the same one-line message the API gives, so the model can correct itself.
+    """
+    server: MCPServer = MCPServer(SERVER_NAME, instructions=INSTRUCTIONS, version=version)
+
+    @server.tool(annotations=READ_ONLY)
+    def search_report(
+        question: str, top_k: int = DEFAULT_TOP_K, section: str | None = None
+    ) -> Annotated[CallToolResult, AskResponse]:
+        """Search the report for passages that answer a question, best first, each with its citation.
+
+        Args:
+            question: The question, in natural language.
+            top_k: How many passages to return (1-20).
+            section: Only this section, e.g. "B.4", or a whole part, e.g. "B" (see list_sections).
+        """
+        with tool_errors():
+            request = AskRequest(question=question, top_k=top_k, section=section)
+            response = answer(current(), request.question, top_k=request.top_k, section=request.section)
+        return tool_result(search_text(response), response)
+
+    @server.tool(annotations=READ_ONLY)
+    def get_passage(id: str) -> Annotated[CallToolResult, PassageResponse]:
+        """One passage of the report by the id search_report gave, with its citation.
+
+        Args:
+            id: A passage id from search_report.
+        """
+        with tool_errors():
+            response = passage_detail(current().index, id)
+        return tool_result(passage_text(response), response)
+
+    @server.tool(annotations=READ_ONLY)
+    def list_sections() -> Annotated[CallToolResult, SectionsResponse]:
+        """The report's table of contents: section ids, titles and pages, in document order."""
+        with tool_errors():
+            response = table_of_contents(current().index)
+        return tool_result(sections_text(response), response)
+
+    return server
+
+
+@contextmanager
+def tool_errors() -> Iterator[None]:
+    """Turn user-fixable errors into a ToolError carrying the API's one-line message."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise ToolError(describe_errors(exc.errors())) from exc
+    except ReportQAError as exc:
+        raise ToolError(str(exc)) from exc
+
+
+def http_routes(server: MCPServer, *, host: str) -> list[BaseRoute]:
+    """The streamable HTTP endpoint at ``/mcp``, as routes to add to the FastAPI app.
+
+    Added as a route rather than a mount so ``/mcp`` answers without a redirect to
+    ``/mcp/``.  Stateless: the tools keep nothing between calls.  ``host`` is where the
+    service listens: on a loopback address the SDK's DNS-rebinding protection is on.
+    The caller must run ``server.session_manager.run()`` in its lifespan.
+    """
+    app = server.streamable_http_app(streamable_http_path=MCP_PATH, stateless_http=True, host=host)
+    return list(app.routes)

@@ -1,0 +1,141 @@
+// The page at "/": ask /ask, show the answer sentence highlighted inside its passage, its citation,
+// the other passages and the table of contents. Plain DOM, no build step, no external resources.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+
+function pages(c) {
+  return c.page === c.page_end ? `page ${c.page}` : `pages ${c.page}-${c.page_end}`;
+}
+
+function citationText(c) {
+  const footnote = c.footnote === null || c.footnote === undefined ? "" : `, footnote ${c.footnote}`;
+  return `${c.document}, section ${c.section} “${c.title}”, ${pages(c)}${footnote}`;
+}
+
+// The span to highlight: the service's `highlight` when it gives one, else the answer text found in the
+// passage, else nothing (the whole passage is the answer).
+function spanOf(passage, answer) {
+  const h = passage.highlight;
+  if (h && Number.isInteger(h.start) && Number.isInteger(h.end) && h.start < h.end) return [h.start, h.end];
+  if (answer && answer.passage_id === passage.id && answer.text) {
+    const at = passage.text.indexOf(answer.text);
+    if (at >= 0) return [at, at + answer.text.length];
+  }
+  return null;
+}
+
+function passageNode(passage, answer, tag) {
+  const node = document.createElement(tag);
+  node.className = "passage";
+  node.dataset.passageId = passage.id;
+  const text = document.createElement("p");
+  text.className = "text";
+  const span = spanOf(passage, answer);
+  if (span) {
+    const mark = document.createElement("mark");
+    mark.textContent = passage.text.slice(span[0], span[1]);
+    text.append(passage.text.slice(0, span[0]), mark, passage.text.slice(span[1]));
+  } else {
+    text.textContent = passage.text;
+  }
+  const cite = document.createElement("p");
+  cite.className = "cite";
+  cite.textContent = citationText(passage.citation);
+  node.append(text, cite);
+  return node;
+}
+
+function setBusy(busy) {
+  $("ask-button").disabled = busy;
+  $("ask-form").setAttribute("aria-busy", String(busy));
+  $("status").textContent = busy ? "Searching the report…" : "";
+}
+
+function showError(message) {
+  $("error").textContent = message;
+  $("error").hidden = false;
+}
+
+function render(payload) {
+  const best = $("best");
+  best.replaceChildren();
+  $("other-list").replaceChildren();
+  $("index-version").textContent = payload.index.version;
+  const answerable = payload.answerable !== false && payload.passages.length > 0;
+  $("answer").hidden = false;
+  if (!answerable) {
+    const none = document.createElement("p");
+    none.className = "no-answer";
+    none.id = "no-answer";
+    none.textContent = "The report does not answer this question." + (payload.reason ? ` ${payload.reason}` : "");
+    best.append(none);
+  } else {
+    const answer = payload.answer || null;
+    const top = (answer && payload.passages.find((p) => p.id === answer.passage_id)) || payload.passages[0];
+    best.replaceWith(Object.assign(passageNode(top, answer, "article"), { id: "best", className: "passage best" }));
+    for (const passage of payload.passages.filter((p) => p !== top)) {
+      $("other-list").append(passageNode(passage, null, "li"));
+    }
+  }
+  $("others").hidden = $("other-list").children.length === 0;
+  $("status").textContent = answerable ? "Answer found." : "No answer in the report.";
+}
+
+async function ask(event) {
+  event.preventDefault();
+  $("error").hidden = true;
+  const question = $("question").value.trim();
+  if (!question) {
+    showError("Type a question about the report first.");
+    $("question").focus();
+    return;
+  }
+  const body = { question };
+  if ($("section").value) body.section = $("section").value;
+  setBusy(true);
+  try {
+    const response = await fetch("/ask", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const payload = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(payload.detail || `The service answered ${response.status}.`);
+    setBusy(false);
+    render(payload);
+  } catch (error) {
+    setBusy(false);
+    showError(error instanceof TypeError ? "Could not reach the service; is it running?" : error.message);
+  }
+}
+
+async function loadSections() {
+  try {
+    const response = await fetch("/sections");
+    const payload = await response.json();
+    if (!response.ok) throw new Error(payload.detail || `The service answered ${response.status}.`);
+    $("index-version").textContent = payload.index.version;
+    for (const section of payload.sections) {
+      const label = `${section.id} ${section.title} (${pages(section)})`;
+      $("section").append(new Option(label, section.id));
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      button.addEventListener("click", () => {
+        $("section").value = section.id;
+        $("question").focus();
+      });
+      const item = document.createElement("li");
+      item.append(button);
+      $("toc-list").append(item);
+    }
+  } catch (error) {
+    showError(error.message || "Could not load the table of contents.");
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("ask-form").addEventListener("submit", ask);
+  loadSections();
+});
