@@ -117,7 +117,7 @@ def probability(signals: Evidence) -> float:
 
 def reason(signals: Evidence, confidence: float, *, where: str) -> str:
     """Why we think the report does not answer, in words a reader can check."""
-    parts = [f"The report does not appear to answer this question (confidence {confidence:.2f})."]
+    parts = [f"Nothing in it matches the question closely enough (confidence {confidence:.2f})."]
     if signals.unknown_names:
         parts.append(f"It never mentions {', '.join(repr(w) for w in signals.unknown[:4])}.")
     if signals.asked_for:

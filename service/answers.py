@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from index.answering import AnswerResult, RankedPassage, ask
 from index.errors import ReportQAError
 from index.models import Passage, Section
-from index.search import Hit, Retriever
+from index.search import Retriever
 from index.store import LoadedIndex
 from service.schemas import (
+    AnswerOut,
     AskResponse,
     CitationOut,
+    Highlight,
     IndexInfo,
     PassageOut,
     PassageResponse,
@@ -58,20 +61,40 @@ def prompt_context(passages: Sequence[PassageOut]) -> str:
     )
 
 
-def build_answer(question: str, hits: Sequence[Hit], index: LoadedIndex) -> AskResponse:
-    """The ``/ask`` payload for ranked hits; pure, so the route and the CLI share it."""
+def answer_out(best: RankedPassage) -> AnswerOut:
+    passage = best.hit.passage
+    return AnswerOut(text=best.highlighted_text, passage_id=passage.id, citation=citation_out(passage))
+
+
+def build_answer(result: AnswerResult, index: LoadedIndex) -> AskResponse:
+    """The ``/ask`` payload for an answer; pure, so the routes, the CLI and MCP share it."""
     passages = [
         PassageOut(
-            id=hit.passage.id,
+            id=ranked.hit.passage.id,
             rank=rank,
-            score=round(hit.score, SCORE_DIGITS),
-            text=hit.passage.text,
-            citation=citation_out(hit.passage),
+            score=round(ranked.hit.score, SCORE_DIGITS),
+            text=ranked.hit.passage.text,
+            citation=citation_out(ranked.hit.passage),
+            highlight=Highlight(start=ranked.highlight[0], end=ranked.highlight[1]),
         )
-        for rank, hit in enumerate(hits, start=1)
+        for rank, ranked in enumerate(result.passages, start=1)
     ]
+    best = result.answer
     return AskResponse(
-        question=question, passages=passages, index=index_info(index), context=prompt_context(passages)
+        question=result.question,
+        passages=passages,
+        index=index_info(index),
+        context=prompt_context(passages),
+        answer=AnswerOut(
+            text=best.highlighted_text,
+            passage_id=best.hit.passage.id,
+            citation=citation_out(best.hit.passage),
+        )
+        if best is not None
+        else None,
+        answerable=result.answerable,
+        confidence=round(result.confidence, SCORE_DIGITS),
+        reason=result.reason,
     )
 
 
@@ -107,8 +130,7 @@ def resolve_section(index: LoadedIndex, section: str | None) -> str | None:
 def answer(retriever: Retriever, question: str, *, top_k: int, section: str | None = None) -> AskResponse:
     """Rank passages for an already validated question and build the payload."""
     scope = resolve_section(retriever.index, section)
-    hits = retriever.search(question, top_k=top_k, section=scope)
-    return build_answer(question, hits, retriever.index)
+    return build_answer(ask(retriever, question, top_k=top_k, section=scope), retriever.index)
 
 
 def section_out(section: Section) -> SectionOut:

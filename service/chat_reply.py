@@ -6,14 +6,11 @@ sentence(s) quoted from the report with a marker [n], then the numbered sources.
 Nothing is generated: every word of the quote is a span of a cited passage.  The
 numbers are the passages' ranks, the same numbers ``context`` uses.
 
-The answer comes from the response's ``answer`` (and a passage's ``highlight``) when
-the service provides them, else from the top passage; ``answerable`` false (or no
-passage at all) gives a plain "the report does not answer this".
+The quote is the response's ``answer``; ``answerable`` false (or no passage at
+all) gives a plain "the report does not answer this", with the reason.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -44,33 +41,24 @@ def source_entry(number: int, citation: CitationOut) -> str:
     )
 
 
-def answerable(response: AskResponse) -> bool:
-    """Whether the report answers: the service's verdict when it gives one, else "some passage matched"."""
-    verdict: Any = getattr(response, "answerable", None)
-    return bool(response.passages) and verdict is not False
+def answered(response: AskResponse) -> bool:
+    """Whether the reply quotes an answer: some passage matched and the report answers."""
+    return bool(response.passages) and response.answerable
 
 
 def quoted_span(passage: PassageOut) -> str:
-    """The passage's highlighted sentence(s) when the service marks them, else the whole passage."""
-    highlight: Any = getattr(passage, "highlight", None)
-    if isinstance(highlight, dict):
-        start, end = highlight.get("start"), highlight.get("end")
-    else:
-        start, end = getattr(highlight, "start", None), getattr(highlight, "end", None)
-    if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(passage.text):
-        return passage.text[start:end].strip()
-    return passage.text.strip()
+    """The passage's highlighted sentence(s), or the whole passage when none is marked."""
+    if passage.highlight is None:
+        return passage.text.strip()
+    return passage.text[passage.highlight.start : passage.highlight.end].strip()
 
 
 def answer_quote(response: AskResponse) -> tuple[str, int]:
     """The quoted answer and the number of the passage it comes from."""
-    found: Any = getattr(response, "answer", None)
-    if found is not None:
-        passage_id = getattr(found, "passage_id", None)
-        text = getattr(found, "text", "")
+    if response.answer is not None:
         for passage in response.passages:
-            if passage.id == passage_id and text:
-                return " ".join(str(text).split()), passage.rank
+            if passage.id == response.answer.passage_id:
+                return " ".join(response.answer.text.split()), passage.rank
     top = response.passages[0]
     return " ".join(quoted_span(top).split()), top.rank
 
@@ -84,9 +72,8 @@ def citations(response: AskResponse) -> list[ChatCitation]:
 
 def reply_text(response: AskResponse) -> str:
     """The message a chat user reads: quote with marker, then the numbered sources."""
-    if not answerable(response):
-        reason: Any = getattr(response, "reason", None)
-        return f"{NOT_ANSWERED} {reason}".strip() if reason else NOT_ANSWERED
+    if not answered(response):
+        return f"{NOT_ANSWERED} {response.reason}" if response.reason else NOT_ANSWERED
     quote, number = answer_quote(response)
     sources = "\n".join(source_entry(p.rank, p.citation) for p in response.passages)
     return f"“{quote}” [{number}]\n\nSources:\n{sources}"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -53,9 +53,12 @@ def search_text(response: AskResponse) -> str:
     """What a language model reads from ``search_report``: the answer if any, then the cited passages."""
     if not response.passages:
         return f"The report has no passages for: {response.question}"
-    # ``answer`` is the extractive answer sentence, on responses that carry one.
-    found: Any = getattr(response, "answer", None)
-    lead = f"Answer: {found.text} [1]\n\n" if found is not None and found.text else ""
+    if not response.answerable:
+        lead = f"The report does not appear to answer this. {response.reason or ''}\nClosest passages:\n\n"
+    elif response.answer is not None:
+        lead = f"Answer: {response.answer.text} [1]\n\n"
+    else:
+        lead = ""
     return f"{lead}Passages from the report for: {response.question}\n\n{response.context}"
 
 

@@ -101,13 +101,31 @@ class CitationOut(BaseModel):
     footnote: int | None = Field(None, description="The footnote number when the passage is a footnote.")
 
 
+class Highlight(BaseModel):
+    """A span of a passage's text: the sentence or two that best answer the question."""
+
+    start: int = Field(description="Offset within the passage text.")
+    end: int = Field(description="Offset one past the span's last character.")
+
+
 class PassageOut(BaseModel):
     """One ranked passage of an answer."""
 
     id: str
     rank: int = Field(description="1 for the best match.")
-    score: float = Field(description="Similarity to the question; higher is better.")
+    score: float = Field(description="Match with the question, 0 to 1; higher is better.")
     text: str
+    citation: CitationOut
+    highlight: Highlight | None = Field(
+        None, description="The sentence(s) of this passage that best answer the question."
+    )
+
+
+class AnswerOut(BaseModel):
+    """The single best extractive answer: a sentence or two quoted from the report, never generated."""
+
+    text: str
+    passage_id: str
     citation: CitationOut
 
 
@@ -152,9 +170,18 @@ class AskResponse(BaseModel):
                             "score": 0.71,
                             "text": _EXAMPLE_TEXT,
                             "citation": _EXAMPLE_CITATION,
+                            "highlight": {"start": 0, "end": 72},
                         }
                     ],
                     "index": _EXAMPLE_INDEX,
+                    "answer": {
+                        "text": _EXAMPLE_TEXT[:72],
+                        "passage_id": "a1b2c3d4e5f60718",
+                        "citation": _EXAMPLE_CITATION,
+                    },
+                    "answerable": True,
+                    "confidence": 0.93,
+                    "reason": None,
                 }
             ]
         }
@@ -168,6 +195,14 @@ class AskResponse(BaseModel):
         description="The passages numbered [1], [2], ... each followed by its source, "
         "ready to paste into a language model's prompt so that it cites the same numbers.",
     )
+    answer: AnswerOut | None = Field(
+        None, description="The best extractive answer; given even when not answerable, as the closest text."
+    )
+    answerable: bool = Field(True, description="Whether the report appears to answer the question at all.")
+    confidence: float = Field(
+        1.0, ge=0.0, le=1.0, description="Calibrated probability that the report answers the question."
+    )
+    reason: str | None = Field(None, description="When not answerable: why, in words a person can check.")
 
 
 class SectionOut(BaseModel):

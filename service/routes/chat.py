@@ -21,7 +21,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 
 from service.answers import answer
-from service.chat_reply import answerable, citations, reply_text
+from service.chat_reply import answered, citations, reply_text
 from service.chat_schemas import (
     MODEL_ID,
     ChatCompletion,
@@ -98,7 +98,7 @@ def chat_completions(
     question = question_of(request)
     response = answer(retriever, question.question, top_k=question.top_k, section=question.section)
     message = ChatMessageOut(
-        content=reply_text(response), citations=citations(response) if answerable(response) else []
+        content=reply_text(response), citations=citations(response) if answered(response) else []
     )
     if request.stream:
         return StreamingResponse(stream_reply(message, model=request.model), media_type="text/event-stream")

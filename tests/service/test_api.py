@@ -67,10 +67,13 @@ def test_response_shape_is_the_contract(client: TestClient, small_index: Path) -
     payload = ask(client, question="  asylum for refugees  ", top_k=2)
     assert {"question", "passages", "index", "context"} <= set(payload)
     assert payload["question"] == "asylum for refugees"
+    assert {"answer", "answerable", "confidence", "reason"} <= set(payload)
     passages = payload["passages"]
     assert isinstance(passages, list) and len(passages) == 2
     for rank, passage in enumerate(passages, start=1):
-        assert set(passage) == {"id", "rank", "score", "text", "citation"}
+        assert {"id", "rank", "score", "text", "citation", "highlight"} <= set(passage)
+        highlight = passage["highlight"]
+        assert 0 <= highlight["start"] < highlight["end"] <= len(passage["text"])
         assert passage["rank"] == rank
         assert isinstance(passage["score"], float)
         citation = passage["citation"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.chat_reply import NOT_ANSWERED, reply_text
-from service.schemas import AskResponse, CitationOut, IndexInfo, PassageOut
+from service.schemas import AskResponse, CitationOut, Highlight, IndexInfo, PassageOut
 
 INDEX = IndexInfo(version="v1", built_at="2025-01-01T00:00:00+00:00", model="hashing-64")
 CITATION = CitationOut(
@@ -14,17 +14,6 @@ TEXT = "Remittances are large. They reduce poverty in origin countries. Fees rem
 
 def passage(rank: int, **extra: object) -> PassageOut:
     return PassageOut(id=f"p{rank}", rank=rank, score=0.5, text=TEXT, citation=CITATION, **extra)
-
-
-class Verdict(AskResponse):
-    """An /ask response with the answerability fields the service adds (issue 3)."""
-
-    answerable: bool
-    reason: str | None = None
-
-
-class Highlighted(PassageOut):
-    highlight: dict[str, int]
 
 
 def test_without_an_answer_sentence_the_top_passage_is_quoted_with_its_marker() -> None:
@@ -38,7 +27,7 @@ def test_without_an_answer_sentence_the_top_passage_is_quoted_with_its_marker() 
 
 def test_the_highlighted_sentence_is_quoted_rather_than_the_whole_passage() -> None:
     start = TEXT.index("They")
-    top = Highlighted(**passage(1).model_dump(), highlight={"start": start, "end": TEXT.index(" Fees")})
+    top = passage(1, highlight=Highlight(start=start, end=TEXT.index(" Fees")))
     response = AskResponse(question="q", passages=[top], index=INDEX)
     assert reply_text(response).startswith("“They reduce poverty in origin countries.” [1]\n\nSources:")
 
@@ -48,7 +37,7 @@ def test_no_passage_means_the_report_does_not_answer() -> None:
 
 
 def test_an_unanswerable_verdict_is_said_plainly_with_its_reason() -> None:
-    response = Verdict(
+    response = AskResponse(
         question="q", passages=[passage(1)], index=INDEX, answerable=False, reason="No passage mentions 2018."
     )
     assert reply_text(response) == "The report does not answer this question. No passage mentions 2018."

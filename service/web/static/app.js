@@ -70,7 +70,11 @@ function render(payload) {
     none.id = "no-answer";
     none.textContent = "The report does not answer this question." + (payload.reason ? ` ${payload.reason}` : "");
     best.append(none);
+    // The closest passages still show, so a reader can judge for themselves.
+    for (const passage of payload.passages) $("other-list").append(passageNode(passage, null, "li"));
+    $("others-heading").textContent = "Closest passages (they do not answer it)";
   } else {
+    $("others-heading").textContent = "Other passages";
     const answer = payload.answer || null;
     const top = (answer && payload.passages.find((p) => p.id === answer.passage_id)) || payload.passages[0];
     best.replaceWith(Object.assign(passageNode(top, answer, "article"), { id: "best", className: "passage best" }));
