@@ -86,6 +86,7 @@ def ask(
         sentence=float(signals.best_sentence[in_scope].max()),
         dense=float(signals.dense[in_scope].max()),
         answer_text=top.highlighted_text,
+        passage_text=top.hit.passage.text,
         knows=retriever.lexical.knows,
     )
     probability = confidence.probability(facts)

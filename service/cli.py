@@ -303,6 +303,32 @@ def ask(
         typer.echo(render_answer(response))
 
 
+@cli.command("eval")
+def eval_command(
+    questions_file: Annotated[
+        Path, typer.Argument(help="A JSONL question set (id, question, evidence, section, kind).")
+    ],
+    index_dir: IndexDirOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Score retrieval on a question set: Hit@k, MRR, AUROC, abstention, answer and citation accuracy."""
+    with user_errors():
+        from index.eval_run import format_table, report_json, run_eval
+        from index.evaluation import load_questions
+        from ingest.embedder import load_embedder
+        from service.state import load_retriever
+
+        questions = load_questions(questions_file)
+        settings = load_settings(index_dir=index_dir)
+        retriever = load_retriever(settings.index_dir, embedder_factory=load_embedder)
+        report = run_eval(retriever, questions)
+    if as_json:
+        typer.echo(json.dumps(report_json(report), indent=2))
+    else:
+        typer.echo(f"{questions_file} on index {retriever.index.version}\n")
+        typer.echo(format_table(report))
+
+
 def pages(first: int, last: int) -> str:
     return f"p. {first}" if first == last else f"pp. {first}-{last}"
 
@@ -321,9 +347,17 @@ def render_passage(passage: PassageOut, *, width: int = TEXT_WIDTH) -> str:
 
 
 def render_answer(response: AskResponse) -> str:
+    """The verdict and answer sentence first, then every ranked passage."""
     if not response.passages:
         return "No passages found."
-    return "\n\n".join(render_passage(passage) for passage in response.passages)
+    if response.answerable and response.answer is not None:
+        c = response.answer.citation
+        quote = " ".join(response.answer.text.split())
+        lead = f"Answer: “{quote}”\n({c.section} {c.title}, {pages(c.page, c.page_end)})"
+    else:
+        lead = f"The report does not appear to answer this. {response.reason or ''}".strip()
+    lead += f"\nconfidence {response.confidence:.2f}"
+    return "\n\n".join([lead, *(render_passage(passage) for passage in response.passages)])
 
 
 def main() -> None:
