@@ -53,12 +53,15 @@ def test_ask_readable(runner: CliRunner, small_index: Path) -> None:
     question = "Do remittances reduce poverty?"
     result = runner.invoke(cli, ["ask", question, "-k", "2", "--index-dir", str(small_index)])
     assert result.exit_code == 0, result.output
-    lines = result.stdout.splitlines()
+    verdict, *passages = result.stdout.split("\n\n")
+    assert verdict.startswith(("Answer: “", "The report does not appear to answer this."))
+    assert re.search(r"\nconfidence [01]\.\d\d$", verdict)
+    lines = passages[0].splitlines()
     assert re.match(r"1\. \[[01]\.\d{3}\] ", lines[0])
     assert lines[0].endswith("A.1 Remittances as a tool of development (test-report, p. 3)")
     assert lines[1].startswith("   id ")
     assert lines[2] == "   Remittances sent home by migrants reduce poverty in origin countries."
-    assert any(line.startswith("2. [") for line in lines)
+    assert passages[1].startswith("2. [")
 
 
 def test_ask_without_an_index_is_one_error_line(runner: CliRunner) -> None:
@@ -217,4 +220,4 @@ def test_ingest_then_ask_the_embedded_report(
     assert len(payload["passages"]) == 3
     readable = runner.invoke(cli, ["ask", "remittances development", "-k", "1"])
     assert readable.exit_code == 0
-    assert readable.stdout.startswith("1. [")
+    assert "\n\n1. [" in readable.stdout
