@@ -1,9 +1,17 @@
-"""Shared fixtures: an isolated environment and a small index built with the hashing embedder."""
+"""Shared fixtures: an isolated environment, a small index built with the hashing embedder,
+and the real report indexed once per session with the real model (read-only for every test).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -120,3 +128,33 @@ def build_small_index(root: Path) -> Path:
 def small_index(tmp_path: Path) -> Path:
     """The root of a 6-passage, 3-section index built with HashingEmbedder(64)."""
     return build_small_index(tmp_path / "index")
+
+
+REPORTQA = str(Path(sys.executable).with_name("reportqa"))
+REAL_INGEST_TIMEOUT = 300
+
+
+@dataclass(frozen=True)
+class RealBuild:
+    """The real report indexed by ``reportqa ingest --json``: where, and what the command printed."""
+
+    root: Path
+    report: dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> RealBuild:
+    """Built once per session, as a user builds it: the CLI, the bundled model, no network."""
+    root = tmp_path_factory.mktemp("real-index")
+    env = {name: value for name, value in os.environ.items() if not name.startswith("REPORTQA_")}
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    result = subprocess.run(
+        [REPORTQA, "ingest", "--json", "--index-dir", str(root)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=REAL_INGEST_TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    return RealBuild(root, json.loads(result.stdout))

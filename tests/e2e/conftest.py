@@ -7,7 +7,6 @@ talk to it with httpx.  A second server runs over an empty index directory.
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -20,6 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import RealBuild
 
 from index.evaluation import Question, load_questions, raw_page_finder
 from service.settings import DEFAULT_CORPUS
@@ -117,12 +117,9 @@ class BuiltIndex:
 
 
 @pytest.fixture(scope="session")
-def built_index(tmp_path_factory: pytest.TempPathFactory) -> BuiltIndex:
-    """The real report indexed with the real model by ``reportqa ingest --json``."""
-    root = tmp_path_factory.mktemp("e2e-index")
-    result = run_cli("ingest", "--json", index_dir=root, timeout=INGEST_TIMEOUT)
-    assert result.returncode == 0, result.stderr[-4000:]
-    return BuiltIndex(root, json.loads(result.stdout))
+def built_index(real_build: RealBuild) -> BuiltIndex:
+    """The real report indexed with the real model by ``reportqa ingest --json`` (shared, read-only)."""
+    return BuiltIndex(real_build.root, real_build.report)
 
 
 @pytest.fixture(scope="session")

@@ -6,14 +6,13 @@ the real report indexed with the real model, built once per session by ``reportq
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import RealBuild
 
-from surfaces.live import REPORTQA, LiveServer, Tops, dev_questions, serve, top_of
+from surfaces.live import LiveServer, Tops, dev_questions, serve, top_of
 
 
 @pytest.fixture
@@ -23,13 +22,9 @@ def small_server(small_index: Path) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="session")
-def real_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real report indexed with the real model, once per session (about 15 s)."""
-    root = tmp_path_factory.mktemp("real-index")
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    env = {key: value for key, value in env.items() if not key.startswith("REPORTQA_")}
-    subprocess.run([str(REPORTQA), "ingest", "--index-dir", str(root)], check=True, env=env, timeout=300)
-    return root
+def real_index(real_build: RealBuild) -> Path:
+    """The real report indexed with the real model, shared with the end-to-end suite."""
+    return real_build.root
 
 
 @pytest.fixture(scope="session")
