@@ -80,12 +80,29 @@ def expand(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-def read_source(path: Path) -> Source:
+def check_format(path: Path) -> None:
+    """Refuse a file of a format no reader reads, naming the formats that are read."""
     suffix = path.suffix.lower()
     if not readable(suffix):
         raise SourceError(
             f"{path}: unsupported format {suffix or '(no extension)'!r}; reportqa reads {supported_formats()}"
         )
+
+
+def check_sources(paths: Sequence[Path]) -> list[Path]:
+    """The files a build would read, checked for existence and format without reading them.
+
+    Cheap, so the CLI can refuse a mistyped path before it spends seconds loading a model.
+    """
+    files = expand(paths)
+    for path in files:
+        check_format(path)
+    return files
+
+
+def read_source(path: Path) -> Source:
+    check_format(path)
+    suffix = path.suffix.lower()
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -24,6 +24,7 @@ from index.errors import ReportQAError
 from service.settings import Settings
 
 if TYPE_CHECKING:
+    from index.evaluation import Question
     from ingest.embedder import Embedder
     from ingest.pipeline import BuildReport
     from service.schemas import AskResponse, PassageOut
@@ -96,14 +97,14 @@ def report_json(report: BuildReport) -> str:
 
 
 def build_once(
-    settings: Settings, embedder: Embedder, *, gate_file: Path | None, margin: float
+    settings: Settings, embedder: Embedder, *, gate_questions: list[Question] | None, margin: float
 ) -> BuildReport:
     """One build; with a gate, the new version becomes current only if it scores as well."""
     from index.store import current_path, prune_versions, switch_current
     from ingest.pipeline import build_index
 
     options: dict[str, Any] = {}
-    if gate_file is not None:
+    if gate_questions is not None:
         options["activate"] = False
     report = build_index(
         settings.sources,
@@ -114,16 +115,14 @@ def build_once(
         progress=True,
         **options,
     )
-    if gate_file is None:
+    if gate_questions is None:
         return report
     import shutil
 
     from index.errors import IndexNotFound
-    from index.evaluation import load_questions
     from ingest.embedder import load_embedder
     from ingest.gate import gate
 
-    questions = load_questions(gate_file)
     try:
         current = current_path(settings.index_dir)
     except IndexNotFound:
@@ -133,7 +132,7 @@ def build_once(
         def embedder_for(name: str) -> Embedder:
             return embedder if name == embedder.name else load_embedder(name)
 
-        result = gate(current, report.path, questions, embedder_for, margin=margin)
+        result = gate(current, report.path, gate_questions, embedder_for, margin=margin)
         typer.echo(result.describe(), err=True)
         if not result.passed:
             shutil.rmtree(report.path, ignore_errors=True)
@@ -182,12 +181,17 @@ def ingest(
 ) -> None:
     """Build a new index version from the sources and make it current; print what changed."""
     with user_errors():
+        from index.evaluation import load_questions
+        from ingest.sources import check_sources
+
         settings = load_settings(index_dir=index_dir, model=model, sources=sources or None)
+        check_sources(settings.sources)  # a mistyped path fails now, not after the model loads
+        gate_questions = load_questions(gate_file) if gate_file is not None else None
         typer.echo(f"Loading embedding model {settings.model} ...", err=True)
         embedder = make_embedder(settings)
         typer.echo(f"Indexing {len(settings.sources)} source(s) into {settings.index_dir} ...", err=True)
         if not watch:
-            report = build_once(settings, embedder, gate_file=gate_file, margin=margin)
+            report = build_once(settings, embedder, gate_questions=gate_questions, margin=margin)
     if not watch:
         print_report(report, as_json=as_json)
         return
@@ -196,7 +200,7 @@ def ingest(
     def rebuild() -> None:
         try:
             with user_errors():
-                report = build_once(settings, embedder, gate_file=gate_file, margin=margin)
+                report = build_once(settings, embedder, gate_questions=gate_questions, margin=margin)
                 print_report(report, as_json=as_json)
         except typer.Exit:
             pass  # the error is printed; keep watching
