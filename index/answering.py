@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index import confidence
+from index.confidence import Evidence
 from index.search import Hit, Retriever, Signals
 
 LEXICAL_WEIGHT = 0.3
@@ -39,7 +40,7 @@ class AnswerResult:
     answerable: bool
     confidence: float
     reason: str | None
-    evidence: confidence.Evidence | None
+    evidence: Evidence | None
 
 
 def _sentence_scores(retriever: Retriever, signals: Signals, question: str) -> np.ndarray:

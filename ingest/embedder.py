@@ -103,7 +103,7 @@ class HashingEmbedder:
                 out[row, int.from_bytes(digest, "little") % self.dimension] += 1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        return out / norms
+        return np.asarray(out / norms, dtype=np.float32)
 
 
 def load_embedder(name: str) -> Embedder:
