@@ -40,7 +40,8 @@ VERSIONS = "versions"
 REBUILD_HINT = "rebuild with: reportqa ingest"
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read in blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -160,7 +161,7 @@ def load_index(root: Path, *, model: str | None = None, version_dir: Path | None
         path = directory / name
         if not path.is_file():
             raise CorruptIndex(f"{path} is missing; {REBUILD_HINT}")
-        if _sha256(path) != expected:
+        if file_sha256(path) != expected:
             raise CorruptIndex(f"{path} does not match its manifest (corrupted or truncated); {REBUILD_HINT}")
     try:
         vectors = faiss.read_index(str(directory / "vectors.faiss"))
@@ -233,7 +234,9 @@ def write_index(
         (staging / "texts").mkdir()
         for document, text in texts.items():
             (staging / "texts" / f"{document}.txt").write_text(text, encoding="utf-8")
-        files = {str(p.relative_to(staging)): _sha256(p) for p in sorted(staging.rglob("*")) if p.is_file()}
+        files = {
+            str(p.relative_to(staging)): file_sha256(p) for p in sorted(staging.rglob("*")) if p.is_file()
+        }
         final_manifest = manifest.model_copy(update={"files": files})
         (staging / "manifest.json").write_text(final_manifest.model_dump_json(indent=2), encoding="utf-8")
         _fsync_tree(staging)

@@ -8,21 +8,12 @@ had at build time.  ``stale_sources`` is the cheap part of that, for ``/readyz``
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
 from index.errors import ReportQAError
 from index.models import Manifest, SourceInfo
-from index.store import current_path, load_index, read_manifest
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+from index.store import current_path, file_sha256, load_index, read_manifest
 
 
 def source_difference(source: SourceInfo) -> str | None:

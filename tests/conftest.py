@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -131,6 +132,18 @@ def small_index(tmp_path: Path) -> Path:
 
 
 REPORTQA = str(Path(sys.executable).with_name("reportqa"))
+REPORT = Path(__file__).resolve().parents[1] / "corpus" / "high-level-dialogue-2006.txt"
+
+
+@pytest.fixture
+def report_copy(tmp_path: Path) -> Path:
+    """A copy of the embedded report that a test may edit, as a user edits theirs."""
+    copy = tmp_path / "sources" / "high-level-dialogue-2006.txt"
+    copy.parent.mkdir()
+    shutil.copy(REPORT, copy)
+    return copy
+
+
 REAL_INGEST_TIMEOUT = 300
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -30,26 +29,18 @@ REPORTQA = Path(sys.executable).parent / "reportqa"
 
 
 @pytest.fixture
-def source(tmp_path: Path) -> Path:
-    copy = tmp_path / "sources" / "report.txt"
-    copy.parent.mkdir()
-    shutil.copy(REPORT, copy)
-    return copy
-
-
-@pytest.fixture
-def root(tmp_path: Path, source: Path) -> Path:
+def root(tmp_path: Path, report_copy: Path) -> Path:
     root = tmp_path / "index"
-    build(source, root)
+    build(report_copy, root)
     return root
 
 
-def build(source: Path, root: Path) -> str:
-    return build_index([source], root, embedder=HashingEmbedder(64), progress=False).version
+def build(report_copy: Path, root: Path) -> str:
+    return build_index([report_copy], root, embedder=HashingEmbedder(64), progress=False).version
 
 
-def edit(source: Path) -> None:
-    source.write_text(source.read_text(encoding="utf-8").replace("232 billion", "250 billion"))
+def edit(report_copy: Path) -> None:
+    report_copy.write_text(report_copy.read_text(encoding="utf-8").replace("232 billion", "250 billion"))
 
 
 def hidden_leftovers(root: Path) -> list[Path]:
@@ -61,22 +52,22 @@ def hidden_leftovers(root: Path) -> list[Path]:
 # --- kill -9 ----------------------------------------------------------------------------------------
 
 
-def ingest_command(source: Path, root: Path) -> list[str]:
-    return [str(REPORTQA), "ingest", str(source), "--index-dir", str(root), "--model", "hashing-64"]
+def ingest_command(report_copy: Path, root: Path) -> list[str]:
+    return [str(REPORTQA), "ingest", str(report_copy), "--index-dir", str(root), "--model", "hashing-64"]
 
 
 def test_a_build_killed_at_any_moment_leaves_the_previous_version_serving(
-    source: Path, root: Path, tmp_path: Path
+    report_copy: Path, root: Path, tmp_path: Path
 ) -> None:
     first = current_path(root)
-    edit(source)
+    edit(report_copy)
     began = time.monotonic()
-    subprocess.run(ingest_command(source, tmp_path / "scratch"), check=True, capture_output=True)
+    subprocess.run(ingest_command(report_copy, tmp_path / "scratch"), check=True, capture_output=True)
     duration = time.monotonic() - began
     killed_before_switch = 0
     for fraction in (0.3, 0.5, 0.65, 0.75, 0.85, 0.92, 0.97):
         process = subprocess.Popen(
-            ingest_command(source, root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            ingest_command(report_copy, root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         time.sleep(duration * fraction)
         process.send_signal(signal.SIGKILL)
@@ -89,22 +80,22 @@ def test_a_build_killed_at_any_moment_leaves_the_previous_version_serving(
             killed_before_switch += 1
         first = current_path(root)
     assert killed_before_switch >= 3
-    report = build_index([source], root, embedder=HashingEmbedder(64), progress=False)
+    report = build_index([report_copy], root, embedder=HashingEmbedder(64), progress=False)
     assert current_path(root) == report.path
     assert hidden_leftovers(root) == []
     assert report.summary.embedded <= 6  # the cache survived the kills
 
 
-def test_staging_left_by_a_killed_build_is_swept_by_the_next(source: Path, root: Path) -> None:
+def test_staging_left_by_a_killed_build_is_swept_by_the_next(report_copy: Path, root: Path) -> None:
     (root / "versions" / ".20990101T000000Z-dead.abc").mkdir()
     (root / ".current.99999").symlink_to("versions/nowhere")
-    build(source, root)
+    build(report_copy, root)
     assert hidden_leftovers(root) == []
 
 
-def test_a_second_build_at_the_same_time_is_refused(source: Path, root: Path) -> None:
+def test_a_second_build_at_the_same_time_is_refused(report_copy: Path, root: Path) -> None:
     with build_lock(root), pytest.raises(BuildInProgress, match=r"another build of .* is running"):
-        build(source, root)
+        build(report_copy, root)
 
 
 # --- corruption -------------------------------------------------------------------------------------
@@ -134,10 +125,10 @@ def test_a_corrupted_manifest_is_refused_at_load(root: Path) -> None:
 
 
 def test_a_full_disk_is_a_clear_error_and_loses_nothing(
-    source: Path, root: Path, monkeypatch: pytest.MonkeyPatch
+    report_copy: Path, root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = current_path(root)
-    edit(source)
+    edit(report_copy)
     import faiss
 
     def no_space(*args: object) -> None:
@@ -145,26 +136,26 @@ def test_a_full_disk_is_a_clear_error_and_loses_nothing(
 
     monkeypatch.setattr(faiss, "write_index", no_space)
     with pytest.raises(IndexWriteError) as error:
-        build(source, root)
+        build(report_copy, root)
     assert "No space left on device; the previous version is still current" in str(error.value)
     assert current_path(root) == first and load_index(root).version == first.name
     assert hidden_leftovers(root) == []
     monkeypatch.undo()
-    assert build(source, root) != first.name
+    assert build(report_copy, root) != first.name
 
 
 def test_a_permission_error_is_one_error_line_and_loses_nothing(
-    source: Path, root: Path, monkeypatch: pytest.MonkeyPatch
+    report_copy: Path, root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = current_path(root)
-    edit(source)
+    edit(report_copy)
 
     def denied(*args: object) -> None:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
     monkeypatch.setattr("index.store.os.rename", denied)
     result = CliRunner().invoke(
-        cli, ["ingest", str(source), "--index-dir", str(root), "--model", "hashing-64"]
+        cli, ["ingest", str(report_copy), "--index-dir", str(root), "--model", "hashing-64"]
     )
     assert result.exit_code == 1
     last = result.stderr.splitlines()[-1]
@@ -185,13 +176,13 @@ def test_a_permission_error_is_one_error_line_and_loses_nothing(
     ],
 )
 def test_a_bad_source_names_itself_and_the_previous_index_keeps_serving(
-    source: Path, root: Path, name: str, content: bytes, message: str
+    report_copy: Path, root: Path, name: str, content: bytes, message: str
 ) -> None:
     first = current_path(root)
-    bad = source.parent / name
+    bad = report_copy.parent / name
     bad.write_bytes(content)
     with pytest.raises(SourceError) as error:
-        build_index([source, bad], root, embedder=HashingEmbedder(64), progress=False)
+        build_index([report_copy, bad], root, embedder=HashingEmbedder(64), progress=False)
     assert str(error.value).startswith(message.format(path=bad))
     assert current_path(root) == first and len(list_versions(root)) == 1
 
@@ -199,21 +190,21 @@ def test_a_bad_source_names_itself_and_the_previous_index_keeps_serving(
 # --- verify, stale, rollback ------------------------------------------------------------------------
 
 
-def test_verify_finds_nothing_in_a_sound_index(source: Path, root: Path) -> None:
-    assert verify_index(root, sources=[source]) == []
+def test_verify_finds_nothing_in_a_sound_index(report_copy: Path, root: Path) -> None:
+    assert verify_index(root, sources=[report_copy]) == []
     result = CliRunner().invoke(cli, ["verify", "--index-dir", str(root)])
     assert result.exit_code == 0
     assert result.stderr.endswith(": ok\n")
 
 
-def test_verify_lists_what_differs_and_exits_non_zero(source: Path, root: Path) -> None:
-    edit(source)
-    (current_path(root) / "texts" / "report.txt").write_text("tampered", encoding="utf-8")
+def test_verify_lists_what_differs_and_exits_non_zero(report_copy: Path, root: Path) -> None:
+    edit(report_copy)
+    (current_path(root) / "texts" / "high-level-dialogue-2006.txt").write_text("tampered", encoding="utf-8")
     result = CliRunner().invoke(cli, ["verify", "--index-dir", str(root)])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0].endswith("texts/report.txt does not match its manifest hash")
-    assert lines[1].startswith(f"source {source.resolve()} changed since the build (sha256 ")
+    assert lines[0].endswith("texts/high-level-dialogue-2006.txt does not match its manifest hash")
+    assert lines[1].startswith(f"source {report_copy.resolve()} changed since the build (sha256 ")
 
 
 def test_verify_checks_every_span_against_the_text(root: Path) -> None:
@@ -221,21 +212,23 @@ def test_verify_checks_every_span_against_the_text(root: Path) -> None:
 
     directory = current_path(root)
     manifest = json.loads((directory / "manifest.json").read_text())
-    text = (directory / "texts" / "report.txt").read_text()
+    text = (directory / "texts" / "high-level-dialogue-2006.txt").read_text()
     start = read_passages(directory)[0].citation.start
-    (directory / "texts" / "report.txt").write_text(text[:start] + "#" + text[start + 1 :])
-    from index.store import _sha256
+    (directory / "texts" / "high-level-dialogue-2006.txt").write_text(text[:start] + "#" + text[start + 1 :])
+    from index.store import file_sha256
 
-    manifest["files"]["texts/report.txt"] = _sha256(directory / "texts" / "report.txt")
+    manifest["files"]["texts/high-level-dialogue-2006.txt"] = file_sha256(
+        directory / "texts" / "high-level-dialogue-2006.txt"
+    )
     (directory / "manifest.json").write_text(json.dumps(manifest))
     problems = verify_index(root)
     assert len(problems) == 1 and problems[0].startswith("passage ")
 
 
-def test_rollback_goes_back_one_version(source: Path, root: Path) -> None:
+def test_rollback_goes_back_one_version(report_copy: Path, root: Path) -> None:
     first = current_path(root).name
-    edit(source)
-    second = build(source, root)
+    edit(report_copy)
+    second = build(report_copy, root)
     result = CliRunner().invoke(cli, ["rollback", "--index-dir", str(root)])
     assert result.exit_code == 0, result.output
     assert result.stdout == f"Current index is now {first}\n"

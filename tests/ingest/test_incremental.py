@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from index.store import load_index
 from ingest.embed_cache import CachingEmbedder, EmbeddingCache, cache_path, text_key
@@ -15,14 +13,6 @@ from ingest.pipeline import BuildReport, build_index, embedding_input, sentence_
 
 REPORT = Path(__file__).resolve().parents[2] / "corpus" / "high-level-dialogue-2006.txt"
 EDITED_LINE = "Participants agreed that migrants’ remittances, estimated at $US 232 billion in 2005, were"
-
-
-@pytest.fixture
-def report_copy(tmp_path: Path) -> Path:
-    copy = tmp_path / "sources" / "high-level-dialogue-2006.txt"
-    copy.parent.mkdir()
-    shutil.copy(REPORT, copy)
-    return copy
 
 
 def build(source: Path, root: Path) -> BuildReport:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,22 +21,14 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 REPORT = Path(__file__).resolve().parents[2] / "corpus" / "high-level-dialogue-2006.txt"
 
 
-@pytest.fixture
-def source(tmp_path: Path) -> Path:
-    copy = tmp_path / "sources" / "report.txt"
-    copy.parent.mkdir()
-    shutil.copy(REPORT, copy)
-    return copy
+def build(report_copy: Path, root: Path) -> str:
+    return build_index([report_copy], root, embedder=HashingEmbedder(64), progress=False).version
 
 
-def build(source: Path, root: Path) -> str:
-    return build_index([source], root, embedder=HashingEmbedder(64), progress=False).version
-
-
-def settings_for(source: Path, root: Path, **overrides: object) -> Settings:
+def settings_for(report_copy: Path, root: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "index_dir": root,
-        "sources": [source],
+        "sources": [report_copy],
         "model": "hashing-64",
         "admin_token": SecretStr(TOKEN),
         "reload_interval": 0,
@@ -46,16 +37,16 @@ def settings_for(source: Path, root: Path, **overrides: object) -> Settings:
 
 
 @pytest.fixture
-def served(source: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Path, str]]:
+def served(report_copy: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Path, str]]:
     root = tmp_path / "index"
-    version = build(source, root)
-    with TestClient(create_app(settings_for(source, root), embedder_factory=load_embedder)) as client:
+    version = build(report_copy, root)
+    with TestClient(create_app(settings_for(report_copy, root), embedder_factory=load_embedder)) as client:
         yield client, root, version
 
 
-def edit(source: Path) -> None:
-    text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace("232 billion", "250 billion"), encoding="utf-8")
+def edit(report_copy: Path) -> None:
+    text = report_copy.read_text(encoding="utf-8")
+    report_copy.write_text(text.replace("232 billion", "250 billion"), encoding="utf-8")
 
 
 def served_version(client: TestClient) -> str:
@@ -81,10 +72,10 @@ def test_admin_needs_the_bearer_token(served: tuple[TestClient, Path, str], path
     assert client.get("/admin/status", headers=AUTH).status_code == 200
 
 
-def test_admin_is_disabled_without_a_configured_token(source: Path, tmp_path: Path) -> None:
+def test_admin_is_disabled_without_a_configured_token(report_copy: Path, tmp_path: Path) -> None:
     root = tmp_path / "index"
-    build(source, root)
-    app = create_app(settings_for(source, root, admin_token=None), embedder_factory=load_embedder)
+    build(report_copy, root)
+    app = create_app(settings_for(report_copy, root, admin_token=None), embedder_factory=load_embedder)
     with TestClient(app) as client:
         response = client.post("/admin/reload", headers=AUTH)
     assert response.status_code == 403
@@ -97,12 +88,12 @@ def test_admin_is_disabled_without_a_configured_token(source: Path, tmp_path: Pa
 
 
 def test_reload_swaps_in_a_version_built_by_another_process(
-    served: tuple[TestClient, Path, str], source: Path
+    served: tuple[TestClient, Path, str], report_copy: Path
 ) -> None:
     client, root, first = served
     assert served_version(client) == first
-    edit(source)
-    second = build(source, root)
+    edit(report_copy)
+    second = build(report_copy, root)
     assert served_version(client) == first  # polling is off in this app: nothing changes by itself
     response = client.post("/admin/reload", headers=AUTH)
     assert response.json() == {"swapped": True, "version": second, "error": None}
@@ -110,14 +101,14 @@ def test_reload_swaps_in_a_version_built_by_another_process(
     assert client.post("/admin/reload", headers=AUTH).json()["swapped"] is False
 
 
-def test_the_service_notices_a_new_version_on_its_own(source: Path, tmp_path: Path) -> None:
+def test_the_service_notices_a_new_version_on_its_own(report_copy: Path, tmp_path: Path) -> None:
     root = tmp_path / "index"
-    first = build(source, root)
-    app = create_app(settings_for(source, root, reload_interval=0.05), embedder_factory=load_embedder)
+    first = build(report_copy, root)
+    app = create_app(settings_for(report_copy, root, reload_interval=0.05), embedder_factory=load_embedder)
     with TestClient(app) as client:
         assert served_version(client) == first
-        edit(source)
-        second = build(source, root)
+        edit(report_copy)
+        second = build(report_copy, root)
         deadline = time.monotonic() + 5
         while served_version(client) != second:
             assert time.monotonic() < deadline, "the new version was never picked up"
@@ -125,11 +116,11 @@ def test_the_service_notices_a_new_version_on_its_own(source: Path, tmp_path: Pa
 
 
 def test_a_corrupted_new_version_is_refused_and_the_old_one_keeps_serving(
-    served: tuple[TestClient, Path, str], source: Path
+    served: tuple[TestClient, Path, str], report_copy: Path
 ) -> None:
     client, root, first = served
-    edit(source)
-    build(source, root)
+    edit(report_copy)
+    build(report_copy, root)
     vectors = current_path(root) / "vectors.faiss"
     vectors.write_bytes(vectors.read_bytes()[:100])  # truncated
     response = client.post("/admin/reload", headers=AUTH).json()
@@ -138,7 +129,7 @@ def test_a_corrupted_new_version_is_refused_and_the_old_one_keeps_serving(
     assert "vectors.faiss does not match its manifest (corrupted or truncated)" in response["error"]
     assert served_version(client) == first
     ready = client.get("/readyz").json()
-    assert ready["status"] == "stale"  # the source changed after the version being served
+    assert ready["status"] == "stale"  # the report_copy changed after the version being served
     assert ready["reload_error"].startswith(f"kept version {first}: ")
     status = client.get("/admin/status", headers=AUTH).json()
     assert status["version"] == first and status["reload_error"] == ready["reload_error"]
@@ -158,10 +149,10 @@ def wait_idle(client: TestClient) -> dict[str, object]:
 
 
 def test_reindex_rebuilds_in_the_background_and_swaps(
-    served: tuple[TestClient, Path, str], source: Path
+    served: tuple[TestClient, Path, str], report_copy: Path
 ) -> None:
     client, _, first = served
-    edit(source)
+    edit(report_copy)
     started = client.post("/admin/reindex", headers=AUTH)
     assert started.status_code == 202
     status = wait_idle(client)
@@ -190,12 +181,12 @@ def test_a_second_reindex_while_one_runs_is_409(
 
 
 def test_a_failed_reindex_keeps_serving_and_says_why(
-    served: tuple[TestClient, Path, str], source: Path
+    served: tuple[TestClient, Path, str], report_copy: Path
 ) -> None:
     client, _, first = served
-    source.write_text("   \n", encoding="utf-8")
+    report_copy.write_text("   \n", encoding="utf-8")
     client.post("/admin/reindex", headers=AUTH)
     status = wait_idle(client)
     assert status["phase"] == "failed"
-    assert status["last_error"] == f"{source}: the file is empty"
+    assert status["last_error"] == f"{report_copy}: the file is empty"
     assert served_version(client) == first
