@@ -43,7 +43,7 @@ _DATE = re.compile(
     r"November|December)\b"
 )
 _NUMBER = re.compile(
-    r"\$?\d[\d,.]*%?|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b",
+    r"\$?\d+(?:[.,]\d+)*%?|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b",
     re.I,
 )
 _NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+|\b(Mr|Mrs|Ms|Dr)\.? [A-Z]")

@@ -3,7 +3,9 @@
 Document symbols (``A/56/167``), resolution numbers (``58/209``) and acronyms
 (GATS, TOKTEN) are where embeddings are weakest and BM25 is strongest.  Each
 passage is indexed with its section title, which is strong evidence of topic.
-Words are stemmed (PyStemmer) and English stopwords dropped.
+Words are stemmed (PyStemmer) and English stopwords dropped; a symbol made of parts
+joined by ``/`` or ``.`` is also kept whole, so ``58/209`` matches ``58/209`` and not
+every passage that mentions 58 and 209 apart.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import bm25s
 import numpy as np
 
 WORD = re.compile(r"[a-z0-9]+")
+SYMBOL = re.compile(r"[a-z0-9]+(?:[/.][a-z0-9]+)+")
 
 
 @lru_cache(maxsize=1)
@@ -26,9 +29,10 @@ def _stemmer() -> object:
 
 
 def tokenize(text: str) -> list[str]:
-    """Stemmed content tokens of ``text``, as BM25 sees them."""
-    tokens = bm25s.tokenize([text], stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False)
-    return list(tokens[0]) if tokens else []
+    """Stemmed content words of ``text``, then its symbols whole, as BM25 sees them."""
+    words = bm25s.tokenize([text], stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False)
+    symbols = [s.rstrip(".") for s in SYMBOL.findall(text.lower()) if "/" in s or s.count(".") > 1]
+    return [*(words[0] if words else []), *symbols]
 
 
 class LexicalIndex:
@@ -36,8 +40,7 @@ class LexicalIndex:
 
     def __init__(self, texts: Sequence[str]) -> None:
         self._bm25 = bm25s.BM25()
-        corpus = bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), show_progress=False)
-        self._bm25.index(corpus, show_progress=False)
+        self._bm25.index([tokenize(text) for text in texts], show_progress=False)
         self.size = len(texts)
         self.vocabulary = frozenset(word for text in texts for word in WORD.findall(text.lower()))
 

@@ -73,3 +73,57 @@ def test_evidence_in_top_5_with_the_right_section_and_page(
     assert any(citation["page"] <= page <= citation["page_end"] for page in gold), (
         f"{question_id}: cited pages {citation['page']}-{citation['page_end']}, evidence on {sorted(gold)}"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "token"),
+    [
+        ("What did the report A/56/167 find?", "A/56/167"),
+        ("What did resolution 58/209 decide?", "58/209"),
+        ("What was said about GATS?", "GATS"),
+        ("What is TOKTEN?", "TOKTEN"),
+        ("What does MIDA stand for?", "MIDA"),
+        ("Which agencies are members of the GMG?", "GMG"),
+        ("What was document A/C.2/61/L.12 about?", "A/C.2/61/L.12"),
+    ],
+)
+def test_exact_tokens_match_lexically(client: httpx.Client, question: str, token: str) -> None:
+    """Document symbols, resolution numbers and acronyms: the passage that holds them comes first."""
+    top = client.post("/ask", json={"question": question, "top_k": 1}).json()["passages"][0]
+    assert token in top["text"], top["text"][:200]
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("Why might people who left their country decide to go back home?", "B.6"),
+        ("Does money migrants send to relatives help poor households?", "B.4"),
+        ("Should host societies help newcomers fit in?", "B.9"),
+    ],
+)
+def test_paraphrases_match_semantically(client: httpx.Client, question: str, section: str) -> None:
+    """Questions in other words than the report's still land in the right section."""
+    passages = client.post("/ask", json={"question": question, "top_k": 3}).json()["passages"]
+    assert section in [p["citation"]["section"] for p in passages]
+
+
+def test_the_answer_is_quoted_from_its_passage_and_highlighted_there(client: httpx.Client) -> None:
+    body = client.post("/ask", json={"question": "What did participants say about GATS Mode 4?"}).json()
+    assert body["answerable"] is True and 0.4 <= body["confidence"] <= 1.0
+    top = body["passages"][0]
+    assert body["answer"]["passage_id"] == top["id"] and body["answer"]["citation"] == top["citation"]
+    assert top["text"][top["highlight"]["start"] : top["highlight"]["end"]] == body["answer"]["text"]
+    assert "Mode 4" in body["answer"]["text"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who won the 2006 FIFA World Cup?", "What is the capital city of Australia?"],
+)
+def test_what_the_report_does_not_cover_is_said_with_the_closest_passages(
+    client: httpx.Client, question: str
+) -> None:
+    body = client.post("/ask", json={"question": question}).json()
+    assert body["answerable"] is False and body["confidence"] < 0.4
+    assert body["reason"] and "closest passage" in body["reason"]
+    assert len(body["passages"]) == 5

@@ -1,0 +1,51 @@
+"""The readable signals behind confidence, and the reason given when the report does not answer."""
+
+from __future__ import annotations
+
+from index.confidence import THRESHOLD, asked_for, evidence, probability, reason
+
+PASSAGE = (
+    "In January 2006, the Secretary-General appointed Mr. Peter Sutherland as his Special Representative."
+)
+
+
+def signals(question: str, *, answer: str = PASSAGE, sentence: float = 0.7, dense: float = 0.65):
+    return evidence(
+        question,
+        sentence=sentence,
+        dense=dense,
+        answer_text=answer,
+        passage_text=PASSAGE,
+        knows=lambda word: word.lower() not in {"fifa", "2013"},
+    )
+
+
+def test_what_a_question_asks_for() -> None:
+    assert asked_for("When was the Forum held?")[0] == "a date"
+    assert asked_for("How many Governments made statements?")[0] == "a figure"
+    assert asked_for("Who painted the Mona Lisa?")[0] == "a name"
+    assert asked_for("Why do people migrate?") == (None, None)
+
+
+def test_the_question_own_figures_are_not_an_answer() -> None:
+    found = signals("How many migrants were there in 2006?", answer="Migration rose in 2006.")
+    assert found.type_found == 0.0 and found.asked_for == "a figure"
+    assert signals("When was Peter Sutherland appointed?").type_found == 1.0
+
+
+def test_names_missing_from_the_best_passage_are_counted() -> None:
+    assert signals("What did Peter Sutherland do?").names_absent == 0.0
+    assert signals("Who won the 2013 FIFA World Cup?").names_absent == 4.0
+
+
+def test_confidence_falls_as_the_match_weakens() -> None:
+    strong = probability(signals("What was Peter Sutherland appointed as?", sentence=0.8, dense=0.75))
+    weak = probability(signals("What was Peter Sutherland appointed as?", sentence=0.1, dense=0.0))
+    assert 0.0 < weak < THRESHOLD < strong < 1.0
+
+
+def test_the_reason_names_what_the_report_never_mentions() -> None:
+    facts = signals("Who won the 2013 FIFA World Cup?", sentence=0.2, dense=0.1)
+    text = reason(facts, probability(facts), where="section A.4, page 2")
+    assert "It never mentions '2013', 'FIFA'." in text
+    assert text.endswith("The closest passage is section A.4, page 2; it is shown below so you can judge.")
