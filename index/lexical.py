@@ -28,11 +28,15 @@ def _stemmer() -> object:
     return Stemmer.Stemmer("english")
 
 
+def symbols(text: str) -> list[str]:
+    """Document symbols and resolution numbers in ``text``, lower-cased: ``a/56/167``, ``58/209``."""
+    return [s for s in SYMBOL.findall(text.lower()) if "/" in s or s.count(".") > 1]
+
+
 def tokenize(text: str) -> list[str]:
     """Stemmed content words of ``text``, then its symbols whole, as BM25 sees them."""
     words = bm25s.tokenize([text], stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False)
-    symbols = [s.rstrip(".") for s in SYMBOL.findall(text.lower()) if "/" in s or s.count(".") > 1]
-    return [*(words[0] if words else []), *symbols]
+    return [*(words[0] if words else []), *symbols(text)]
 
 
 class LexicalIndex:
@@ -41,6 +45,7 @@ class LexicalIndex:
     def __init__(self, texts: Sequence[str]) -> None:
         self._bm25 = bm25s.BM25()
         self._bm25.index([tokenize(text) for text in texts], show_progress=False)
+        self._symbols = [frozenset(symbols(text)) for text in texts]
         self.size = len(texts)
         self.vocabulary = frozenset(word for text in texts for word in WORD.findall(text.lower()))
 
@@ -50,6 +55,17 @@ class LexicalIndex:
         if not tokens:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+
+    def symbol_matches(self, query: str) -> np.ndarray:
+        """Per passage, the share of the query's symbols it holds (zeros when the query names none).
+
+        A document symbol is an identifier: the passage that holds it is the one asked
+        about, however the rest of the question is worded.
+        """
+        wanted = set(symbols(query))
+        if not wanted:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.array([len(wanted & own) / len(wanted) for own in self._symbols], dtype=np.float32)
 
     def knows(self, word: str) -> bool:
         """Whether every alphanumeric part of ``word`` occurs somewhere in the corpus."""

@@ -40,3 +40,10 @@ def test_knows_every_part_of_a_word() -> None:
     index = LexicalIndex(TEXTS)
     assert index.knows("A/56/167") and index.knows("tokten")
     assert not index.knows("A/99/999") and not index.knows("FIFA")
+
+
+def test_a_symbol_in_the_question_marks_the_passages_that_hold_it() -> None:
+    index = LexicalIndex(TEXTS)
+    assert index.symbol_matches("What did resolution 58/209 decide?").tolist() == [0.0, 1.0, 0.0, 0.0]
+    assert index.symbol_matches("A/56/167 and 58/209").tolist() == [0.5, 0.5, 0.0, 0.0]
+    assert not index.symbol_matches("What did the resolution decide?").any()
