@@ -113,6 +113,7 @@ def build_once(
         chunk_size=settings.chunk_size,
         keep=settings.keep_versions,
         progress=True,
+        on_phase=lambda phase: typer.echo(f"phase: {phase}", err=True),
         **options,
     )
     if gate_questions is None:
