@@ -28,8 +28,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench import REPORTQA, env_for, free_port, load_questions, machine, vm_rss_mib  # noqa: E402
-from bench.rebuild import DEFAULT_SOURCE, edit_one_paragraph  # noqa: E402
+from bench.bench import REPORTQA, env_for, free_port, load_questions, machine, vm_rss_mib
+from bench.rebuild import DEFAULT_SOURCE, edit_one_paragraph
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,8 +101,11 @@ def main() -> None:
                 edit_one_paragraph(source)
                 started = time.perf_counter()
                 done = subprocess.run([REPORTQA, "ingest"], env=env, capture_output=True)
-                reindex = {"at_s": round(started - began), "seconds": round(time.perf_counter() - started, 1),
-                           "exit": done.returncode}
+                reindex = {
+                    "at_s": round(started - began),
+                    "seconds": round(time.perf_counter() - started, 1),
+                    "exit": done.returncode,
+                }
             time.sleep(5)
         for thread in threads:
             thread.join()
