@@ -34,7 +34,8 @@ def svg(curve: list[dict[str, float]]) -> str:
         f'<line x1="{PAD}" y1="{H - PAD}" x2="{W - PAD}" y2="{H - PAD}" stroke="black"/>',
         f'<line x1="{PAD}" y1="{PAD}" x2="{PAD}" y2="{H - PAD}" stroke="black"/>',
         f'<text x="{W / 2}" y="{H - 16}" text-anchor="middle">clients (new questions)</text>',
-        f'<text x="14" y="{H / 2}" transform="rotate(-90 14 {H / 2})" text-anchor="middle">latency, ms</text>',
+        f'<text x="14" y="{H / 2}" transform="rotate(-90 14 {H / 2})" '
+        'text-anchor="middle">latency, ms</text>',
         f'<text x="{W - 10}" y="{H / 2}" transform="rotate(90 {W - 10} {H / 2})" text-anchor="middle">'
         "requests/s (grey)</text>",
         line("p50", top, "#1f77b4"),
