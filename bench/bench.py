@@ -53,6 +53,7 @@ class Context:
     questions: list[str]
     base_url: str = ""
     servers: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    fresh_base: int = 1_000_000
     details: dict[str, Any] = field(default_factory=dict)
 
 
@@ -185,13 +186,17 @@ def _ask(client: httpx.Client, question: str) -> float:
 
 
 def question_stream(ctx: Context, *, fresh: bool, offset: int = 0) -> Callable[[int], str]:
-    """The i-th question: the dev questions in turn, or (``fresh``) each made unique, so no cache can help."""
+    """The i-th question: the dev questions in turn, or (``fresh``) each made unique, so no cache can help.
+
+    A fresh question is a dev question plus a number (two or three tokens more), never seen before.
+    """
     questions = ctx.questions
-    tag = f"{offset}-{time.monotonic_ns()}"
+    base = ctx.fresh_base + offset * 100_000
+    ctx.fresh_base += 1_000_000
 
     def nth(i: int) -> str:
         question = questions[(i + offset) % len(questions)]
-        return f"{question} (#{tag}-{i})" if fresh else question
+        return f"{question} {base + i}" if fresh else question
 
     return nth
 
