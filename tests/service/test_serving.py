@@ -201,3 +201,12 @@ def test_access_log_is_json_with_the_request_id_and_no_question(
     assert response.status_code == 200
     assert line["request_id"] == "req-42" and line["path"] == "/ask" and line["status"] == 200
     assert "secret" not in json.dumps(line) and "secret" not in caplog.text
+
+
+def test_no_secret_in_logs_or_error_messages(small_index: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG), client_for(small_index, admin_token="s3cret-admin-token") as client:
+        wrong = client.get("/admin/status", headers={"Authorization": "Bearer guessed-token-123"})
+        right = client.get("/admin/status", headers={"Authorization": "Bearer s3cret-admin-token"})
+    assert wrong.status_code == 401 and right.status_code == 200
+    for text in (caplog.text, wrong.text, right.text):
+        assert "s3cret-admin-token" not in text and "guessed-token-123" not in text
