@@ -33,6 +33,8 @@ from typing import Any
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 ROOT = Path(__file__).resolve().parent.parent
 REPORTQA = str(Path(sys.executable).with_name("reportqa"))
 QUESTIONS = ROOT / "tests" / "data" / "dev.jsonl"
@@ -50,7 +52,8 @@ class Context:
     index_dir: Path
     questions: list[str]
     base_url: str = ""
-    server: subprocess.Popen[bytes] | None = None
+    servers: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    fresh_base: int = 1_000_000
     details: dict[str, Any] = field(default_factory=dict)
 
 
@@ -129,31 +132,48 @@ def measure_ingest(ctx: Context) -> list[Row]:
     ]
 
 
-def measure_cold_start(ctx: Context) -> list[Row]:
-    """Process start to the first ``/readyz`` 200 (imports, index load, model load)."""
-    port = ctx.args.port or free_port()
-    ctx.base_url = f"http://127.0.0.1:{port}"
-    log = ctx.index_dir.parent / "serve.log"
+NAIVE_ENV = {
+    # One question embedded per request by PyTorch, in the request's thread: no batching, no cache.
+    "REPORTQA_EMBED_BACKEND": "torch",
+    "REPORTQA_EMBED_BATCHING": "false",
+    "REPORTQA_QUERY_CACHE_SIZE": "0",
+    "REPORTQA_EMBED_THREADS": "0",
+}
+DENSE_ENV = {"REPORTQA_RETRIEVAL_MODE": "dense"}
+
+
+def start_server(ctx: Context, extra: dict[str, str], label: str, *, workers: int = 1) -> tuple[str, float]:
+    """Start ``reportqa serve`` with ``extra`` settings; its base URL and seconds to the first /readyz 200."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log = ctx.index_dir.parent / f"serve-{label}.log"
+    env = env_for(ctx.index_dir) | extra | {"REPORTQA_LOG_LEVEL": "warning"}
+    command = [REPORTQA, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     started = time.perf_counter()
     with log.open("wb") as sink:
-        ctx.server = subprocess.Popen(
-            [REPORTQA, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env_for(ctx.index_dir),
-            stdout=sink,
-            stderr=sink,
-        )
+        server = subprocess.Popen(command, env=env, stdout=sink, stderr=sink)
+    ctx.servers[label] = server
     while True:
-        if ctx.server.poll() is not None:
-            sys.exit(f"reportqa serve exited ({ctx.server.returncode}):\n{log.read_text()[-3000:]}")
+        if server.poll() is not None:
+            sys.exit(f"reportqa serve ({label}) exited ({server.returncode}):\n{log.read_text()[-3000:]}")
         if time.perf_counter() - started > READY_TIMEOUT:
-            sys.exit(f"service not ready after {READY_TIMEOUT}s:\n{log.read_text()[-3000:]}")
+            sys.exit(f"service ({label}) not ready after {READY_TIMEOUT}s:\n{log.read_text()[-3000:]}")
         try:
-            if httpx.get(f"{ctx.base_url}/readyz", timeout=2).status_code == 200:
+            if httpx.get(f"{base_url}/readyz", timeout=2).status_code == 200:
                 break
         except httpx.TransportError:
             pass
-        time.sleep(0.05)
-    return [("cold start to /readyz 200", round(time.perf_counter() - started, 2), "s")]
+        time.sleep(0.02)
+    return base_url, time.perf_counter() - started
+
+
+def stop_server(ctx: Context, label: str) -> None:
+    server = ctx.servers.pop(label)
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
 
 
 def _ask(client: httpx.Client, question: str) -> float:
@@ -165,36 +185,47 @@ def _ask(client: httpx.Client, question: str) -> float:
     return elapsed
 
 
-def measure_sequential(ctx: Context) -> list[Row]:
-    """``--requests`` sequential ``POST /ask`` over the dev questions, repeated, after a warm-up."""
-    with httpx.Client(base_url=ctx.base_url, timeout=30) as client:
-        for question in ctx.questions[:5]:
-            _ask(client, question)
-        latencies = [_ask(client, ctx.questions[i % len(ctx.questions)]) for i in range(ctx.args.requests)]
-    ctx.details["sequential_ms"] = latencies
-    return [
-        ("sequential /ask p50", round(statistics.median(latencies), 1), "ms"),
-        ("sequential /ask p95", round(percentile(latencies, 95), 1), "ms"),
-        ("sequential /ask mean", round(statistics.fmean(latencies), 1), "ms"),
-    ]
+def question_stream(ctx: Context, *, fresh: bool, offset: int = 0) -> Callable[[int], str]:
+    """The i-th question: the dev questions in turn, or (``fresh``) each made unique, so no cache can help.
+
+    A fresh question is a dev question plus a number (two or three tokens more), never seen before.
+    """
+    questions = ctx.questions
+    base = ctx.fresh_base + offset * 100_000
+    ctx.fresh_base += 1_000_000
+
+    def nth(i: int) -> str:
+        question = questions[(i + offset) % len(questions)]
+        return f"{question} {base + i}" if fresh else question
+
+    return nth
 
 
-def measure_throughput(ctx: Context) -> list[Row]:
-    """``--clients`` threads, each with its own connection, asking for ``--duration`` seconds."""
+def sequential(ctx: Context, base_url: str, *, fresh: bool) -> list[float]:
+    nth = question_stream(ctx, fresh=fresh)
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        for i in range(5):
+            _ask(client, f"warm-up question {i} {fresh}")
+        return [_ask(client, nth(i)) for i in range(ctx.args.requests)]
+
+
+def load(ctx: Context, base_url: str, *, clients: int, fresh: bool, duration: float) -> dict[str, Any]:
+    """``clients`` threads, each with its own connection, asking for ``duration`` seconds."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
-    deadline = time.perf_counter() + ctx.args.duration
+    deadline = time.perf_counter() + duration
 
     def worker(offset: int) -> None:
         nonlocal errors
         mine: list[float] = []
         failed = 0
-        with httpx.Client(base_url=ctx.base_url, timeout=30) as client:
-            i = offset
+        nth = question_stream(ctx, fresh=fresh, offset=offset)
+        with httpx.Client(base_url=base_url, timeout=30) as client:
+            i = 0
             while time.perf_counter() < deadline:
                 try:
-                    mine.append(_ask(client, ctx.questions[i % len(ctx.questions)]))
+                    mine.append(_ask(client, nth(i)))
                 except httpx.HTTPError:
                     failed += 1
                 i += 1
@@ -203,35 +234,188 @@ def measure_throughput(ctx: Context) -> list[Row]:
             errors += failed
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(n * 7,)) for n in range(ctx.args.clients)]
+    threads = [threading.Thread(target=worker, args=(n * 7,)) for n in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
+    return {
+        "clients": clients,
+        "rps": len(latencies) / seconds if latencies else 0.0,
+        "errors": errors,
+        "requests": len(latencies) + errors,
+        "p50": statistics.median(latencies) if latencies else float("nan"),
+        "p95": percentile(latencies, 95) if latencies else float("nan"),
+    }
+
+
+def _p50(values: list[float]) -> float:
+    return round(statistics.median(values), 1)
+
+
+def measure_ours(ctx: Context) -> list[Row]:
+    """Our service as configured by default: cold start, sequential, 8 clients, memory."""
+    base_url, cold = start_server(ctx, {}, "ours")
+    ctx.base_url = base_url
+    repeated = sequential(ctx, base_url, fresh=False)
+    fresh = sequential(ctx, base_url, fresh=True)
     clients = ctx.args.clients
-    if not latencies:
-        return [(f"throughput, {clients} clients", 0, "req/s"), (f"errors, {clients} clients", errors, "")]
+    hot = load(ctx, base_url, clients=clients, fresh=False, duration=ctx.args.duration)
+    cold_load = load(ctx, base_url, clients=clients, fresh=True, duration=ctx.args.duration)
+    rss = vm_rss_mib(ctx.servers["ours"].pid)
+    ctx.details["ours"] = {
+        "cold": cold,
+        "seq": fresh,
+        "seq_repeated": repeated,
+        "load": cold_load,
+        "hot": hot,
+    }
     return [
-        (f"throughput, {clients} clients", round(len(latencies) / seconds, 1), "req/s"),
-        (f"errors, {clients} clients", errors, f"of {len(latencies) + errors}"),
-        (f"/ask p50 under load ({clients} clients)", round(statistics.median(latencies), 1), "ms"),
-        (f"/ask p95 under load ({clients} clients)", round(percentile(latencies, 95), 1), "ms"),
+        ("cold start to /readyz 200", round(cold, 2), "s"),
+        ("sequential /ask p50, new questions (cache misses)", _p50(fresh), "ms"),
+        ("sequential /ask p95, new questions", round(percentile(fresh, 95), 1), "ms"),
+        ("sequential /ask p50, dev questions repeated (cache hits)", _p50(repeated), "ms"),
+        (f"throughput, {clients} clients, new questions", round(cold_load["rps"], 1), "req/s"),
+        (f"errors, {clients} clients, new questions", cold_load["errors"], f"of {cold_load['requests']}"),
+        (f"/ask p50 under load, {clients} clients, new questions", round(cold_load["p50"], 1), "ms"),
+        (f"/ask p95 under load, {clients} clients, new questions", round(cold_load["p95"], 1), "ms"),
+        (f"throughput, {clients} clients, dev questions repeated", round(hot["rps"], 1), "req/s"),
+        (f"errors, {clients} clients, dev questions repeated", hot["errors"], f"of {hot['requests']}"),
+        ("service resident memory (VmRSS) after load", round(rss), "MiB"),
     ]
 
 
-def measure_memory(ctx: Context) -> list[Row]:
-    """Resident memory of the service process after the load."""
-    assert ctx.server is not None
-    return [("service resident memory (VmRSS)", round(vm_rss_mib(ctx.server.pid)), "MiB")]
+def measure_concurrency(ctx: Context) -> list[Row]:
+    """Latency against concurrency (new questions), for the chart in bench/README.md."""
+    curve = []
+    for clients in ctx.args.curve:
+        result = load(ctx, ctx.base_url, clients=clients, fresh=True, duration=ctx.args.curve_duration)
+        curve.append({k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()})
+    ctx.details["curve"] = curve
+    stop_server(ctx, "ours")
+    return [
+        (
+            f"p50 / p95 / req/s at {point['clients']} clients",
+            f"{point['p50']} / {point['p95']} / {point['rps']}",
+            "ms",
+        )
+        for point in curve
+    ]
+
+
+def measure_dense_baseline(ctx: Context) -> list[Row]:
+    """Issue 3: the hybrid's sequential p50 against a dense-only server, same settings otherwise, same run."""
+    base_url, _ = start_server(ctx, DENSE_ENV, "dense")
+    dense = sequential(ctx, base_url, fresh=True)
+    stop_server(ctx, "dense")
+    ours = ctx.details["ours"]["seq"]
+    ratio = statistics.median(ours) / statistics.median(dense)
+    return [
+        ("dense-only sequential /ask p50, new questions", _p50(dense), "ms"),
+        ("hybrid / dense-only sequential p50 (target <= 1.30)", round(ratio, 2), "x"),
+    ]
+
+
+def measure_naive(ctx: Context) -> list[Row]:
+    """The naive baseline: one question embedded per request with PyTorch, no batching, no cache."""
+    base_url, cold = start_server(ctx, NAIVE_ENV, "naive")
+    seq = sequential(ctx, base_url, fresh=True)
+    clients = ctx.args.clients
+    result = load(ctx, base_url, clients=clients, fresh=True, duration=ctx.args.duration)
+    rss = vm_rss_mib(ctx.servers["naive"].pid)
+    stop_server(ctx, "naive")
+    ours = ctx.details["ours"]
+    seq_ratio = statistics.median(seq) / statistics.median(ours["seq"])
+    return [
+        ("naive: cold start to /readyz 200", round(cold, 2), "s"),
+        ("naive: sequential /ask p50", _p50(seq), "ms"),
+        (f"naive: throughput, {clients} clients", round(result["rps"], 1), "req/s"),
+        (f"naive: errors, {clients} clients", result["errors"], f"of {result['requests']}"),
+        (f"naive: /ask p50 under load, {clients} clients", round(result["p50"], 1), "ms"),
+        ("naive: resident memory", round(rss), "MiB"),
+        ("ours vs naive: sequential p50 speed-up", round(seq_ratio, 2), "x"),
+        (
+            f"ours vs naive: throughput at {clients} clients",
+            round(ours["load"]["rps"] / result["rps"], 2),
+            "x",
+        ),
+        (
+            f"ours vs naive: p50 under load at {clients} clients",
+            round(result["p50"] / ours["load"]["p50"], 2),
+            "x faster",
+        ),
+        ("ours vs naive: cold start", round(cold / ours["cold"], 2), "x faster"),
+    ]
+
+
+def measure_workers(ctx: Context) -> list[Row]:
+    """``serve --workers N``: throughput with 8 clients and resident memory of each worker."""
+    workers = ctx.args.workers
+    if workers < 2:
+        return []
+    base_url, cold = start_server(ctx, {}, "workers", workers=workers)
+    clients = ctx.args.clients
+    result = load(ctx, base_url, clients=clients, fresh=True, duration=ctx.args.duration)
+    parent = ctx.servers["workers"].pid
+    children = [int(p) for p in Path(f"/proc/{parent}/task/{parent}/children").read_text().split()]
+    rss = [vm_rss_mib(pid) for pid in children]
+    stop_server(ctx, "workers")
+    return [
+        (f"--workers {workers}: cold start to /readyz 200", round(cold, 2), "s"),
+        (
+            f"--workers {workers}: throughput, {clients} clients, new questions",
+            round(result["rps"], 1),
+            "req/s",
+        ),
+        (f"--workers {workers}: errors", result["errors"], f"of {result['requests']}"),
+        (f"--workers {workers}: resident memory per worker (max)", round(max(rss)) if rss else 0, "MiB"),
+    ]
+
+
+def measure_rebuild(ctx: Context) -> list[Row]:
+    """Issue 4: a full build and a rebuild after a one-paragraph edit, with one loaded model."""
+    from bench.rebuild import rebuild_rows
+    from ingest.embedder import load_embedder
+
+    embedder = load_embedder(ctx.details["index"]["model"])
+    embedder.embed(["warm up"])
+    rows = {row["metric"]: row for row in rebuild_rows(embedder=embedder)}
+    return [
+        ("rebuild, full (model loaded)", rows["rebuild_full_seconds"]["value"], "s"),
+        ("rebuild, one paragraph edited", rows["rebuild_one_paragraph_seconds"]["value"], "s"),
+        ("one-paragraph / full rebuild (target < 0.20)", rows["rebuild_ratio"]["value"], "x"),
+    ]
+
+
+def measure_backends(ctx: Context) -> list[Row]:
+    """PyTorch against ONNX Runtime, float32 and int8: embedding speed and dev-sample retrieval quality."""
+    from bench.backends import backend_rows
+
+    rows: list[Row] = []
+    for row in backend_rows(ctx.index_dir, threads=1):
+        name = row["backend"]
+        rows += [
+            (f"backend {name}: one question", str(row["single_ms_p50"]), "ms"),
+            (f"backend {name}: batches of 32", str(row["batch32_per_s"]), "questions/s"),
+            (
+                f"backend {name}: dev Hit@1 / Hit@5 / MRR@10",
+                f"{row['hit_at_1']:.2f} / {row['hit_at_5']:.2f} / {row['mrr_at_10']:.3f}",
+                "",
+            ),
+        ]
+    return rows
 
 
 MEASUREMENTS: list[Callable[[Context], list[Row]]] = [
     measure_ingest,
-    measure_cold_start,
-    measure_sequential,
-    measure_throughput,
-    measure_memory,
+    measure_ours,
+    measure_concurrency,
+    measure_dense_baseline,
+    measure_naive,
+    measure_workers,
+    measure_backends,
+    measure_rebuild,
 ]
 
 
@@ -251,7 +435,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=20, help="Seconds of concurrent load (20).")
     parser.add_argument("--clients", type=int, default=8, help="Concurrent clients (8).")
     parser.add_argument("--requests", type=int, default=200, help="Sequential requests (200).")
-    parser.add_argument("--port", type=int, default=0, help="Service port (default: a free one).")
+    parser.add_argument("--workers", type=int, default=2, help="Workers for the --workers run (2; 1 skips).")
+    parser.add_argument(
+        "--curve",
+        type=lambda v: [int(x) for x in v.split(",")],
+        default=[1, 2, 4, 8, 16, 32],
+        help="Client counts for the latency-against-concurrency curve (1,2,4,8,16,32).",
+    )
+    parser.add_argument("--curve-duration", type=float, default=8, help="Seconds per curve point (8).")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"JSON results (default {RESULTS}).")
     return parser.parse_args(argv)
 
@@ -267,12 +458,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"bench: {measure.__name__} ...", file=sys.stderr, flush=True)
             rows += measure(ctx)
     finally:
-        if ctx.server is not None and ctx.server.poll() is None:
-            ctx.server.terminate()
-            try:
-                ctx.server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                ctx.server.kill()
+        for label in list(ctx.servers):
+            stop_server(ctx, label)
         shutil.rmtree(workdir, ignore_errors=True)
     command = " ".join([Path(sys.executable).name, "bench/bench.py", *(argv or sys.argv[1:])])
     result = {
@@ -281,6 +468,7 @@ def main(argv: list[str] | None = None) -> None:
         "machine": info,
         "options": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "index": ctx.details.get("index"),
+        "curve": ctx.details.get("curve"),
         "rows": [{"name": n, "value": v, "unit": u} for n, v, u in rows],
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -106,8 +106,30 @@ class HashingEmbedder:
         return np.asarray(out / norms, dtype=np.float32)
 
 
-def load_embedder(name: str) -> Embedder:
-    """The embedder a manifest names: ``hashing-N`` for tests, else a sentence-transformers model."""
+def load_embedder(
+    name: str, *, backend: str = "torch", threads: int = 0, export_root: Path | None = None
+) -> Embedder:
+    """The embedder a manifest names: ``hashing-N`` for tests, else the model on ``backend``.
+
+    ``backend`` is ``torch`` (sentence-transformers), ``onnx`` or ``onnx-int8`` (ONNX Runtime over a
+    graph exported once under ``export_root``; see ``ingest/onnx_embedder.py``).  ``threads`` sets
+    the threads of one forward pass; 0 leaves the runtime's default.
+    """
     if name.startswith("hashing-") and name.removeprefix("hashing-").isdigit():
         return HashingEmbedder(int(name.removeprefix("hashing-")))
-    return SentenceTransformerEmbedder(name)
+    if backend == "torch":
+        if threads > 0:
+            import torch
+
+            torch.set_num_threads(threads)
+        return SentenceTransformerEmbedder(name)
+    from ingest.onnx_embedder import BACKENDS, FLOAT_FILE, OnnxEmbedder, export_onnx, onnx_dir
+
+    if backend not in BACKENDS:
+        raise ReportQAError(f"unknown embedding backend {backend!r}; use one of: {', '.join(BACKENDS)}")
+    if export_root is None:
+        raise ReportQAError("the ONNX backends need an index root to keep the exported model in")
+    directory = onnx_dir(export_root, name)
+    if not (directory / FLOAT_FILE).exists():
+        export_onnx(name, directory)
+    return OnnxEmbedder(name, directory=directory, quantized=backend == "onnx-int8", threads=threads)

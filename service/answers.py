@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from index.answering import AnswerResult, RankedPassage, ask
 from index.errors import ReportQAError
 from index.models import Passage, Section
@@ -127,10 +129,23 @@ def resolve_section(index: LoadedIndex, section: str | None) -> str | None:
     )
 
 
-def answer(retriever: Retriever, question: str, *, top_k: int, section: str | None = None) -> AskResponse:
-    """Rank passages for an already validated question and build the payload."""
+def answer(
+    retriever: Retriever,
+    question: str,
+    *,
+    top_k: int,
+    section: str | None = None,
+    query: np.ndarray | None = None,
+) -> AskResponse:
+    """Rank passages for an already validated question and build the payload.
+
+    ``query`` is the question's vector when the caller embedded it already (the
+    service's micro-batcher); without it the retriever embeds the question.
+    """
     scope = resolve_section(retriever.index, section)
-    return build_answer(ask(retriever, question, top_k=top_k, section=scope), retriever.index)
+    signals = None if query is None else retriever.signals_for(question, query, section=scope)
+    result = ask(retriever, question, top_k=top_k, section=scope, signals=signals)
+    return build_answer(result, retriever.index)
 
 
 def section_out(section: Section) -> SectionOut:

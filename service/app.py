@@ -10,19 +10,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+import logging.config
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import metadata
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
+from index.search import Mode
 from ingest.embedder import load_embedder
+from service.batcher import QueryEmbedders
+from service.edge import EdgeMiddleware
 from service.errors import install_error_handlers
 from service.mcp_server import build_mcp_server, http_routes
+from service.metrics import Metrics
 from service.reindex import Reindexer
-from service.routes import admin, ask, chat, health, passages, sections, tools
+from service.routes import admin, ask, chat, health, metrics, passages, sections, tools
 from service.settings import Settings
 from service.state import EmbedderFactory, ServiceState, not_ready_detail
 from service.web.pages import install_web_page
@@ -43,8 +50,27 @@ def _version() -> str:
         return "0.0.0"
 
 
+def serving_embedder_factory(settings: Settings) -> EmbedderFactory:
+    """Model name -> embedder on the configured backend and threads (ONNX exports under the index dir)."""
+    return functools.partial(
+        load_embedder,
+        backend=settings.embed_backend,
+        threads=settings.embed_threads,
+        export_root=settings.index_dir,
+    )
+
+
+def create_app_from_env() -> FastAPI:
+    """The factory ``reportqa serve --workers N`` gives uvicorn: settings come from the env."""
+    from service.logs import log_config
+
+    settings = Settings()  # type: ignore[call-arg]
+    logging.config.dictConfig(log_config(fmt=settings.log_format, level=settings.log_level))
+    return create_app(settings)
+
+
 def create_app(
-    settings: Settings | None = None, *, embedder_factory: EmbedderFactory = load_embedder
+    settings: Settings | None = None, *, embedder_factory: EmbedderFactory | None = None
 ) -> FastAPI:
     """Build the service; the index under ``settings.index_dir`` is loaded at startup.
 
@@ -54,7 +80,16 @@ def create_app(
     """
     # The ignore: without the pydantic mypy plugin, mypy thinks Field(default, ...) fields are required.
     settings = settings or Settings()  # type: ignore[call-arg]
-    state = ServiceState()
+    embedder_factory = embedder_factory or serving_embedder_factory(settings)
+    state = ServiceState(mode=Mode(settings.retrieval_mode))
+    registry = Metrics()
+    query_embedders = QueryEmbedders(
+        batching=settings.embed_batching,
+        max_batch=settings.embed_batch_max,
+        wait_ms=settings.embed_batch_wait_ms,
+        cache_size=settings.query_cache_size,
+        metrics=registry,
+    )
     reindexer = Reindexer(settings, embedder=state.embedder, on_built=state.reload)
 
     async def watch_pointer(interval: float) -> None:
@@ -73,8 +108,11 @@ def create_app(
         if state.error is not None:
             logger.warning("serving without an index: %s", not_ready_detail(state.error))
         else:
-            index = state.current().index
+            retriever = state.current()
+            index = retriever.index
             logger.info("serving index %s (%d passages)", index.version, len(index.passages))
+            # Start the batcher and run one question through, so the first user pays no warm-up.
+            await query_embedders.for_embedder(retriever.embedder).embed("warm up")
         poller = None
         if settings.reload_interval > 0:
             poller = asyncio.create_task(watch_pointer(settings.reload_interval))
@@ -87,13 +125,24 @@ def create_app(
                 poller.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await poller
+            query_embedders.close()
 
     app = FastAPI(title="reportqa", description=DESCRIPTION, version=_version(), lifespan=lifespan)
     app.state.settings = settings
     app.state.reportqa = state
     app.state.reindexer = reindexer
+    app.state.metrics = registry
+    app.state.query_embedders = query_embedders
     install_error_handlers(app)
-    for module in (ask, sections, passages, health, admin, chat, tools):
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["*"],
+        )
+    app.add_middleware(EdgeMiddleware, settings=settings, metrics=registry)
+    for module in (ask, sections, passages, health, admin, chat, tools, metrics):
         app.include_router(module.router)
     app.router.routes.extend(http_routes(mcp, host=settings.host))
     install_web_page(app)

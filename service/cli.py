@@ -81,6 +81,22 @@ def make_embedder(settings: Settings) -> Embedder:
     return SentenceTransformerEmbedder(settings.model, batch_size=settings.batch_size)
 
 
+def prepare_serving(settings: Settings) -> None:
+    """Export the model for the service's ONNX backend now, so ``serve`` never needs torch to start."""
+    manifest = settings.index_dir / "current" / "manifest.json"
+    if settings.embed_backend == "torch" or not manifest.exists():
+        return
+    model = str(json.loads(manifest.read_text(encoding="utf-8")).get("model", ""))
+    if not model or model.startswith("hashing-"):
+        return
+    from ingest.onnx_embedder import FLOAT_FILE, export_onnx, onnx_dir
+
+    directory = onnx_dir(settings.index_dir, model)
+    if not (directory / FLOAT_FILE).exists():
+        typer.echo(f"Exporting {model} to ONNX for the service in {directory} ...", err=True)
+        export_onnx(model, directory)
+
+
 def summary_line(report: BuildReport) -> str:
     s = report.summary
     return (
@@ -193,6 +209,7 @@ def ingest(
         typer.echo(f"Indexing {len(settings.sources)} source(s) into {settings.index_dir} ...", err=True)
         if not watch:
             report = build_once(settings, embedder, gate_questions=gate_questions, margin=margin)
+        prepare_serving(settings)
     if not watch:
         print_report(report, as_json=as_json)
         return
@@ -253,17 +270,44 @@ def verify(
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (default: $REPORTQA_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: $REPORTQA_PORT).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes over the same index (default: $REPORTQA_WORKERS, 1).")
+    ] = None,
 ) -> None:
     """Run the HTTP API (docs at /docs); it starts even without an index and says how to build one."""
     with user_errors():
-        settings = load_settings(host=host, port=port)
+        settings = load_settings(host=host, port=port, workers=workers)
     import functools
+    import os
 
     import uvicorn
 
-    from service.app import create_app
+    from service.logs import log_config
 
-    uvicorn.run(functools.partial(create_app, settings), factory=True, host=settings.host, port=settings.port)
+    logging_config = log_config(fmt=settings.log_format, level=settings.log_level)
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_config": logging_config,
+        "access_log": False,  # the service writes its own access line, with the request id
+    }
+    if settings.workers == 1:
+        from service.app import create_app
+
+        uvicorn.run(functools.partial(create_app, settings), factory=True, **options)
+        return
+    # Each worker process builds its own app from the environment, so pass every setting through it.
+    for name, value in settings.model_dump(mode="json").items():
+        if value is None:
+            continue
+        if name == "admin_token":
+            value = settings.admin_token.get_secret_value() if settings.admin_token else None
+        elif isinstance(value, list):
+            value = (":" if name == "sources" else ",").join(map(str, value))
+        if value is not None:
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            os.environ[f"REPORTQA_{name.upper()}"] = text
+    uvicorn.run("service.app:create_app_from_env", factory=True, workers=settings.workers, **options)
 
 
 @cli.command()

@@ -8,6 +8,8 @@ from fastapi import Depends, Request, Response
 
 from index.search import Retriever
 from index.store import LoadedIndex
+from service.batcher import QueryEmbedder, QueryEmbedders
+from service.metrics import Metrics
 from service.settings import Settings
 from service.state import ServiceState
 
@@ -49,3 +51,20 @@ def get_index(retriever: RetrieverDep) -> LoadedIndex:
 
 
 IndexDep = Annotated[LoadedIndex, Depends(get_index)]
+
+
+def get_metrics(request: Request) -> Metrics:
+    metrics: Metrics = request.app.state.metrics
+    return metrics
+
+
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+
+
+def get_query_embedder(request: Request, retriever: RetrieverDep) -> QueryEmbedder:
+    """The cache and micro-batcher for the model of the index this request uses."""
+    embedders: QueryEmbedders = request.app.state.query_embedders
+    return embedders.for_embedder(retriever.embedder)
+
+
+QueryEmbedderDep = Annotated[QueryEmbedder, Depends(get_query_embedder)]

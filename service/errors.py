@@ -123,7 +123,11 @@ def describe_errors(errors: Sequence[Mapping[str, Any]]) -> str:
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ReportQAError)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
-    return JSONResponse({"detail": str(exc)}, status_code=status_for(exc), headers=headers)
+    status = status_for(exc)
+    body: dict[str, Any] = {"detail": str(exc)}
+    if status == 422:  # the same shape as a validation 422 (the schema promises ``errors``)
+        body["errors"] = [{"type": type(exc).__name__, "msg": str(exc)}]
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -44,6 +44,59 @@ class Settings(BaseSettings):
     reload_interval: float = Field(
         1.0, ge=0, description="Seconds between checks of the `current` pointer; 0 turns polling off."
     )
+
+    # --- serving speed (see README, "Serving and operations") ---
+    embed_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "onnx",
+        description="What runs the model for questions: PyTorch, ONNX Runtime (same vectors, no torch) "
+        "or ONNX int8 (approximate). Ingest always embeds passages with PyTorch.",
+    )
+    embed_threads: int = Field(
+        1, ge=0, description="Threads for one forward pass; 0 leaves the runtime's default."
+    )
+    embed_batching: bool = Field(True, description="Embed concurrent questions together (the micro-batcher).")
+    embed_batch_max: int = Field(32, ge=1, le=1024, description="Most questions embedded in one call.")
+    embed_batch_wait_ms: float = Field(
+        0.0, ge=0, le=100, description="How long an idle batcher waits for more questions before embedding."
+    )
+    query_cache_size: int = Field(
+        4096, ge=0, description="Question embeddings kept (LRU); 0 turns the cache off."
+    )
+    retrieval_mode: Literal["hybrid", "dense", "sentence", "lexical"] = Field(
+        "hybrid", description="hybrid, or one signal alone: dense, sentence, lexical."
+    )
+    workers: int = Field(1, ge=1, le=64, description="Worker processes for `reportqa serve`.")
+    # --- observability ---
+    log_format: Literal["json", "text"] = Field(
+        "json", description="Service log lines: JSON objects or text."
+    )
+    log_level: str = Field("info", description="Log level of the service.")
+    log_questions: bool = Field(False, description="Put question text in the logs (off: only its length).")
+    # --- limits and security ---
+    max_body_bytes: int = Field(65536, ge=1024, description="Largest request body accepted (413 above).")
+    max_in_flight: int = Field(64, ge=1, description="Requests worked on at once; more wait in the queue.")
+    max_queue: int = Field(
+        256, ge=0, description="Requests waiting for a slot; beyond that, 429 with Retry-After."
+    )
+    queue_timeout: float = Field(
+        10.0, gt=0, description="Seconds a request may wait in the queue (then 429)."
+    )
+    rate_limit: float = Field(
+        0.0, ge=0, description="Requests per second per client address; 0 turns the rate limit off."
+    )
+    rate_burst: int = Field(
+        20, ge=1, description="Requests a client may send at once before the rate applies."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins allowed by CORS, separated by ','; empty: CORS off."
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("sources", mode="before")
     @classmethod

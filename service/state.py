@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from index.errors import ReportQAError
-from index.search import Retriever
+from index.search import Mode, Retriever
 from index.store import CURRENT, REBUILD_HINT, current_path, load_index
 from ingest.embedder import Embedder
 
@@ -60,7 +60,8 @@ def pointer_target(root: Path) -> str | None:
 class ServiceState:
     """The current retriever, or the error that prevented loading one."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, mode: Mode = Mode.HYBRID) -> None:
+        self.mode = mode
         self._retriever: Retriever | None = None
         self._error: ReportQAError | None = IndexUnavailable("the index has not been loaded yet")
         self._root: Path | None = None
@@ -112,7 +113,7 @@ class ServiceState:
             self.seen_target = target
             try:
                 index = load_index(self._root, version_dir=current_path(self._root))
-                retriever = Retriever(index, self.embedder(index.manifest.model))
+                retriever = Retriever(index, self.embedder(index.manifest.model), mode=self.mode)
             except ReportQAError as exc:
                 if self._retriever is None:
                     self.fail(exc)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
 
+from index.search import Retriever
 from service.answers import answer
-from service.deps import RetrieverDep
+from service.batcher import QueryEmbedder
+from service.deps import MetricsDep, QueryEmbedderDep, RetrieverDep
+from service.metrics import Metrics
 from service.schemas import (
     DEFAULT_TOP_K,
     EXAMPLE_QUESTION,
@@ -37,20 +41,44 @@ _EXAMPLES = {
 }
 
 
+async def answered(
+    retriever: Retriever,
+    embedder: QueryEmbedder,
+    metrics: Metrics,
+    question: str,
+    *,
+    top_k: int,
+    section: str | None,
+) -> AskResponse:
+    """Embed through the cache and micro-batcher, then rank on the event loop (about a millisecond)."""
+    vector = await embedder.embed(question)
+    started = time.perf_counter()
+    response = answer(retriever, question, top_k=top_k, section=section, query=vector)
+    metrics.observe_answer(answerable=response.answerable, seconds=time.perf_counter() - started)
+    return response
+
+
 @router.post("/ask", response_model=AskResponse, responses=_RESPONSES)
-def ask(
-    request: Annotated[AskRequest, Body(openapi_examples=_EXAMPLES)], retriever: RetrieverDep
+async def ask(
+    request: Annotated[AskRequest, Body(openapi_examples=_EXAMPLES)],
+    retriever: RetrieverDep,
+    embedder: QueryEmbedderDep,
+    metrics: MetricsDep,
 ) -> AskResponse:
     """Rank the report's passages for a question, best first, each with a citation."""
-    return answer(retriever, request.question, top_k=request.top_k, section=request.section)
+    return await answered(
+        retriever, embedder, metrics, request.question, top_k=request.top_k, section=request.section
+    )
 
 
 @router.get("/ask", response_model=AskResponse, responses=_RESPONSES)
-def ask_get(
+async def ask_get(
     retriever: RetrieverDep,
+    embedder: QueryEmbedderDep,
+    metrics: MetricsDep,
     q: Annotated[Question, Query(examples=[EXAMPLE_QUESTION])],
     top_k: Annotated[TopK, Query()] = DEFAULT_TOP_K,
     section: Annotated[SectionFilter, Query()] = None,
 ) -> AskResponse:
     """The same as ``POST /ask``, for a browser or curl: ``/ask?q=...&top_k=3&section=B``."""
-    return answer(retriever, q, top_k=top_k, section=section)
+    return await answered(retriever, embedder, metrics, q, top_k=top_k, section=section)

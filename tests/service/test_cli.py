@@ -219,3 +219,10 @@ def test_ingest_then_ask_the_embedded_report(
     readable = runner.invoke(cli, ["ask", "remittances development", "-k", "1"])
     assert readable.exit_code == 0
     assert "\n\n1. [" in readable.stdout
+
+
+def test_serve_workers_out_of_range_is_one_error_line(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["serve", "--workers", "0"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: workers must be at least 1")
+    assert result.stderr.count("\n") == 1

@@ -1,0 +1,149 @@
+"""The same sentence-transformers model, run by ONNX Runtime instead of PyTorch.
+
+``export_onnx`` turns the model (transformer, mean pooling and normalisation) into
+one ONNX graph, once, with PyTorch; ``OnnxEmbedder`` then needs only
+``onnxruntime`` and ``tokenizers``, so a service using it never imports torch:
+that is most of its cold start.  The export is written beside the embedding cache::
+
+    <index root>/cache/<model-slug>/onnx/model.onnx        float32, the model's own weights
+    <index root>/cache/<model-slug>/onnx/model_int8.onnx   dynamically quantised to int8
+
+The float32 graph gives the PyTorch vectors to within 1e-6 (cosine), so an index
+built with PyTorch is queried correctly; the int8 graph is an approximation
+(see bench/README.md for its speed and retrieval quality).
+sentence-transformers' own ``backend="onnx"`` needs ``optimum``, whose current
+release pins transformers below the version sentence-transformers 6 requires,
+so we export with ``torch.onnx`` directly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from index.errors import ReportQAError
+from ingest.embed_cache import CACHE_DIR, model_slug
+from ingest.embedder import resolve_model_path
+
+ONNX_DIR = "onnx"
+FLOAT_FILE = "model.onnx"
+INT8_FILE = "model_int8.onnx"
+BACKENDS = ("torch", "onnx", "onnx-int8")
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def onnx_dir(root: Path, model: str) -> Path:
+    return root / CACHE_DIR / model_slug(model) / ONNX_DIR
+
+
+def export_onnx(model: str, directory: Path) -> None:
+    """Export ``model`` (float32 and int8) into ``directory``; needs torch, run once per model."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from transformers import AutoModel, AutoTokenizer
+
+    path = resolve_model_path(model)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        transformer = AutoModel.from_pretrained(path).eval()
+    except (OSError, ValueError) as exc:
+        raise ReportQAError(f"cannot export model {model!r} to ONNX: {exc}") from exc
+
+    class Pooled(torch.nn.Module):
+        """Transformer, mean pooling over real tokens, L2 norm: as the model's modules.json says."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(
+            self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+        ) -> torch.Tensor:
+            hidden = self.transformer(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, p=2, dim=1)
+
+    sample = tokenizer(
+        ["a question", "a longer question about the report"], padding=True, return_tensors="pt"
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=directory) as scratch:
+        staged = Path(scratch) / FLOAT_FILE
+        axes = {name: {0: "batch", 1: "tokens"} for name in _INPUTS}
+        torch.onnx.export(
+            Pooled(),
+            tuple(sample[name] for name in _INPUTS),
+            str(staged),
+            input_names=list(_INPUTS),
+            output_names=["embedding"],
+            dynamic_axes={**axes, "embedding": {0: "batch"}},
+            opset_version=17,
+            dynamo=False,
+        )
+        quantize_dynamic(str(staged), str(Path(scratch) / INT8_FILE), weight_type=QuantType.QInt8)
+        os.replace(Path(scratch) / INT8_FILE, directory / INT8_FILE)
+        os.replace(staged, directory / FLOAT_FILE)
+
+
+def max_tokens(model_path: str) -> int:
+    config = Path(model_path) / "sentence_bert_config.json"
+    try:
+        return int(json.loads(config.read_text())["max_seq_length"])
+    except (OSError, ValueError, KeyError):
+        return 256
+
+
+class OnnxEmbedder:
+    """An exported model run by ONNX Runtime: ``embed`` as ``SentenceTransformerEmbedder.embed``."""
+
+    def __init__(self, name: str, *, directory: Path, quantized: bool = False, threads: int = 0) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        graph = directory / (INT8_FILE if quantized else FLOAT_FILE)
+        if not graph.exists():
+            raise ReportQAError(f"no ONNX export at {graph}; run: reportqa ingest (it exports the model)")
+        model_path = resolve_model_path(name)
+        self._tokenizer = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
+        self._tokenizer.enable_truncation(max_tokens(model_path))
+        self._tokenizer.enable_padding()
+        options = onnxruntime.SessionOptions()
+        if threads > 0:
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+        self._session = onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+        self.name = name
+        self.dimension = int(self._session.get_outputs()[0].shape[1] or self._probe_dimension())
+        self.batch_size = 32
+
+    def _probe_dimension(self) -> int:
+        return int(self._run(["x"]).shape[1])
+
+    def _run(self, texts: Sequence[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(list(texts))
+        feed = {
+            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+        }
+        (vectors,) = self._session.run(None, feed)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        # Sort by length so a batch pads to similar lengths, as sentence-transformers does.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start : start + self.batch_size]
+            out[chunk] = self._run([texts[i] for i in chunk])
+        return np.ascontiguousarray(out)
