@@ -5,16 +5,12 @@ from __future__ import annotations
 import json
 import re
 import sys
-import types
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from ingest.changes import ChangeSummary
-from ingest.chunking import DEFAULT_CHUNK_SIZE
 from ingest.embedder import HashingEmbedder
 from service.app import create_app
 from service.cli import cli
@@ -105,73 +101,41 @@ def test_usage_error_exits_2(runner: CliRunner) -> None:
     assert result.exit_code == 2
 
 
-@dataclass
-class FakeReport:
-    version: str
-    path: Path
-    documents: list[str]
-    passage_count: int
-    section_count: int
-    seconds: float
-    summary: ChangeSummary = field(default_factory=lambda: ChangeSummary(2, 1, 9, 0, 7))
-    previous: str | None = "v0"
+REPORT = Path(__file__).resolve().parents[2] / "corpus" / "high-level-dialogue-2006.txt"
+SUMMARY_LINE = re.compile(
+    r"Built index (?P<version>\S+): (?P<passages>\d+) passages, (?P<sections>\d+) sections "
+    r"from 1 document\(s\) in \d+\.\ds -> (?P<path>\S+)"
+)
 
 
-@dataclass
-class FakePipeline:
-    """Stands in for ingest.pipeline until it exists, recording how build_index was called."""
-
-    calls: list[dict[str, object]] = field(default_factory=list)
-
-    def build_index(self, sources: list[Path], root: Path, **options: object) -> FakeReport:
-        self.calls.append({"sources": sources, "root": root, **options})
-        return FakeReport("v1", root / "versions" / "v1", ["doc"], 12, 3, 1.25)
-
-
-@pytest.fixture
-def fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> FakePipeline:
-    pipeline = FakePipeline()
-    module = types.ModuleType("ingest.pipeline")
-    module.build_index = pipeline.build_index  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "ingest.pipeline", module)
-    monkeypatch.setattr("ingest.embedder.SentenceTransformerEmbedder", lambda name, **kw: HashingEmbedder(64))
-    return pipeline
+def test_ingest_prints_what_it_built_and_what_changed(runner: CliRunner, tmp_path: Path) -> None:
+    args = ["ingest", str(REPORT), "--index-dir", str(tmp_path / "idx"), "--model", "hashing-64"]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    built, changes = first.stdout.splitlines()
+    match = SUMMARY_LINE.fullmatch(built)
+    assert match, built
+    assert Path(match["path"]) == tmp_path / "idx" / "versions" / match["version"]
+    passages = int(match["passages"])
+    assert int(match["sections"]) == 25
+    assert changes.startswith(f"added {passages}, changed 0, unchanged 0, removed 0, embedded ")
+    assert int(changes.split()[-1]) > passages  # every passage and every sentence of it
+    assert "Indexing 1 source(s)" in first.stderr and "phase: writing" in first.stderr
+    again = runner.invoke(cli, args)
+    assert again.stdout.splitlines()[1] == f"added 0, changed 0, unchanged {passages}, removed 0, embedded 0"
 
 
-def test_ingest_summary_line(runner: CliRunner, fake_pipeline: FakePipeline, tmp_path: Path) -> None:
-    source = tmp_path / "report.txt"
-    source.write_text("A report.\n", encoding="utf-8")
-    result = runner.invoke(cli, ["ingest", str(source), "--index-dir", str(tmp_path / "idx")])
+def test_ingest_json_is_the_build_report_with_the_changes_on_top(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["ingest", "--index-dir", str(tmp_path), "--model", "hashing-64", "--json"])
     assert result.exit_code == 0, result.output
-    version_dir = tmp_path / "idx" / "versions" / "v1"
-    summary = f"Built index v1: 12 passages, 3 sections from 1 document(s) in 1.2s -> {version_dir}\n"
-    changes = "added 2, changed 1, unchanged 9, removed 0, embedded 7\n"
-    assert result.stdout == summary + changes
-    assert "Indexing 1 source(s)" in result.stderr
-    (call,) = fake_pipeline.calls
-    assert call["sources"] == [source]
-    assert call["root"] == tmp_path / "idx"
-    assert call["chunk_size"] == DEFAULT_CHUNK_SIZE and call["keep"] == 3 and call["progress"] is True
-
-
-def test_ingest_json(runner: CliRunner, fake_pipeline: FakePipeline, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["ingest", "--index-dir", str(tmp_path), "--json"])
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {
-        "added": 2,
-        "changed": 1,
-        "unchanged": 9,
-        "removed": 0,
-        "embedded": 7,
-        "previous": "v0",
-        "version": "v1",
-        "path": str(tmp_path / "versions" / "v1"),
-        "documents": ["doc"],
-        "passage_count": 12,
-        "section_count": 3,
-        "seconds": 1.25,
-    }
-    assert fake_pipeline.calls[0]["sources"] == Settings().sources
+    report = json.loads(result.stdout)
+    assert set(report) == {
+        "added", "changed", "unchanged", "removed", "embedded", "previous",
+        "version", "path", "documents", "passage_count", "section_count", "seconds",
+    }  # fmt: skip
+    assert report["documents"] == ["high-level-dialogue-2006"]  # the embedded report by default
+    assert report["added"] == report["passage_count"] and report["previous"] is None
+    assert report["path"] == str(tmp_path / "versions" / report["version"])
 
 
 def test_help_does_not_import_heavy_modules() -> None:
