@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 INDEX  ?= data/index
 CORPUS := $(wildcard corpus/*)
+INGEST_CODE := $(wildcard ingest/*.py)
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -24,8 +25,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Rebuild the index when it is missing or older than any source.
-$(INDEX)/current/manifest.json: $(STAMP) $(CORPUS)
+# Rebuild the index when it is missing or older than any source or the code that builds it.
+$(INDEX)/current/manifest.json: $(STAMP) $(CORPUS) $(INGEST_CODE)
 	REPORTQA_INDEX_DIR=$(INDEX) $(BIN)/reportqa ingest
 
 ingest: $(INDEX)/current/manifest.json

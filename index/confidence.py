@@ -128,5 +128,5 @@ def reason(signals: Evidence, confidence: float, *, where: str) -> str:
         parts.append(f"It never mentions {', '.join(repr(w) for w in signals.unknown[:4])}.")
     if signals.asked_for:
         parts.append(f"The question asks for {signals.asked_for}, and the closest passage gives none.")
-    parts.append(f"The closest passage is {where}; it is shown below so you can judge.")
+    parts.append(f"The closest passage is {where}.")
     return " ".join(parts)

@@ -64,7 +64,9 @@ def expand(paths: Sequence[Path]) -> list[Path]:
             found = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and readable(p.suffix) and not any(part.startswith(".") for part in p.parts)
+                if p.is_file()
+                and readable(p.suffix)
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
                 raise SourceError(

@@ -72,8 +72,10 @@ def citations(response: AskResponse) -> list[ChatCitation]:
 
 def reply_text(response: AskResponse) -> str:
     """The message a chat user reads: quote with marker, then the numbered sources."""
-    if not answered(response):
-        return f"{NOT_ANSWERED} {response.reason}" if response.reason else NOT_ANSWERED
-    quote, number = answer_quote(response)
     sources = "\n".join(source_entry(p.rank, p.citation) for p in response.passages)
+    if not answered(response):
+        verdict = f"{NOT_ANSWERED} {response.reason}" if response.reason else NOT_ANSWERED
+        # The closest passages are named (not quoted), so a reader can still look for themselves.
+        return f"{verdict}\n\nClosest passages:\n{sources}" if sources else verdict
+    quote, number = answer_quote(response)
     return f"“{quote}” [{number}]\n\nSources:\n{sources}"

@@ -285,7 +285,9 @@ class NotReady(BaseModel):
     """No usable index: the detail says why and how to fix it."""
 
     status: str = Field(examples=["not ready"])
-    detail: str = Field(examples=["no index at data/index; run: reportqa ingest, then restart the service"])
+    detail: str = Field(
+        examples=["no index at data/index; run: reportqa ingest (the service loads the new index by itself)"]
+    )
 
 
 class ErrorOut(BaseModel):

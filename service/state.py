@@ -46,7 +46,7 @@ def load_retriever(root: Path, *, embedder_factory: EmbedderFactory) -> Retrieve
 def not_ready_detail(error: ReportQAError) -> str:
     """The one-line 503 message: the load error plus the command that fixes it."""
     message = str(error).removesuffix(f"; {REBUILD_HINT}").removesuffix(f"; {INGEST_HINT}")
-    return f"{message}; {INGEST_HINT}, then restart the service"
+    return f"{message}; {INGEST_HINT} (the service loads the new index by itself)"
 
 
 def pointer_target(root: Path) -> str | None:

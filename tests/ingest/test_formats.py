@@ -147,3 +147,15 @@ def test_a_document_without_text_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as error:
         parse_source(read_source(empty))
     assert str(error.value) == f"{empty}: no text found in it"
+
+
+def test_a_folder_is_read_wherever_it_lives_but_its_hidden_files_are_skipped(tmp_path: Path) -> None:
+    from ingest.sources import expand
+
+    folder = tmp_path / ".config" / "reports"
+    (folder / ".drafts").mkdir(parents=True)
+    (folder / "a.txt").write_text("A.", encoding="utf-8")
+    (folder / ".notes.txt").write_text("hidden", encoding="utf-8")
+    (folder / ".drafts" / "b.txt").write_text("hidden", encoding="utf-8")
+    assert expand([folder]) == [folder / "a.txt"]
+    assert expand([folder / ".." / "reports"]) == [folder / ".." / "reports" / "a.txt"]

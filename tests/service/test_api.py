@@ -235,7 +235,7 @@ def test_corrupt_index_is_503_with_the_fix(small_index: Path) -> None:
     assert response.status_code == 503
     detail = response.json()["detail"]
     assert "does not match its manifest" in detail
-    assert detail.endswith("run: reportqa ingest, then restart the service")
+    assert detail.endswith("run: reportqa ingest (the service loads the new index by itself)")
     assert "rebuild with" not in detail
 
 
