@@ -12,7 +12,9 @@ For every HTTP request, in this order:
    ``max_queue`` wait for a slot (for up to ``queue_timeout`` seconds); beyond
    that, 429 with ``Retry-After`` rather than an ever-growing backlog;
 5. security headers on every response (a Content-Security-Policy that allows only
-   our own scripts and styles, ``nosniff``, no referrer);
+   our own scripts and styles, ``nosniff``, no referrer), except that the interactive
+   API docs (``/docs``, ``/redoc``), which FastAPI builds from a CDN's scripts, get no
+   CSP so that they keep working;
 6. one JSON access-log line and the latency histogram of the route template.
 
 Health, readiness and metrics bypass the limits, so an orchestrator can always
@@ -53,10 +55,11 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 SECURITY_HEADERS = [
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
 ]
+CSP_HEADER = (b"content-security-policy", CONTENT_SECURITY_POLICY.encode())
+API_DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
 MAX_CLIENTS_TRACKED = 10_000
 
 
@@ -150,6 +153,8 @@ class EdgeMiddleware:
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
                 headers.extend(SECURITY_HEADERS)
+                if scope["path"] not in API_DOCS_PATHS:
+                    headers.append(CSP_HEADER)
                 message["headers"] = headers
             await send(message)
 
