@@ -317,14 +317,22 @@ def measure_dense_baseline(ctx: Context) -> list[Row]:
     ]
 
 
+def run_variant(
+    ctx: Context, extra: dict[str, str], label: str
+) -> tuple[float, list[float], dict[str, Any], float]:
+    """Start a server with ``extra`` settings; its cold start, sequential latencies, load result and RSS."""
+    base_url, cold = start_server(ctx, extra, label)
+    seq = sequential(ctx, base_url, fresh=True)
+    result = load(ctx, base_url, clients=ctx.args.clients, fresh=True, duration=ctx.args.duration)
+    rss = vm_rss_mib(ctx.servers[label].pid)
+    stop_server(ctx, label)
+    return cold, seq, result, rss
+
+
 def measure_naive(ctx: Context) -> list[Row]:
     """The naive baseline: one question embedded per request with PyTorch, no batching, no cache."""
-    base_url, cold = start_server(ctx, NAIVE_ENV, "naive")
-    seq = sequential(ctx, base_url, fresh=True)
+    cold, seq, result, rss = run_variant(ctx, NAIVE_ENV, "naive")
     clients = ctx.args.clients
-    result = load(ctx, base_url, clients=clients, fresh=True, duration=ctx.args.duration)
-    rss = vm_rss_mib(ctx.servers["naive"].pid)
-    stop_server(ctx, "naive")
     ours = ctx.details["ours"]
     seq_ratio = statistics.median(seq) / statistics.median(ours["seq"])
     return [
@@ -382,12 +390,8 @@ def measure_int8(ctx: Context) -> list[Row]:
     Measured beside the default because it is the one setting that meets the speed
     targets here; its retrieval quality is in the backend rows below.
     """
-    base_url, cold = start_server(ctx, INT8_ENV, "int8")
-    fresh = sequential(ctx, base_url, fresh=True)
+    cold, fresh, result, rss = run_variant(ctx, INT8_ENV, "int8")
     clients = ctx.args.clients
-    result = load(ctx, base_url, clients=clients, fresh=True, duration=ctx.args.duration)
-    rss = vm_rss_mib(ctx.servers["int8"].pid)
-    stop_server(ctx, "int8")
     return [
         ("onnx-int8: cold start to /readyz 200", round(cold, 2), "s"),
         ("onnx-int8: sequential /ask p50, new questions", _p50(fresh), "ms"),

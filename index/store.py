@@ -103,14 +103,6 @@ class LoadedIndex:
             raise UnknownPassage(f"no passage with id {passage_id!r} in index {self.version}")
         return self.passages[row]
 
-    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """Rows and inner-product scores of the ``k`` nearest passages, best first."""
-        k = min(k, len(self.passages))
-        if k <= 0:
-            return []
-        scores, rows = self.vectors.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k)
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
-
     def all_scores(self, query: np.ndarray) -> np.ndarray:
         """Inner product of the query with every passage, in row order (for fusion)."""
         return np.asarray(self.matrix @ np.asarray(query, dtype=np.float32).reshape(-1))
