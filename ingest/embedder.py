@@ -123,13 +123,13 @@ def load_embedder(
 
             torch.set_num_threads(threads)
         return SentenceTransformerEmbedder(name)
-    from ingest.onnx_embedder import BACKENDS, FLOAT_FILE, OnnxEmbedder, export_onnx, onnx_dir
+    from ingest.onnx_embedder import BACKENDS, OnnxEmbedder, export_onnx, is_exported, onnx_dir
 
     if backend not in BACKENDS:
         raise ReportQAError(f"unknown embedding backend {backend!r}; use one of: {', '.join(BACKENDS)}")
     if export_root is None:
         raise ReportQAError("the ONNX backends need an index root to keep the exported model in")
     directory = onnx_dir(export_root, name)
-    if not (directory / FLOAT_FILE).exists():
+    if not is_exported(directory):
         export_onnx(name, directory)
     return OnnxEmbedder(name, directory=directory, quantized=backend == "onnx-int8", threads=threads)

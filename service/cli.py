@@ -89,10 +89,10 @@ def prepare_serving(settings: Settings) -> None:
     model = str(json.loads(manifest.read_text(encoding="utf-8")).get("model", ""))
     if not model or model.startswith("hashing-"):
         return
-    from ingest.onnx_embedder import FLOAT_FILE, export_onnx, onnx_dir
+    from ingest.onnx_embedder import export_onnx, is_exported, onnx_dir
 
     directory = onnx_dir(settings.index_dir, model)
-    if not (directory / FLOAT_FILE).exists():
+    if not is_exported(directory):
         typer.echo(f"Exporting {model} to ONNX for the service in {directory} ...", err=True)
         export_onnx(model, directory)
 
@@ -314,13 +314,13 @@ def serve(
 def mcp(index_dir: IndexDirOption = None) -> None:
     """Serve the report to a desktop chat client as an MCP server over stdio (see docs/clients.md)."""
     with user_errors():
-        from ingest.embedder import load_embedder
+        from service.app import serving_embedder_factory
         from service.mcp_server import build_mcp_server
         from service.state import load_retriever
 
         settings = load_settings(index_dir=index_dir)
         typer.echo(f"Loading the index at {settings.index_dir} ...", err=True)
-        retriever = load_retriever(settings.index_dir, embedder_factory=load_embedder)
+        retriever = load_retriever(settings.index_dir, embedder_factory=serving_embedder_factory(settings))
     typer.echo(f"Serving index {retriever.index.version} over MCP stdio", err=True)
     build_mcp_server(lambda: retriever).run("stdio")
 
@@ -337,14 +337,14 @@ def ask(
 ) -> None:
     """Answer a question from the local index, without a server."""
     with user_errors():
-        from ingest.embedder import load_embedder
         from service.answers import answer
+        from service.app import serving_embedder_factory
         from service.schemas import AskRequest
         from service.state import load_retriever
 
         request = AskRequest(question=question, top_k=top_k, section=section)
         settings = load_settings(index_dir=index_dir)
-        retriever = load_retriever(settings.index_dir, embedder_factory=load_embedder)
+        retriever = load_retriever(settings.index_dir, embedder_factory=serving_embedder_factory(settings))
         response = answer(retriever, request.question, top_k=request.top_k, section=request.section)
     if as_json:
         typer.echo(response.model_dump_json(indent=2))
@@ -360,16 +360,20 @@ def eval_command(
     index_dir: IndexDirOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Score retrieval on a question set: Hit@k, MRR, AUROC, abstention, answer and citation accuracy."""
+    """Score retrieval on a question set: Hit@k, MRR, AUROC, abstention, answer and citation accuracy.
+
+    Questions are embedded as the service embeds them (``REPORTQA_EMBED_BACKEND``), so what is
+    measured is what is served.
+    """
     with user_errors():
         from index.eval_run import format_table, report_json, run_eval
         from index.evaluation import load_questions
-        from ingest.embedder import load_embedder
+        from service.app import serving_embedder_factory
         from service.state import load_retriever
 
         questions = load_questions(questions_file)
         settings = load_settings(index_dir=index_dir)
-        retriever = load_retriever(settings.index_dir, embedder_factory=load_embedder)
+        retriever = load_retriever(settings.index_dir, embedder_factory=serving_embedder_factory(settings))
         report = run_eval(retriever, questions)
     if as_json:
         typer.echo(json.dumps(report_json(report), indent=2))
