@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test lint bench ingest clean browser
+.PHONY: setup run test lint bench ingest clean browser loadgen
 
 setup: $(STAMP)
 
@@ -52,8 +52,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check ingest index service tests
 	$(BIN)/mypy ingest index service
 
+# wrk loads the service while taking little of the CPU it shares (bench/wrk.py); optional.
+loadgen:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" -eq 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else echo "make bench: wrk is missing (sudo apt-get install wrk); its rows are skipped" >&2; fi; }
+
 # Builds its own index in a temp dir; e.g. make bench BENCH_ARGS="--duration 10 --clients 4".
-bench: $(STAMP)
+bench: $(STAMP) loadgen
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 clean:
