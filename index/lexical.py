@@ -6,6 +6,11 @@ passage is indexed with its section title, which is strong evidence of topic.
 Words are stemmed (PyStemmer) and English stopwords dropped; a symbol made of parts
 joined by ``/`` or ``.`` is also kept whole, so ``58/209`` matches ``58/209`` and not
 every passage that mentions 58 and 209 apart.
+
+BM25 uses ATIRE's idf, log(N / df): in a report on one topic, "migration" and
+"development" stand in nearly every passage and should weigh nearly nothing,
+which Lucene's smoothed idf does not quite give them.  Over our three question
+sets it made no question rank worse and a few better (dev MRR@10 0.897 -> 0.900).
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ class LexicalIndex:
     """BM25 scores for every passage, and the corpus vocabulary (for spotting unknown words)."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        self._bm25 = bm25s.BM25()
+        self._bm25 = bm25s.BM25(method="atire")
         self._bm25.index([tokenize(text) for text in texts], show_progress=False)
         self._symbols = [frozenset(symbols(text)) for text in texts]
         self.size = len(texts)
