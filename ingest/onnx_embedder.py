@@ -105,6 +105,9 @@ def export_onnx(model: str, directory: Path) -> None:
         )
         os.replace(Path(scratch) / INT8_FILE, directory / INT8_FILE)
         os.replace(staged, directory / FLOAT_FILE)
+    for stale in directory.glob("*.onnx"):  # graphs an older release exported (model_int8.onnx)
+        if stale.name not in (FLOAT_FILE, INT8_FILE):
+            stale.unlink(missing_ok=True)
 
 
 def max_tokens(model_path: str) -> int:

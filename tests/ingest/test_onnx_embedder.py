@@ -15,7 +15,7 @@ import pytest
 from conftest import RealBuild
 
 from ingest.embedder import SentenceTransformerEmbedder, load_embedder
-from ingest.onnx_embedder import graph_path, is_exported, onnx_dir
+from ingest.onnx_embedder import export_onnx, graph_path, is_exported, onnx_dir
 
 DEV = Path(__file__).resolve().parents[1] / "data" / "dev.jsonl"
 
@@ -60,3 +60,15 @@ def test_int8_graph_stays_close_to_the_model(
     vectors = embed(real_build, "onnx-int8", questions)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     assert (vectors * torch_vectors).sum(axis=1).min() > 0.98
+
+
+def test_an_older_export_is_replaced_and_its_graph_removed(real_build: RealBuild, tmp_path: Path) -> None:
+    """Before per-channel scales, the int8 graph was model_int8.onnx: that export is redone, not used."""
+    (tmp_path / "model.onnx").write_bytes(b"float32 graph of an older release")
+    (tmp_path / "model_int8.onnx").write_bytes(b"int8 graph with one scale per tensor")
+    assert not is_exported(tmp_path)
+    export_onnx(model_of(real_build), tmp_path)
+    assert is_exported(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        graph_path(tmp_path, quantized=q).name for q in (False, True)
+    )
