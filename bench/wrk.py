@@ -1,7 +1,7 @@
 """Load from wrk, a C load generator, beside the bench's own Python clients.
 
 On two cores the load generator shares the CPU with the service: eight Python
-threads posting with httpx spend a good part of a core on the client side, so
+threads posting through http.client spend a good part of a core on the client side, so
 the service's throughput reads lower than the service can give.  wrk spends
 little, which shows what the service itself sustains.  Both are reported; wrk
 only when it is installed (Debian: ``apt-get install wrk``).
