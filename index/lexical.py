@@ -40,8 +40,14 @@ def symbols(text: str) -> list[str]:
 
 def tokenize(text: str) -> list[str]:
     """Stemmed content words of ``text``, then its symbols whole, as BM25 sees them."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=1024)
+def _tokens(text: str) -> tuple[str, ...]:
+    # Cached: a question is scored against passages and against sentences, one tokenization each.
     words = bm25s.tokenize([text], stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False)
-    return [*(words[0] if words else []), *symbols(text)]
+    return (*(words[0] if words else []), *symbols(text))
 
 
 class LexicalIndex:
