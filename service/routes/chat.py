@@ -20,7 +20,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 
-from service.answers import answer
 from service.chat_reply import answered, citations, reply_text
 from service.chat_schemas import (
     MODEL_ID,
@@ -31,7 +30,8 @@ from service.chat_schemas import (
     ModelCard,
     ModelList,
 )
-from service.deps import RetrieverDep
+from service.deps import MetricsDep, QueryEmbedderDep, RetrieverDep
+from service.routes.ask import answered as answer_question
 from service.schemas import AskRequest, ErrorOut, ValidationErrorOut
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
@@ -91,12 +91,20 @@ def stream_reply(message: ChatMessageOut, *, model: str) -> Iterator[str]:
 
 
 @router.post("/chat/completions", response_model=ChatCompletion, responses=_RESPONSES)
-def chat_completions(
-    request: Annotated[ChatCompletionRequest, Body()], retriever: RetrieverDep
+async def chat_completions(
+    request: Annotated[ChatCompletionRequest, Body()],
+    retriever: RetrieverDep,
+    embedder: QueryEmbedderDep,
+    metrics: MetricsDep,
 ) -> ChatCompletion | StreamingResponse:
-    """Answer the last user message with quotes from the report and numbered sources."""
+    """Answer the last user message with quotes from the report and numbered sources.
+
+    The question goes through the same cache and micro-batcher as ``/ask``.
+    """
     question = question_of(request)
-    response = answer(retriever, question.question, top_k=question.top_k, section=question.section)
+    response = await answer_question(
+        retriever, embedder, metrics, question.question, top_k=question.top_k, section=question.section
+    )
     message = ChatMessageOut(
         content=reply_text(response), citations=citations(response) if answered(response) else []
     )

@@ -116,6 +116,15 @@ def test_metrics_expose_latency_batches_cache_answers_and_index(client: TestClie
         assert name in text, name
 
 
+def test_chat_questions_share_the_cache_and_metrics_of_ask(client: TestClient) -> None:
+    chat = {"model": "reportqa", "messages": [{"role": "user", "content": "remittances"}]}
+    assert client.post("/v1/chat/completions", json=chat).status_code == 200
+    client.post("/ask", json={"question": "remittances"})
+    text = client.get("/metrics").text
+    assert 'reportqa_query_cache_lookups_total{result="hit"} 1.0' in text
+    assert "reportqa_retrieval_duration_seconds_count 2.0" in text
+
+
 def test_body_over_the_limit_is_413(small_index: Path) -> None:
     with client_for(small_index, max_body_bytes=1024) as client:
         response = client.post(
