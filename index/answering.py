@@ -65,6 +65,11 @@ def highlight(retriever: Retriever, row: int, scores: np.ndarray) -> tuple[int, 
     return sentences[first][1], sentences[last][2]
 
 
+def section_text(retriever: Retriever, section: str) -> str:
+    """All the text of one section: a name the question gives may sit in the best passage's neighbour."""
+    return "\n".join(p.text for p in retriever.index.passages if p.citation.section == section)
+
+
 def ask(
     retriever: Retriever,
     question: str,
@@ -84,10 +89,9 @@ def ask(
     in_scope = np.isfinite(signals.fused)
     facts = confidence.evidence(
         question,
-        sentence=float(signals.best_sentence[in_scope].max()),
-        dense=float(signals.dense[in_scope].max()),
+        passage_scores=signals.dense[in_scope].tolist(),
         answer_text=top.highlighted_text,
-        passage_text=top.hit.passage.text,
+        section_text=section_text(retriever, top.hit.passage.citation.section),
         knows=retriever.lexical.knows,
     )
     probability = confidence.probability(facts)

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from index.confidence import THRESHOLD, asked_for, evidence, probability, reason
+from index.confidence import THRESHOLD, asked_for, evidence, probability, reason, topic_match
 
 PASSAGE = (
     "In January 2006, the Secretary-General appointed Mr. Peter Sutherland as his Special Representative."
 )
+SECTION = f"{PASSAGE}\nHe reported to the Dialogue in New York."
 
 
-def signals(question: str, *, answer: str = PASSAGE, sentence: float = 0.7, dense: float = 0.65):
+def signals(question: str, *, answer: str = PASSAGE, dense: float = 0.65):
     return evidence(
         question,
-        sentence=sentence,
-        dense=dense,
+        passage_scores=[dense, dense - 0.05, dense - 0.1, 0.1],
         answer_text=answer,
-        passage_text=PASSAGE,
+        section_text=SECTION,
         knows=lambda word: word.lower() not in {"fifa", "2013"},
     )
 
@@ -27,25 +27,40 @@ def test_what_a_question_asks_for() -> None:
     assert asked_for("Why do people migrate?") == (None, None)
 
 
+def test_a_when_that_sets_a_condition_asks_for_no_date() -> None:
+    assert asked_for("When did the General Assembly hold its hearings?")[0] == "a date"
+    assert asked_for("Who took office, and when?")[0] == "a date"
+    assert asked_for("When do short-term migration schemes work well?") == (None, None)
+    assert asked_for("How are migrants protected when they are hired?") == (None, None)
+    assert asked_for("Who should governments partner with?") == (None, None)
+
+
+def test_topic_match_is_the_mean_of_the_best_three_passages() -> None:
+    assert abs(topic_match([0.2, 0.9, 0.6, 0.3]) - 0.6) < 1e-9
+    assert topic_match([0.5]) == 0.5
+    assert topic_match([]) == 0.0
+
+
 def test_the_question_own_figures_are_not_an_answer() -> None:
     found = signals("How many migrants were there in 2006?", answer="Migration rose in 2006.")
     assert found.type_found == 0.0 and found.asked_for == "a figure"
     assert signals("When was Peter Sutherland appointed?").type_found == 1.0
 
 
-def test_names_missing_from_the_best_passage_are_counted() -> None:
+def test_names_missing_from_the_best_passage_section_are_counted() -> None:
     assert signals("What did Peter Sutherland do?").names_absent == 0.0
+    assert signals("What did Peter Sutherland tell the Dialogue in New York?").names_absent == 0.0
     assert signals("Who won the 2013 FIFA World Cup?").names_absent == 4.0
 
 
 def test_confidence_falls_as_the_match_weakens() -> None:
-    strong = probability(signals("What was Peter Sutherland appointed as?", sentence=0.8, dense=0.75))
-    weak = probability(signals("What was Peter Sutherland appointed as?", sentence=0.1, dense=0.0))
+    strong = probability(signals("What was Peter Sutherland appointed as?", dense=0.75))
+    weak = probability(signals("What was Peter Sutherland appointed as?", dense=0.1))
     assert 0.0 < weak < THRESHOLD < strong < 1.0
 
 
 def test_the_reason_names_what_the_report_never_mentions() -> None:
-    facts = signals("Who won the 2013 FIFA World Cup?", sentence=0.2, dense=0.1)
+    facts = signals("Who won the 2013 FIFA World Cup?", dense=0.1)
     text = reason(facts, probability(facts), where="section A.4, page 2")
     assert "It never mentions '2013', 'FIFA'." in text
     assert text.endswith("The closest passage is section A.4, page 2.")
