@@ -23,7 +23,8 @@ from index.answering import ask
 from index.evaluation import auroc, load_questions
 from index.search import Retriever
 from index.store import load_index
-from ingest.embedder import load_embedder
+from service.app import serving_embedder_factory
+from service.settings import Settings
 
 
 def fit(
@@ -48,7 +49,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     index = load_index(args.index)
-    retriever = Retriever(index, load_embedder(index.manifest.model))
+    # Questions embedded as the service embeds them (REPORTQA_EMBED_BACKEND), so the fit is what is served.
+    embedder = serving_embedder_factory(Settings(index_dir=args.index))(index.manifest.model)
+    retriever = Retriever(index, embedder)
     questions = [q for path in args.sets for q in load_questions(path)]
     rows, labels = [], []
     for q in questions:

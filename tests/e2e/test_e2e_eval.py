@@ -25,7 +25,7 @@ FLOORS = {
     "hit@1": 0.76,
     "hit@5": 0.92,
     "mrr@10": 0.80,
-    "auroc": 0.70,
+    "auroc": 0.85,
     "abstention_accuracy": 0.83,
     "answer_accuracy": 0.70,
     "citation_accuracy": 1.0,
