@@ -23,8 +23,7 @@ from index.evaluation import Outcome, Question, Retrieved, load_questions, score
 from index.lexical import LexicalIndex
 from index.search import Retriever
 from index.store import load_index
-from service.app import serving_embedder_factory
-from service.settings import Settings
+from ingest.embedder import load_embedder
 
 Scorer = Callable[[str, np.ndarray], np.ndarray]
 
@@ -49,8 +48,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=Path("data/index"))
     args = parser.parse_args()
     index = load_index(args.index)
-    # Questions embedded as the service embeds them (REPORTQA_EMBED_BACKEND).
-    embedder = serving_embedder_factory(Settings(index_dir=args.index))(index.manifest.model)
+    embedder = load_embedder(index.manifest.model)
     retriever = Retriever(index, embedder)
     passages = index.passages
     plain_vectors = embedder.embed([p.text for p in passages])
