@@ -54,7 +54,10 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
         "REPORTQA_RELOAD_INTERVAL": "0.2",
     }
     command = [sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The log goes to a file: a pipe nobody reads fills up and blocks the server mid-test.
+    log = tmp_path / "server.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=sink)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -64,7 +67,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
                     break
             except httpx.TransportError:
                 pass
-            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+            assert process.poll() is None, log.read_text(errors="replace")[-3000:]
             assert time.monotonic() < deadline, "server did not start"
             time.sleep(0.1)
         yield base, root, source
