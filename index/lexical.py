@@ -18,16 +18,25 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import bm25s
 import numpy as np
+from bm25s.stopwords import STOPWORDS_EN
 
 WORD = re.compile(r"[a-z0-9]+")
 SYMBOL = re.compile(r"[a-z0-9]+(?:[/.][a-z0-9]+)+")
 
 
+# bm25s's own tokenizer (scikit-learn's pattern, its English stopwords, a stemmer), applied here
+# directly: bm25s.tokenize builds progress bars and a vocabulary on every call, ten times the cost
+# of the tokenizing itself for a one-line question.  tests/index/test_lexical.py holds the two equal.
+_SPLIT = re.compile(r"(?u)\b\w\w+\b")
+_STOPWORDS = frozenset(STOPWORDS_EN)
+
+
 @lru_cache(maxsize=1)
-def _stemmer() -> object:
+def _stemmer() -> Any:
     import Stemmer
 
     return Stemmer.Stemmer("english")
@@ -46,8 +55,8 @@ def tokenize(text: str) -> list[str]:
 @lru_cache(maxsize=1024)
 def _tokens(text: str) -> tuple[str, ...]:
     # Cached: a question is scored against passages and against sentences, one tokenization each.
-    words = bm25s.tokenize([text], stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False)
-    return (*(words[0] if words else []), *symbols(text))
+    words = [word for word in _SPLIT.findall(text.lower()) if word not in _STOPWORDS]
+    return (*_stemmer().stemWords(words), *symbols(text))
 
 
 class LexicalIndex:

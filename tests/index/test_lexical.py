@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import bm25s
 import numpy as np
 
-from index.lexical import LexicalIndex, tokenize
+from index.lexical import LexicalIndex, _stemmer, symbols, tokenize
 
 TEXTS = [
     "The 2001 report (A/56/167) presented the most comprehensive set of views.",
@@ -47,3 +51,16 @@ def test_a_symbol_in_the_question_marks_the_passages_that_hold_it() -> None:
     assert index.symbol_matches("What did resolution 58/209 decide?").tolist() == [0.0, 1.0, 0.0, 0.0]
     assert index.symbol_matches("A/56/167 and 58/209").tolist() == [0.5, 0.5, 0.0, 0.0]
     assert not index.symbol_matches("What did the resolution decide?").any()
+
+
+def test_words_are_the_tokens_bm25s_itself_gives_for_the_whole_report() -> None:
+    """Our faster tokenizer must not drift from bm25s's, for the report and for questions."""
+    root = Path(__file__).resolve().parents[2]
+    report = (root / "corpus" / "high-level-dialogue-2006.txt").read_text(encoding="utf-8")
+    lines = (root / "tests" / "data" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [p for p in report.split("\n\n") if p.strip()] + [json.loads(line)["question"] for line in lines]
+    expected = bm25s.tokenize(
+        texts, stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False
+    )
+    for text, words in zip(texts, expected, strict=True):
+        assert tokenize(text) == [*words, *symbols(text)], text[:80]
