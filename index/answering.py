@@ -65,11 +65,6 @@ def highlight(retriever: Retriever, row: int, scores: np.ndarray) -> tuple[int, 
     return sentences[first][1], sentences[last][2]
 
 
-def section_text(retriever: Retriever, section: str) -> str:
-    """All the text of one section: a name the question gives may sit in the best passage's neighbour."""
-    return "\n".join(p.text for p in retriever.index.passages if p.citation.section == section)
-
-
 def ask(
     retriever: Retriever,
     question: str,
@@ -91,7 +86,8 @@ def ask(
         question,
         passage_scores=signals.dense[in_scope].tolist(),
         answer_text=top.highlighted_text,
-        section_text=section_text(retriever, top.hit.passage.citation.section),
+        # The whole section: a name the question gives may sit in the best passage's neighbour.
+        section_text=retriever.section_texts[top.hit.passage.citation.section],
         knows=retriever.lexical.knows,
     )
     probability = confidence.probability(facts)

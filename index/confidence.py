@@ -37,6 +37,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 # Answerable at or above this: the middle of the plateau (0.20 to 0.40) where leave-one-out
 # accuracy at users' mix of questions (5 answerable to 1 not) stays at 0.90 or more.
@@ -107,6 +108,12 @@ def asked_for(question: str) -> tuple[str | None, re.Pattern[str] | None]:
     return None, None
 
 
+@lru_cache(maxsize=256)
+def lower_words(text: str) -> frozenset[str]:
+    """The words of ``text``, lower-cased; cached: one section is looked through for many questions."""
+    return frozenset(w.lower() for w in _WORD.findall(text))
+
+
 def topic_match(passage_scores: Sequence[float]) -> float:
     """Mean of the best few passage cosines: how broadly the report takes up the question's topic."""
     best = sorted((float(s) for s in passage_scores), reverse=True)[:TOPIC_PASSAGES]
@@ -130,7 +137,7 @@ def evidence(
     kind, pattern = asked_for(question)
     # What the question itself says does not count as found: "in 2005" is no answer to "how many in 2005".
     given = {w.lower() for w in words}
-    section_words = {w.lower() for w in _WORD.findall(section_text)}
+    section_words = lower_words(section_text)
     found = pattern is None or any(
         match.group(0).lower() not in given for match in pattern.finditer(answer_text)
     )

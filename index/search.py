@@ -125,6 +125,11 @@ class Retriever:
         self.sentences_of: list[list[int]] = [[] for _ in index.passages]
         for number, (row, _, _) in enumerate(index.sentences):
             self.sentences_of[row].append(number)
+        texts: dict[str, list[str]] = {}
+        for passage in index.passages:
+            texts.setdefault(passage.citation.section, []).append(passage.text)
+        self.section_texts = {section: "\n".join(parts) for section, parts in texts.items()}
+        """All the text of each section, in reading order, by section id."""
 
     def signals(self, question: str, *, section: str | None = None) -> Signals:
         """Score every passage (and sentence) for ``question``; out-of-scope passages score -inf."""
