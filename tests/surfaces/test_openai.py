@@ -50,7 +50,7 @@ def test_only_the_last_user_message_is_the_question(small_server: LiveServer) ->
             {"role": "system", "content": "You are a helpful assistant."},
             {"role": "user", "content": "Do remittances reduce poverty?"},
             {"role": "assistant", "content": "..."},
-            {"role": "user", "content": [{"type": "text", "text": "How long do asylum procedures take?"}]},
+            {"role": "user", "content": [{"type": "text", "text": "What do asylum procedures involve?"}]},
         ],
     )
     cited = completion.choices[0].message.model_extra["citations"]
