@@ -527,6 +527,12 @@ def load_questions() -> list[str]:
         return [json.loads(line)["question"] for line in handle if line.strip()]
 
 
+def shown(path: Path) -> str:
+    """A path as recorded in the results: relative to the repository, so no machine path is kept."""
+    resolved = path.resolve()
+    return str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else path.name
+
+
 def table(rows: list[Row]) -> str:
     lines = ["| measurement | value | unit |", "|---|---:|---|"]
     lines += [f"| {name} | {value} | {unit} |" for name, value, unit in rows]
@@ -569,7 +575,7 @@ def main(argv: list[str] | None = None) -> None:
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": command,
         "machine": info,
-        "options": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "options": {k: shown(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "index": ctx.details.get("index"),
         "curve": ctx.details.get("curve"),
         "rows": [{"name": n, "value": v, "unit": u} for n, v, u in rows],
