@@ -63,6 +63,10 @@ class LRUCache:
         return len(self._items)
 
 
+class BatcherClosed(RuntimeError):
+    """The batcher was stopped (its model was replaced); embed the question directly instead."""
+
+
 @dataclass
 class _Job:
     text: str
@@ -82,17 +86,27 @@ class MicroBatcher:
         self.wait = wait_ms / 1000
         self.metrics = metrics
         self._queue: queue.SimpleQueue[_Job | object] = queue.SimpleQueue()
+        self._closing = threading.Lock()
+        self._closed = False
         self._thread = threading.Thread(target=self._run, name=f"embed-{embedder.name}", daemon=True)
         self._thread.start()
 
     def submit(self, text: str) -> concurrent.futures.Future[np.ndarray]:
+        """Queue ``text``; raises ``BatcherClosed`` once closed, since no thread would take it."""
         future: concurrent.futures.Future[np.ndarray] = concurrent.futures.Future()
-        self._queue.put(_Job(text, future))
+        with self._closing:
+            if self._closed:
+                raise BatcherClosed(self.embedder.name)
+            self._queue.put(_Job(text, future))
         return future
 
-    def close(self) -> None:
-        self._queue.put(_STOP)
-        self._thread.join(timeout=5)
+    def close(self, *, wait: bool = True) -> None:
+        """Stop after the questions already queued; ``wait=False`` does not wait for them."""
+        with self._closing:
+            self._closed = True
+            self._queue.put(_STOP)
+        if wait:
+            self._thread.join(timeout=5)
 
     def _gather(self, first: _Job) -> tuple[list[_Job], bool]:
         batch, stop = [first], False
@@ -179,24 +193,35 @@ class QueryEmbedder:
         """The question's vector, awaited on the event loop (the batcher's thread does the work)."""
         vector = self._cached(text)
         if vector is None:
-            if self.batcher is None:
+            future = self._submit(text)
+            if future is None:
                 vector = await asyncio.to_thread(self._direct, text)
             else:
-                vector = await asyncio.wrap_future(self.batcher.submit(text))
+                vector = await asyncio.wrap_future(future)
             self.cache.put(text, vector)
         return vector
+
+    def _submit(self, text: str) -> concurrent.futures.Future[np.ndarray] | None:
+        """The batcher's future for ``text``, or None to embed directly (no batcher, or closed)."""
+        if self.batcher is None:
+            return None
+        try:
+            return self.batcher.submit(text)
+        except BatcherClosed:
+            return None
 
     def embed_blocking(self, text: str) -> np.ndarray:
         """The same from a worker thread (chat, MCP, sync routes)."""
         vector = self._cached(text)
         if vector is None:
-            vector = self._direct(text) if self.batcher is None else self.batcher.submit(text).result()
+            future = self._submit(text)
+            vector = self._direct(text) if future is None else future.result()
             self.cache.put(text, vector)
         return vector
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
         if self.batcher is not None:
-            self.batcher.close()
+            self.batcher.close(wait=wait)
 
 
 class QueryEmbedders:
@@ -223,7 +248,9 @@ class QueryEmbedders:
             found = self._by_model.get(embedder.name)
             if found is None or found.embedder is not embedder:
                 if found is not None:
-                    found.close()
+                    # Called on the event loop: no waiting; requests that still hold the old
+                    # one embed directly (BatcherClosed), the ones queued already are answered.
+                    found.close(wait=False)
                 found = QueryEmbedder(embedder, metrics=self.metrics, **self._options)  # type: ignore[arg-type]
                 self._by_model[embedder.name] = found
             return found

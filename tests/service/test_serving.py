@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from ingest.embedder import HashingEmbedder
 from service.app import create_app
-from service.batcher import LRUCache, QueryEmbedder
+from service.batcher import LRUCache, QueryEmbedder, QueryEmbedders
 from service.edge import RateLimiter
 from service.logs import JsonFormatter, request_id_var
 from service.metrics import Metrics
@@ -77,6 +77,27 @@ def test_cache_answers_a_repeated_question_without_the_model() -> None:
     assert embedder.calls == [1]
     np.testing.assert_array_equal(first, again)
     assert b"reportqa_query_cache_hit_ratio 0.5" in metrics.render()
+
+
+def test_a_question_that_reaches_a_closed_batcher_is_still_embedded() -> None:
+    """A reload to another model closes the old batcher while requests may still hold it."""
+    embedder = HashingEmbedder(64)
+    query = QueryEmbedder(embedder, cache_size=0, metrics=Metrics())
+    query.close()
+    vector = asyncio.run(asyncio.wait_for(query.embed("remittances"), timeout=5))
+    np.testing.assert_allclose(vector, embedder.embed(["remittances"])[0])
+    np.testing.assert_allclose(query.embed_blocking("return"), embedder.embed(["return"])[0])
+
+
+def test_a_new_model_gets_a_new_batcher_and_the_old_one_stops() -> None:
+    embedders = QueryEmbedders(batching=True, max_batch=8, wait_ms=0, cache_size=0, metrics=Metrics())
+    old = embedders.for_embedder(HashingEmbedder(64))
+    new = embedders.for_embedder(HashingEmbedder(64))
+    assert new is not old and embedders.for_embedder(new.embedder) is new
+    assert old.batcher is not None
+    old.batcher._thread.join(timeout=5)
+    assert not old.batcher._thread.is_alive()
+    embedders.close()
 
 
 def test_lru_cache_evicts_the_least_recently_used() -> None:
