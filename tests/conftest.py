@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -68,6 +69,14 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     monkeypatch.setenv("REPORTQA_INDEX_DIR", str(empty))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     return empty
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on, for a test's own server."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def build_small_index(root: Path) -> Path:

@@ -8,7 +8,6 @@ talk to it with httpx.  A second server runs over an empty index directory.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import RealBuild
+from conftest import RealBuild, free_port
 
 from index.evaluation import Question, load_questions, raw_page_finder
 from service.settings import DEFAULT_CORPUS
@@ -52,13 +51,6 @@ def run_cli(*args: str, index_dir: Path, timeout: float = 120) -> subprocess.Com
         timeout=timeout,
         check=False,
     )
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass

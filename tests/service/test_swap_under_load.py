@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import free_port
 
 from index.store import list_versions, read_passages
 from ingest.embedder import HashingEmbedder
@@ -28,13 +28,6 @@ REPORT = Path(__file__).resolve().parents[2] / "corpus" / "high-level-dialogue-2
 TOKEN = "load-test-token"
 CLIENTS = 8
 QUESTIONS = ["How do remittances help development?", "return migration", "trafficking in persons"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ in a TestClient, and every surface is held to the top passage and citation of ``
 from __future__ import annotations
 
 import json
-import socket
 import sys
 import threading
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import uvicorn
+from conftest import free_port
 
 from ingest.embedder import load_embedder
 from service.app import create_app
@@ -40,13 +40,6 @@ class LiveServer:
         response.raise_for_status()
         payload: dict[str, object] = response.json()
         return payload
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def serve(index_dir: Path) -> Iterator[LiveServer]:
