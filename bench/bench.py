@@ -480,7 +480,7 @@ def measure_rebuild(ctx: Context) -> list[Row]:
     from bench.rebuild import rebuild_rows
     from ingest.embedder import load_embedder
 
-    embedder = load_embedder(ctx.details["index"]["model"])
+    embedder = load_embedder(ctx.details["index"]["model"], root=ctx.index_dir)
     embedder.embed(["warm up"])
     rows = {row["metric"]: row for row in rebuild_rows(embedder=embedder)}
     return [

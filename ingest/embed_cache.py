@@ -14,18 +14,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from ingest.embedder import Embedder
+from ingest.embedder import Embedder, model_home
 
 logger = logging.getLogger(__name__)
 
-CACHE_DIR = "cache"
 CACHE_FILE = "embeddings.npz"
 
 
@@ -34,13 +32,8 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def model_slug(model: str) -> str:
-    """A folder name for a model name or path (``sentence-transformers/x`` -> ``sentence-transformers-x``)."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", model).strip("-.") or "model"
-
-
 def cache_path(root: Path, model: str) -> Path:
-    return root / CACHE_DIR / model_slug(model) / CACHE_FILE
+    return model_home(root, model) / CACHE_FILE
 
 
 class EmbeddingCache:

