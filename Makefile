@@ -6,7 +6,7 @@ PORT   ?= 8000
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 INDEX  ?= data/index
-CORPUS := $(wildcard corpus/*)
+CORPUS := $(wildcard corpus/* corpus/tuning/*)
 INGEST_CODE := $(wildcard ingest/*.py)
 
 export HF_HUB_OFFLINE := 1

@@ -4,7 +4,7 @@ Scores the question sets with the evaluation README's rules for each variant,
 over one built index; the variants without section titles re-embed the passages
 in memory.  Prints a Markdown table (Hit@1, Hit@5, MRR@10 per set).
 
-    .venv/bin/python bench/ablation.py --index data/index tests/data/dev.jsonl tests/data/extra.jsonl
+    .venv/bin/python bench/ablation.py --index data/index tests/data/dev.jsonl corpus/tuning/extra.jsonl
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=Path("data/index"))
     args = parser.parse_args()
     index = load_index(args.index)
-    embedder = load_embedder(index.manifest.model)
+    embedder = load_embedder(index.manifest.model, root=args.index)
     retriever = Retriever(index, embedder)
     passages = index.passages
     plain_vectors = embedder.embed([p.text for p in passages])

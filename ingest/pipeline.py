@@ -62,6 +62,8 @@ class BuildReport:
     """The version that was current when the build began, if any."""
 
 
+Tune = Callable[[Embedder, Sequence[Passage]], Embedder]
+"""Given the embedder and the build's passages, the embedder to build with."""
 Phase = Callable[[str], None]
 
 
@@ -94,6 +96,7 @@ def build_index(
     progress: bool = True,
     cache: bool = True,
     activate: bool = True,
+    tune: Tune | None = None,
     on_phase: Phase = _quiet,
 ) -> BuildReport:
     """Read, parse, chunk and embed the sources, and write them as the new current version.
@@ -102,6 +105,8 @@ def build_index(
     fails the build with the previous version untouched.  Embeddings come from the
     cache under ``root`` when the same text was embedded before, so a rebuild after
     an edit embeds only what changed.  One build runs at a time per ``root``.
+    ``tune`` may swap the embedder for one fine-tuned on these passages
+    (``ingest/tuning.py``).
     """
     began = time.perf_counter()
     with build_lock(root):
@@ -133,6 +138,9 @@ def build_index(
                     title=doc.title,
                 )
             )
+        if tune is not None:
+            on_phase("tuning")
+            embedder = tune(embedder, passages)
         on_phase("embedding")
         model: Embedder = caching(embedder, root) if cache else embedder
         inputs = [embedding_input(p) for p in passages]

@@ -94,7 +94,7 @@ def prepare_serving(settings: Settings) -> None:
     directory = onnx_dir(settings.index_dir, model)
     if not is_exported(directory):
         typer.echo(f"Exporting {model} to ONNX for the service in {directory} ...", err=True)
-        export_onnx(model, directory)
+        export_onnx(model, directory, root=settings.index_dir)
 
 
 def summary_line(report: BuildReport) -> str:
@@ -118,6 +118,7 @@ def build_once(
     """One build; with a gate, the new version becomes current only if it scores as well."""
     from index.store import current_path, prune_versions, switch_current
     from ingest.pipeline import build_index
+    from ingest.tuning import tuning
 
     options: dict[str, Any] = {}
     if gate_questions is not None:
@@ -129,6 +130,7 @@ def build_once(
         chunk_size=settings.chunk_size,
         keep=settings.keep_versions,
         progress=True,
+        tune=tuning(settings.index_dir, settings.tune_questions, batch_size=settings.batch_size),
         on_phase=lambda phase: typer.echo(f"phase: {phase}", err=True),
         **options,
     )
@@ -147,7 +149,7 @@ def build_once(
     if current is not None:
 
         def embedder_for(name: str) -> Embedder:
-            return embedder if name == embedder.name else load_embedder(name)
+            return embedder if name == embedder.name else load_embedder(name, root=settings.index_dir)
 
         result = gate(current, report.path, gate_questions, embedder_for, margin=margin)
         typer.echo(result.describe(), err=True)

@@ -64,6 +64,7 @@ class Reindexer:
 
     def _run(self) -> None:
         from ingest.pipeline import build_index
+        from ingest.tuning import tuning
 
         began = time.perf_counter()
         try:
@@ -75,6 +76,7 @@ class Reindexer:
                 chunk_size=settings.chunk_size,
                 keep=settings.keep_versions,
                 progress=False,
+                tune=tuning(settings.index_dir, settings.tune_questions, batch_size=settings.batch_size),
                 on_phase=self._set_phase,
             )
             self.phase = "swapping"

@@ -14,6 +14,7 @@ from ingest.embedder import DEFAULT_MODEL
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "corpus" / "high-level-dialogue-2006.txt"
 DEFAULT_INDEX_DIR = PROJECT_ROOT / "data" / "index"
+DEFAULT_TUNING = PROJECT_ROOT / "corpus" / "tuning"
 
 
 class Settings(BaseSettings):
@@ -30,6 +31,11 @@ class Settings(BaseSettings):
         DEFAULT_MODEL,
         description="Embedding model used by ingest: the bundled name, a local path, or a cached name. "
         "The service always uses the model recorded in the index manifest.",
+    )
+    tune_questions: Annotated[list[Path], NoDecode] = Field(
+        default_factory=lambda: [DEFAULT_TUNING],
+        description="Question files (JSONL with evidence) or folders of them to fine-tune the model on "
+        "before ingest embeds; several separated by ':'; empty: embed with the model as it is.",
     )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
@@ -99,7 +105,7 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("sources", mode="before")
+    @field_validator("sources", "tune_questions", mode="before")
     @classmethod
     def _split_sources(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -153,7 +153,7 @@ def report_copy(tmp_path: Path) -> Path:
     return copy
 
 
-REAL_INGEST_TIMEOUT = 300
+REAL_INGEST_TIMEOUT = 900  # the first build also fine-tunes the model (about a minute alone)
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import httpx
 import pytest
+
+from service.settings import DEFAULT_CORPUS
 
 from .conftest import BuiltIndex, run_cli
 
@@ -49,3 +52,24 @@ def test_ask_without_an_index_is_one_error_line(tmp_path: Path) -> None:
     result = run_cli("ask", QUESTION, index_dir=tmp_path)
     assert_one_error_line(result, f"Error: no index at {tmp_path}; run: reportqa ingest")
     assert result.stdout == ""
+
+
+def test_a_rebuild_after_an_edit_keeps_the_tuned_model_and_embeds_only_the_edit(
+    built_index: BuiltIndex, tmp_path: Path
+) -> None:
+    root = tmp_path / "index"
+    shutil.copytree(built_index.root, root, symlinks=True)
+    report = tmp_path / DEFAULT_CORPUS.name  # the same document id, so its passages compare
+    text = DEFAULT_CORPUS.read_text(encoding="utf-8")
+    assert "232 billion in 2005" in text
+    report.write_text(text.replace("232 billion in 2005", "233 billion in 2005"), encoding="utf-8")
+    result = run_cli("ingest", str(report), "--json", index_dir=root, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "tuning " not in result.stderr
+    built = json.loads(result.stdout)
+    assert (built["changed"], built["added"], built["removed"]) == (1, 0, 0)
+    assert 0 < built["embedded"] <= 10
+    manifest = json.loads((root / "current" / "manifest.json").read_text(encoding="utf-8"))
+    original = json.loads((built_index.root / "current" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["model"] == original["model"]
+    assert manifest["model"].startswith("all-MiniLM-L6-v2@tuned-")
