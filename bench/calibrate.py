@@ -5,12 +5,18 @@ confidence signals, fits a logistic regression (numpy, L2-regularised) and repor
 leave-one-out AUROC and accuracy, which estimate how it does on questions it was
 not fitted on.  Prints the constants to paste into index/confidence.py.
 
-    .venv/bin/python bench/calibrate.py --index data/index tests/data/dev.jsonl tests/data/extra.jsonl
+    .venv/bin/python bench/calibrate.py --index data/index tests/data/dev.jsonl corpus/tuning/extra.jsonl
+
+A set may name its own index as ``SET=INDEX``.  The shipped model is fine-tuned on
+``corpus/tuning/``, so those questions sit closer to their passages than a user's
+will; score each set on an index whose model was tuned without it (built with
+``REPORTQA_TUNE_QUESTIONS`` naming the other sets), and the fit sees what users get.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 from pathlib import Path
 
@@ -39,26 +45,31 @@ def fit(
     return w, b
 
 
+@functools.cache
+def retriever_for(root: Path) -> Retriever:
+    """Questions embedded as the service embeds them (REPORTQA_EMBED_BACKEND): the fit is what is served."""
+    index = load_index(root)
+    return Retriever(index, serving_embedder_factory(Settings(index_dir=root))(index.manifest.model))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sets", nargs="+", type=Path)
+    parser.add_argument("sets", nargs="+", help="Question sets, each SET or SET=INDEX.")
     parser.add_argument("--index", type=Path, default=Path("data/index"))
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument(
         "--answerable-share", type=float, default=5 / 6, help="Share of answerable questions users ask."
     )
     args = parser.parse_args()
-    index = load_index(args.index)
-    # Questions embedded as the service embeds them (REPORTQA_EMBED_BACKEND), so the fit is what is served.
-    embedder = serving_embedder_factory(Settings(index_dir=args.index))(index.manifest.model)
-    retriever = Retriever(index, embedder)
-    questions = [q for path in args.sets for q in load_questions(path)]
     rows, labels = [], []
-    for q in questions:
-        result = ask(retriever, q.question, top_k=5)
-        assert result.evidence is not None
-        rows.append(result.evidence.vector())
-        labels.append(1.0 if q.answerable else 0.0)
+    for spec in args.sets:
+        path, _, own_index = str(spec).partition("=")
+        retriever = retriever_for(Path(own_index) if own_index else args.index)
+        for q in load_questions(Path(path)):
+            result = ask(retriever, q.question, top_k=5)
+            assert result.evidence is not None
+            rows.append(result.evidence.vector())
+            labels.append(1.0 if q.answerable else 0.0)
     x, y = np.array(rows), np.array(labels)
     means, scales = x.mean(0), x.std(0) + 1e-9
     xs = (x - means) / scales
