@@ -13,6 +13,15 @@ and, when the question names a document symbol or resolution number (``A/56/167`
 ``58/209``), the passages that hold it get a bonus as large as a whole signal: an
 identifier says which passage is meant, whatever the rest of the wording.
 
+Last, the other passages of the best passage's section get a small lift
+(``SECTION_BONUS``): the report treats a topic in one section, so when the answer is
+not the best paragraph it is most often its neighbour.  The best passage stays first.
+Cross-validated over our 149 answerable questions: Hit@5 0.966 -> 0.973, MRR@10
+0.900 -> 0.905, no set worse (and MRR 0.875 -> 0.879 with the untuned model).  Lifting
+sections cumulatively as passages are picked did one question better but leaves scores
+out of order; spreading the answer over sections (a penalty instead) lost 0.02-0.05
+of Hit@5.
+
 On the development sample and our own 100 further questions, this fusion beats
 each signal alone and reciprocal rank fusion (see README, "Retrieval quality").
 Near-identical passages are dropped from an answer so it shows distinct evidence.
@@ -66,6 +75,7 @@ MODE_WEIGHTS = {
     Mode.LEXICAL: Weights(0.0, 0.0, 1.0),
 }
 SYMBOL_BONUS = 1.0
+SECTION_BONUS = 0.05
 DUPLICATE_SIMILARITY = 0.97
 
 
@@ -125,6 +135,7 @@ class Retriever:
         self.sentences_of: list[list[int]] = [[] for _ in index.passages]
         for number, (row, _, _) in enumerate(index.sentences):
             self.sentences_of[row].append(number)
+        self.section_of = np.array([p.citation.section for p in index.passages])
         texts: dict[str, list[str]] = {}
         for passage in index.passages:
             texts.setdefault(passage.citation.section, []).append(passage.text)
@@ -158,7 +169,15 @@ class Retriever:
             + bonus
         ) / (w.total + float(bonus.max()))
         fused = np.where(mask, fused, -np.inf).astype(np.float32)
+        if self.mode is Mode.HYBRID and mask.any():
+            fused = self._lift_best_section(fused)
         return Signals(query, dense, sentence, best, lexical, fused)
+
+    def _lift_best_section(self, fused: np.ndarray) -> np.ndarray:
+        """Add ``SECTION_BONUS`` to the best passage's section, rescaled so scores stay 0 to 1."""
+        same = self.section_of == self.section_of[int(np.argmax(fused))]
+        lifted: np.ndarray = (fused + SECTION_BONUS * same) / (1.0 + SECTION_BONUS)
+        return lifted.astype(np.float32)
 
     def rank(self, signals: Signals, *, top_k: int) -> list[Hit]:
         """The ``top_k`` best passages, skipping any near-duplicate of a better one."""

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
+from index import search
 from index.answering import ask
 from index.search import Mode, Retriever
 from index.sentences import sentence_spans
@@ -51,6 +55,25 @@ def test_the_best_passage_comes_first_with_scores_in_order(retriever: Retriever)
     assert hits[0].passage.citation.section == "A.1"
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert 0.0 <= hits[-1].score <= hits[0].score <= 1.0
+
+
+def test_the_best_passages_section_is_lifted_and_the_best_passage_stays_first(
+    small_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retriever = Retriever(load_index(small_index), HashingEmbedder(64))  # two passages a section
+    question = "Do remittances reduce poverty in origin countries?"
+    lifted, bonus = retriever.signals(question).fused, search.SECTION_BONUS
+    assert bonus > 0
+    monkeypatch.setattr(search, "SECTION_BONUS", 0.0)
+    plain = retriever.signals(question).fused
+    best = int(np.argmax(plain))
+    assert int(np.argmax(lifted)) == best
+    same = retriever.section_of == retriever.section_of[best]
+    assert same.sum() >= 2  # the best passage has a neighbour in its section
+    gain = lifted * (1 + bonus) - plain
+    assert np.allclose(gain[same], bonus, atol=1e-5)
+    assert np.allclose(gain[~same], 0.0, atol=1e-5)
+    assert lifted.min() >= 0.0 and lifted.max() <= 1.0
 
 
 def test_a_section_filter_keeps_to_its_section_or_part(retriever: Retriever) -> None:
