@@ -16,6 +16,7 @@ a rebuild after an edit still embeds only what changed; changing the questions d
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import random
@@ -170,7 +171,8 @@ def _encode(model: SentenceTransformer, texts: list[str]) -> torch.Tensor:
     """Unit vectors for ``texts`` with gradients (``encode`` runs without them)."""
     import torch
 
-    embeddings = model(model.tokenize(texts))["sentence_embedding"]
+    prepare = getattr(model, "preprocess", None) or model.tokenize  # renamed in sentence-transformers 6
+    embeddings = model(prepare(texts))["sentence_embedding"]
     return torch.nn.functional.normalize(embeddings, dim=-1)
 
 
@@ -203,7 +205,13 @@ class Tuning:
             began = time.perf_counter()
             fine_tune(base.name, pairs, out, self.recipe)
             print(f"tuned {name} in {time.perf_counter() - began:.0f} s", file=sys.stderr)
-        return SentenceTransformerEmbedder(name, batch_size=self.batch_size, root=self.root)
+        return _tuned_embedder(name, self.root, self.batch_size)
+
+
+@functools.lru_cache(maxsize=2)
+def _tuned_embedder(name: str, root: Path, batch_size: int) -> SentenceTransformerEmbedder:
+    """Loaded once per process: ``ingest --watch`` and the service's reindex build again and again."""
+    return SentenceTransformerEmbedder(name, batch_size=batch_size, root=root)
 
 
 def tuning(root: Path, paths: Sequence[Path], *, batch_size: int = 32) -> Tuning | None:
