@@ -136,8 +136,7 @@ def fine_tune(base: str, pairs: Sequence[tuple[str, str]], out: Path, recipe: Re
     import torch
     from sentence_transformers import SentenceTransformer
 
-    random.seed(recipe.seed)
-    torch.manual_seed(recipe.seed)
+    torch.manual_seed(recipe.seed)  # dropout
     model = SentenceTransformer(resolve_model_path(base), device="cpu")
     optimiser = torch.optim.AdamW(model.parameters(), lr=recipe.learning_rate)
     order = list(pairs)

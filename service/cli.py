@@ -202,9 +202,11 @@ def ingest(
     with user_errors():
         from index.evaluation import load_questions
         from ingest.sources import check_sources
+        from ingest.tuning import question_files
 
         settings = load_settings(index_dir=index_dir, model=model, sources=sources or None)
         check_sources(settings.sources)  # a mistyped path fails now, not after the model loads
+        question_files(settings.tune_questions)
         gate_questions = load_questions(gate_file) if gate_file is not None else None
         typer.echo(f"Loading embedding model {settings.model} ...", err=True)
         embedder = make_embedder(settings)

@@ -162,6 +162,15 @@ def test_a_bad_source_is_one_error_line_before_the_model_loads(runner: CliRunner
         assert len(result.stderr.splitlines()) == 1  # no model loading, no traceback
 
 
+def test_a_missing_tuning_question_file_is_one_error_line_before_the_model_loads(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REPORTQA_TUNE_QUESTIONS", "/nope/questions.jsonl")
+    result = runner.invoke(cli, ["ingest", "--index-dir", str(tmp_path / "idx")])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: /nope/questions.jsonl: no such tuning question file or folder\n"
+
+
 def test_ingest_then_ask_the_embedded_report(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
