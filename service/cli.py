@@ -197,6 +197,14 @@ def ingest(
     margin: Annotated[
         float, typer.Option("--gate-margin", help="How far Hit@5 or MRR may drop under --gate.")
     ] = 0.02,
+    tune: Annotated[
+        bool,
+        typer.Option(
+            "--tune/--no-tune",
+            help="Fine-tune the model on $REPORTQA_TUNE_QUESTIONS (default: corpus/tuning) first; "
+            "done once, later builds reuse it.",
+        ),
+    ] = True,
 ) -> None:
     """Build a new index version from the sources and make it current; print what changed."""
     with user_errors():
@@ -204,7 +212,9 @@ def ingest(
         from ingest.sources import check_sources
         from ingest.tuning import question_files
 
-        settings = load_settings(index_dir=index_dir, model=model, sources=sources or None)
+        settings = load_settings(
+            index_dir=index_dir, model=model, sources=sources or None, tune_questions=None if tune else []
+        )
         check_sources(settings.sources)  # a mistyped path fails now, not after the model loads
         question_files(settings.tune_questions)
         gate_questions = load_questions(gate_file) if gate_file is not None else None

@@ -171,6 +171,16 @@ def test_a_missing_tuning_question_file_is_one_error_line_before_the_model_loads
     assert result.stderr == "Error: /nope/questions.jsonl: no such tuning question file or folder\n"
 
 
+def test_no_tune_skips_the_tuning_questions_altogether(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REPORTQA_TUNE_QUESTIONS", "/nope/questions.jsonl")
+    args = ["ingest", "--index-dir", str(tmp_path / "idx"), "--model", "hashing-64", "--no-tune"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.stderr
+    assert "phase: tuning" not in result.stderr
+
+
 def test_ingest_then_ask_the_embedded_report(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
