@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from index.confidence import THRESHOLD, asked_for, evidence, probability, reason, topic_match
 
 PASSAGE = (
@@ -51,6 +53,13 @@ def test_names_missing_from_the_best_passage_section_are_counted() -> None:
     assert signals("What did Peter Sutherland do?").names_absent == 0.0
     assert signals("What did Peter Sutherland tell the Dialogue in New York?").names_absent == 0.0
     assert signals("Who won the 2013 FIFA World Cup?").names_absent == 4.0
+
+
+def test_a_year_the_report_never_mentions_is_flagged_and_lowers_confidence() -> None:
+    later = signals("What did the Dialogue in New York decide in 2013?")
+    same = signals("What did the Dialogue in New York decide in 2006?")
+    assert (later.year_unknown, same.year_unknown) == (1.0, 0.0)
+    assert probability(later) < probability(replace(later, year_unknown=0.0)) / 2
 
 
 def test_confidence_falls_as_the_match_weakens() -> None:
