@@ -171,7 +171,11 @@ def probability(signals: Evidence) -> float:
 
 def reason(signals: Evidence, confidence: float, *, where: str) -> str:
     """Why we think the report does not answer, in words a reader can check."""
-    parts = [f"Nothing in it matches the question closely enough (confidence {confidence:.2f})."]
+    if signals.year_unknown:
+        opening = "The question is about a year the report never mentions"
+    else:
+        opening = "Nothing in it matches the question closely enough"
+    parts = [f"{opening} (confidence {confidence:.2f})."]
     if signals.unknown:
         parts.append(f"It never mentions {', '.join(repr(w) for w in signals.unknown[:4])}.")
     if signals.asked_for:

@@ -60,6 +60,9 @@ def test_a_year_the_report_never_mentions_is_flagged_and_lowers_confidence() -> 
     same = signals("What did the Dialogue in New York decide in 2006?")
     assert (later.year_unknown, same.year_unknown) == (1.0, 0.0)
     assert probability(later) < probability(replace(later, year_unknown=0.0)) / 2
+    text = reason(later, probability(later), where="section A.4, page 2")
+    assert text.startswith("The question is about a year the report never mentions (confidence ")
+    assert "It never mentions '2013'." in text
 
 
 def test_confidence_falls_as_the_match_weakens() -> None:
