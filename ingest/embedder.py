@@ -45,6 +45,11 @@ def model_home(root: Path, model: str) -> Path:
     return root / CACHE_DIR / model_slug(model)
 
 
+def tuned_dir(root: Path, name: str) -> Path:
+    """Where a tuned model's weights live under the index root that trained it."""
+    return model_home(root, name) / TUNED_WEIGHTS
+
+
 def is_tuned(name: str) -> bool:
     """Whether ``name`` names a model fine-tuned at ingest (``<base>@tuned-<digest>``)."""
     return _TUNED.match(name) is not None
@@ -58,7 +63,7 @@ def resolve_model_path(name: str, root: Path | None = None) -> str:
     name is taken as a local path or a name already in the Hugging Face cache.
     """
     if is_tuned(name):
-        weights = model_home(root, name) / TUNED_WEIGHTS if root is not None else None
+        weights = tuned_dir(root, name) if root is not None else None
         if weights is None or not weights.is_dir():
             where = f" under {root}" if root is not None else ""
             raise ReportQAError(

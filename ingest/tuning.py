@@ -33,12 +33,11 @@ from index.evaluation import Question, is_hit, load_questions, normalise
 from index.models import Passage
 from index.sentences import sentence_spans
 from ingest.embedder import (
-    TUNED_WEIGHTS,
     Embedder,
     SentenceTransformerEmbedder,
     is_tuned,
-    model_home,
     resolve_model_path,
+    tuned_dir,
 )
 from ingest.pipeline import embedding_input
 
@@ -121,11 +120,6 @@ def tuned_name(base: str, files: Sequence[Path], recipe: Recipe = RECIPE) -> str
     for path in files:
         digest.update(path.read_bytes())
     return f"{base}@tuned-{digest.hexdigest()[:12]}"
-
-
-def tuned_dir(root: Path, name: str) -> Path:
-    """Where a tuned model's weights live under an index root."""
-    return model_home(root, name) / TUNED_WEIGHTS
 
 
 def fine_tune(base: str, pairs: Sequence[tuple[str, str]], out: Path, recipe: Recipe = RECIPE) -> None:

@@ -107,7 +107,7 @@ class Settings(BaseSettings):
 
     @field_validator("sources", "tune_questions", mode="before")
     @classmethod
-    def _split_sources(cls, value: Any) -> Any:
+    def _split_paths(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [Path(part) for part in value.split(":") if part.strip()]
         return value

@@ -11,8 +11,14 @@ import pytest
 from index.errors import ReportQAError
 from index.evaluation import Question
 from index.models import Citation, Passage
-from ingest.embedder import HashingEmbedder, SentenceTransformerEmbedder, is_tuned, resolve_model_path
-from ingest.tuning import Recipe, Tuning, fine_tune, question_files, training_pairs, tuned_dir, tuned_name
+from ingest.embedder import (
+    HashingEmbedder,
+    SentenceTransformerEmbedder,
+    is_tuned,
+    resolve_model_path,
+    tuned_dir,
+)
+from ingest.tuning import Recipe, Tuning, fine_tune, question_files, training_pairs, tuned_name
 
 
 def passage(text: str, title: str = "Return migration", section: str = "B.6") -> Passage:
