@@ -4,7 +4,9 @@ Everything is extractive: the answer is a span of a passage, quoted as it stands
 in the report, and the highlight of every passage is such a span.  Sentences are
 scored by the question's similarity to the sentence plus its BM25 match; the best
 one is joined by the better of its neighbours, because the evidence a question
-needs often spans two sentences ("a sentence or two").
+needs often spans two sentences ("a sentence or two").  A record (an annex entry:
+event, date, venue, organizers, outcome) is quoted whole: two of its lines rarely
+hold both the event a question names and the field it asks for.
 """
 
 from __future__ import annotations
@@ -51,10 +53,13 @@ def _sentence_scores(retriever: Retriever, signals: Signals, question: str) -> n
 
 
 def highlight(retriever: Retriever, row: int, scores: np.ndarray) -> tuple[int, int]:
-    """The best sentence of passage ``row`` with its better neighbour, as a span of the passage."""
+    """The best sentence of passage ``row`` with its better neighbour, as a span of the passage.
+
+    A record, or a passage without sentences, is its own highlight.
+    """
     numbers = retriever.sentences_of[row]
     sentences = retriever.index.sentences
-    if not numbers:
+    if not numbers or row in retriever.records:
         return 0, len(retriever.index.passages[row].text)
     best = max(numbers, key=lambda n: scores[n])
     neighbours = [n for n in (best - 1, best + 1) if n in numbers]

@@ -44,6 +44,7 @@ import numpy as np
 
 from index.lexical import LexicalIndex
 from index.models import Passage
+from index.sentences import is_record
 from index.store import LoadedIndex
 from ingest.embedder import Embedder
 
@@ -136,6 +137,8 @@ class Retriever:
         for number, (row, _, _) in enumerate(index.sentences):
             self.sentences_of[row].append(number)
         self.section_of = np.array([p.citation.section for p in index.passages])
+        self.records = frozenset(row for row, p in enumerate(index.passages) if is_record(p.text))
+        """Rows of the passages that are records (annex entries), which are quoted whole."""
         texts: dict[str, list[str]] = {}
         for passage in index.passages:
             texts.setdefault(passage.citation.section, []).append(passage.text)

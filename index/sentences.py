@@ -10,6 +10,8 @@ _ABBREVIATIONS = re.compile(
 )
 _BOUNDARY = re.compile(r"(?<=[.!?;])[\"”’)]*\s+(?=[\"“‘(]*[A-Z0-9])|\n+")
 MIN_SENTENCE = 12
+# A field of a record, as the annex lists events: "Date: 9-10 February 2006", "Venue: ...".
+_FIELD = re.compile(r"[A-Z][A-Za-z ]{1,30}:\s")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -35,3 +37,16 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         else:
             merged.append(span)
     return merged
+
+
+def is_record(text: str) -> bool:
+    """Whether ``text`` is a record: a heading line, then mostly ``Field: value`` lines.
+
+    The report's annex lists each conference so (name, then Date, Venue, Organizers,
+    Outcome Document).  A question about one names the event, which is the heading, and
+    asks for a field further down: no sentence and its neighbour hold both, so a record
+    is quoted whole.
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    fields = sum(1 for line in lines[1:] if _FIELD.match(line))
+    return len(lines) >= 3 and fields >= 2 and 2 * fields >= len(lines) - 1

@@ -38,6 +38,14 @@ B.  THE SECOND PART
 Refugees fleeing persecution sought asylum under international law.
 
 Refugees fleeing persecution sought asylum under international law.
+
+2. Conferences
+
+Conference on Remittances and Development
+Date: 15-16 March 2006
+Venue: Brussels, Belgium
+Organizers: Government of Belgium; European Commission
+Outcome Document: Conference Conclusions
 """
 
 
@@ -111,6 +119,15 @@ def test_the_answer_is_the_best_sentence_and_its_better_neighbour(retriever: Ret
     for ranked in result.passages:
         s, e = ranked.highlight
         assert 0 <= s < e <= len(ranked.hit.passage.text)
+
+
+def test_a_record_is_quoted_whole_heading_and_fields(retriever: Retriever) -> None:
+    result = ask(retriever, "Who organized the Brussels conference?", top_k=3)
+    assert result.answer is not None
+    record = result.answer.hit.passage.text
+    assert record.startswith("Conference on Remittances and Development\nDate:")
+    assert result.answer.highlighted_text == record
+    assert "Organizers: Government of Belgium; European Commission" in result.answer.highlighted_text
 
 
 def test_a_question_about_what_the_report_never_names_is_not_answerable(retriever: Retriever) -> None:
