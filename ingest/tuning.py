@@ -53,7 +53,9 @@ class Recipe:
     In-batch negatives (sentence-transformers' MultipleNegativesRankingLoss, written out):
     every other pair's text in a batch is a wrong answer.  Chosen by the cross-validation
     in the README: two epochs, or 2e-5, moved as many questions into first place but
-    pushed others out of the top five; one epoch at 1e-5 (16 steps) kept them.
+    pushed others out of the top five; one epoch at 1e-5 (16 steps) kept them.  Adding
+    inverse-cloze pairs (each sentence of a passage against the rest of it; all of them,
+    or a third) moved one or two questions either way on the sets not trained on.
     """
 
     epochs: int = 1
