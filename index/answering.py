@@ -91,6 +91,7 @@ def ask(
         question,
         passage_scores=signals.dense[in_scope].tolist(),
         answer_text=top.highlighted_text,
+        passage_text=top.hit.passage.text,
         # The whole section: a name the question gives may sit in the best passage's neighbour.
         section_text=retriever.section_texts[top.hit.passage.citation.section],
         knows=retriever.lexical.knows,

@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
+from index.countries import countries_in
 from index.search import Mode
 from ingest.embedder import load_embedder
 from service.batcher import QueryEmbedders
@@ -113,6 +114,7 @@ def create_app(
             logger.info("serving index %s (%d passages)", index.version, len(index.passages))
             # Start the batcher and run one question through, so the first user pays no warm-up.
             await query_embedders.for_embedder(retriever.embedder).embed("warm up")
+            await run_in_threadpool(countries_in, "")  # the country list, read once (about 50 ms)
         poller = None
         if settings.reload_interval > 0:
             poller = asyncio.create_task(watch_pointer(settings.reload_interval))

@@ -127,3 +127,19 @@ def test_what_the_report_does_not_cover_is_said_with_the_closest_passages(
     assert body["answerable"] is False and body["confidence"] < 0.4
     assert body["reason"] and "closest passage" in body["reason"]
     assert len(body["passages"]) == 5
+
+
+def test_an_annex_event_is_answered_with_its_whole_entry(client: httpx.Client) -> None:
+    body = client.post("/ask", json={"question": "Who organized the March 2006 Brussels conference?"}).json()
+    assert body["answerable"] is True
+    answer = body["answer"]["text"]
+    assert body["answer"]["citation"]["section"] == "Annex"
+    assert answer.startswith("Conference on Migration and Development\nDate: 15-16 March 2006")
+    assert "Organizers: Government of Belgium" in answer
+
+
+def test_which_country_is_not_answered_by_a_passage_that_names_none(client: httpx.Client) -> None:
+    question = "Which country holds biennial conferences for its citizens abroad?"
+    body = client.post("/ask", json={"question": question}).json()
+    assert body["answerable"] is False
+    assert "The question asks for a country, and the closest passage gives none." in body["reason"]

@@ -12,11 +12,12 @@ PASSAGE = (
 SECTION = f"{PASSAGE}\nHe reported to the Dialogue in New York."
 
 
-def signals(question: str, *, answer: str = PASSAGE, dense: float = 0.65):
+def signals(question: str, *, answer: str = PASSAGE, passage: str = PASSAGE, dense: float = 0.65):
     return evidence(
         question,
         passage_scores=[dense, dense - 0.05, dense - 0.1, 0.1],
         answer_text=answer,
+        passage_text=passage,
         section_text=SECTION,
         knows=lambda word: word.lower() not in {"fifa", "2013"},
     )
@@ -76,3 +77,24 @@ def test_the_reason_names_what_the_report_never_mentions() -> None:
     text = reason(facts, probability(facts), where="section A.4, page 2")
     assert "It never mentions '2013', 'FIFA'." in text
     assert text.endswith("The closest passage is section A.4, page 2.")
+
+
+def test_which_country_is_unanswered_by_a_passage_that_names_none() -> None:
+    vague = "Some countries held biennial conferences for their citizens abroad."
+    named = "The Government of Belgium offered to host the first meeting of the Forum in 2007."
+    question = "Which country holds biennial conferences for its citizens abroad?"
+    missing = signals(question, answer=vague, passage=vague)
+    assert missing.country_missing == 1.0
+    assert signals("Which country offered to host the Forum?", passage=named).country_missing == 0.0
+    assert signals("Why do countries hold conferences?", passage=vague).country_missing == 0.0
+    assert probability(missing) < probability(replace(missing, country_missing=0.0)) / 2
+    assert "The question asks for a country, and the closest passage gives none." in reason(
+        missing, probability(missing), where="section B.5, page 6"
+    )
+
+
+def test_a_country_the_question_names_itself_is_no_answer() -> None:
+    passage = "The Commission was launched by the Governments of Sweden and Switzerland."
+    besides = signals("Which governments besides Sweden and Switzerland financed it?", passage=passage)
+    launched = signals("Which two governments launched the Commission?", passage=passage)
+    assert (besides.country_missing, launched.country_missing) == (1.0, 0.0)
