@@ -34,6 +34,17 @@ UNSEEN_FLOORS = {
     "answer_accuracy": 0.72,
     "citation_accuracy": 1.0,
 }
+FRESH = DEV.with_name("extra4.jsonl")
+"""Our fourth set: 56 questions written after every choice was made; nothing is tuned or fitted on it."""
+FRESH_FLOORS = {
+    "hit@1": 0.68,
+    "hit@5": 0.90,
+    "mrr@10": 0.78,
+    "auroc": 0.72,
+    "abstention_accuracy": 0.78,
+    "answer_accuracy": 0.68,
+    "citation_accuracy": 1.0,
+}
 FLOORS = {
     "hit@1": 0.76,
     "hit@5": 0.92,
@@ -102,14 +113,17 @@ def test_reportqa_eval_prints_a_table_per_kind(built_index: BuiltIndex) -> None:
         assert f"| {label} |" in result.stdout
 
 
-def test_a_set_the_model_was_not_tuned_on_meets_its_floors(built_index: BuiltIndex) -> None:
+@pytest.mark.parametrize(("questions", "floors"), [(UNSEEN, UNSEEN_FLOORS), (FRESH, FRESH_FLOORS)])
+def test_a_set_the_model_was_not_tuned_on_meets_its_floors(
+    built_index: BuiltIndex, questions: Path, floors: dict[str, float]
+) -> None:
     tuned_on = {q.question for path in question_files([DEFAULT_TUNING]) for q in load_questions(path)}
-    assert not tuned_on & {q.question for q in load_questions(UNSEEN)}
-    result = run_cli("eval", str(UNSEEN), "--json", index_dir=built_index.root)
+    assert not tuned_on & {q.question for q in load_questions(questions)}
+    result = run_cli("eval", str(questions), "--json", index_dir=built_index.root)
     assert result.returncode == 0, result.stderr
     overall = json.loads(result.stdout)["overall"]
-    print("\nextra3 via reportqa eval:", json.dumps(overall, indent=1))
-    for name, floor in UNSEEN_FLOORS.items():
+    print(f"\n{questions.name} via reportqa eval:", json.dumps(overall, indent=1))
+    for name, floor in floors.items():
         assert overall[name] is not None and overall[name] >= floor, (
             f"{name} = {overall[name]}, floor {floor}"
         )
