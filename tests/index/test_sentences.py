@@ -8,8 +8,8 @@ ANNEX_ENTRY = (
     "Helsinki Process Meeting on International Migration\n"
     "Date: 25-26 July 2006\n"
     "Venue: Mexico City, Mexico\n"
-    "Organizers: Governments of Finland and Tanzania\n"
-    "Outcome Document: Chair's summary"
+    "Organizers: Government of Mexico\n"
+    "Outcome document: Report of the Helsinki Process meeting on international migration"
 )
 
 
