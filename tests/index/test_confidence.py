@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from index.confidence import THRESHOLD, asked_for, evidence, probability, reason, topic_match
+from index.confidence import (
+    THRESHOLD,
+    asked_for,
+    counts_in,
+    evidence,
+    probability,
+    reason,
+    topic_match,
+)
 
 PASSAGE = (
     "In January 2006, the Secretary-General appointed Mr. Peter Sutherland as his Special Representative."
@@ -98,3 +106,23 @@ def test_a_country_the_question_names_itself_is_no_answer() -> None:
     besides = signals("Which governments besides Sweden and Switzerland financed it?", passage=passage)
     launched = signals("Which two governments launched the Commission?", passage=passage)
     assert (besides.country_missing, launched.country_missing) == (1.0, 0.0)
+
+
+def test_a_count_is_no_year_no_day_of_a_date_and_no_part_of_a_symbol() -> None:
+    held = "The Dialogue was held from 14 to 15 September 2006 (A/C.2/61/L.12; resolution 58/209)."
+    assert counts_in(held, "How many countries voted?") == []
+    said = "In 2001, 47 Governments were in favour; about half of all migrants were female; $US 232 billion."
+    assert counts_in(said, "How many Governments?") == ["47", "half", "232", "billion"]
+    assert counts_in("Item 55(b) was taken up by 127 Governments.", "What was item 55(b)?") == ["127"]
+
+
+def test_a_figure_question_is_unanswered_by_a_passage_with_only_dates_and_symbols() -> None:
+    dated = "In 2003 the Second Committee decided, in resolution 58/209, to hold a Dialogue in 2006."
+    vote = signals("How many countries voted for resolution 58/209?", answer=dated, passage=dated)
+    counted = signals("How many Governments made statements?", answer="127 Governments made statements.")
+    assert (vote.figure_missing, counted.figure_missing) == (1.0, 0.0)
+    assert signals("Why was resolution 58/209 adopted?", answer=dated).figure_missing == 0.0
+    assert probability(vote) < probability(replace(vote, figure_missing=0.0))
+    assert "The question asks for a figure, and the closest passage gives none." in reason(
+        vote, probability(vote), where="section A.1, page 2"
+    )
