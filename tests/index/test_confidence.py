@@ -92,10 +92,10 @@ def test_which_country_is_unanswered_by_a_passage_that_names_none() -> None:
     named = "The Government of Belgium offered to host the first meeting of the Forum in 2007."
     question = "Which country holds biennial conferences for its citizens abroad?"
     missing = signals(question, answer=vague, passage=vague)
-    assert missing.country_missing == 1.0
-    assert signals("Which country offered to host the Forum?", passage=named).country_missing == 0.0
-    assert signals("Why do countries hold conferences?", passage=vague).country_missing == 0.0
-    assert probability(missing) < probability(replace(missing, country_missing=0.0)) / 2
+    assert missing.kind_missing == 1.0
+    assert signals("Which country offered to host the Forum?", passage=named).kind_missing == 0.0
+    assert signals("Why do countries hold conferences?", passage=vague).kind_missing == 0.0
+    assert probability(missing) < probability(replace(missing, kind_missing=0.0)) / 2
     assert "The question asks for a country, and the closest passage gives none." in reason(
         missing, probability(missing), where="section B.5, page 6"
     )
@@ -105,7 +105,7 @@ def test_a_country_the_question_names_itself_is_no_answer() -> None:
     passage = "The Commission was launched by the Governments of Sweden and Switzerland."
     besides = signals("Which governments besides Sweden and Switzerland financed it?", passage=passage)
     launched = signals("Which two governments launched the Commission?", passage=passage)
-    assert (besides.country_missing, launched.country_missing) == (1.0, 0.0)
+    assert (besides.kind_missing, launched.kind_missing) == (1.0, 0.0)
 
 
 def test_a_count_is_no_year_no_day_of_a_date_and_no_part_of_a_symbol() -> None:
@@ -120,9 +120,19 @@ def test_a_figure_question_is_unanswered_by_a_passage_with_only_dates_and_symbol
     dated = "In 2003 the Second Committee decided, in resolution 58/209, to hold a Dialogue in 2006."
     vote = signals("How many countries voted for resolution 58/209?", answer=dated, passage=dated)
     counted = signals("How many Governments made statements?", answer="127 Governments made statements.")
-    assert (vote.figure_missing, counted.figure_missing) == (1.0, 0.0)
-    assert signals("Why was resolution 58/209 adopted?", answer=dated).figure_missing == 0.0
-    assert probability(vote) < probability(replace(vote, figure_missing=0.0))
+    assert (vote.kind_missing, counted.kind_missing) == (1.0, 0.0)
+    assert signals("Why was resolution 58/209 adopted?", answer=dated).kind_missing == 0.0
+    assert probability(vote) < probability(replace(vote, kind_missing=0.0))
     assert "The question asks for a figure, and the closest passage gives none." in reason(
         vote, probability(vote), where="section A.1, page 2"
     )
+
+
+def test_an_office_holder_is_unanswered_by_a_passage_that_names_no_one() -> None:
+    nobody = "The round tables were chaired by high-level representatives of Member States."
+    chaired = signals("Who chaired the round tables?", answer=nobody, passage=nobody)
+    named = signals("Who was named the Special Representative?")  # PASSAGE names Mr. Peter Sutherland
+    organised = signals("Who organized the round tables?", answer=nobody, passage=nobody)
+    assert (chaired.kind_missing, named.kind_missing, organised.kind_missing) == (1.0, 0.0, 0.0)
+    assert chaired.asked_for == "a name"
+    assert probability(chaired) < probability(replace(chaired, kind_missing=0.0)) / 2
