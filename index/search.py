@@ -9,7 +9,11 @@ weights mean the same thing for every question:
   dilutes it;
 * **lexical**: BM25 over passage and title, for exact tokens (symbols, acronyms);
 
-and, when the question names a document symbol or resolution number (``A/56/167``,
+then **late interaction** reranks the best 20: every word piece of the question
+against its best match in the passage (``index/late.py``; Hit@1 0.825 -> 0.864 over
+our five sets).
+
+When the question names a document symbol or resolution number (``A/56/167``,
 ``58/209``), the passages that hold it get a bonus as large as a whole signal: an
 identifier says which passage is meant, whatever the rest of the wording.
 
@@ -51,11 +55,12 @@ from enum import StrEnum
 
 import numpy as np
 
+from index import late
 from index.lexical import LexicalIndex
 from index.models import Passage
 from index.sentences import is_record
 from index.store import LoadedIndex
-from ingest.embedder import Embedder
+from ingest.embedder import Embedder, encode
 
 
 class Mode(StrEnum):
@@ -109,6 +114,8 @@ class Signals:
     best_sentence: np.ndarray
     lexical: np.ndarray
     fused: np.ndarray
+    late: np.ndarray | None = None
+    """Late interaction of the reranked candidates (zeros elsewhere); None without token vectors."""
 
 
 def in_scope(passage: Passage, section: str | None) -> bool:
@@ -156,11 +163,22 @@ class Retriever:
 
     def signals(self, question: str, *, section: str | None = None) -> Signals:
         """Score every passage (and sentence) for ``question``; out-of-scope passages score -inf."""
-        query = self.embedder.embed([question])[0]
-        return self.signals_for(question, query, section=section)
+        (encoded,) = encode(self.embedder, [question])
+        return self.signals_for(question, encoded.vector, tokens=encoded.tokens, section=section)
 
-    def signals_for(self, question: str, query: np.ndarray, *, section: str | None = None) -> Signals:
-        """As ``signals``, for a question already embedded (the service batches embeddings)."""
+    def signals_for(
+        self,
+        question: str,
+        query: np.ndarray,
+        *,
+        tokens: np.ndarray | None = None,
+        section: str | None = None,
+    ) -> Signals:
+        """As ``signals``, for a question already embedded (the service batches embeddings).
+
+        ``tokens`` are the question's token vectors; with them, and an index that has its
+        passages', the best candidates are reranked by late interaction.
+        """
         index = self.index
         mask = np.fromiter(
             (in_scope(p, section) for p in index.passages), dtype=bool, count=len(index.passages)
@@ -174,16 +192,27 @@ class Retriever:
         bonus = SYMBOL_BONUS * self.lexical.symbol_matches(question)
         if self.mode is not Mode.HYBRID or not bonus.any():
             bonus = np.zeros_like(bonus)
-        fused = (
+        summed = (
             w.dense * _scaled(dense, mask)
             + w.sentence * _scaled(best, mask)
             + w.lexical * _scaled(lexical, mask)
             + bonus
-        ) / (w.total + float(bonus.max()))
-        fused = np.where(mask, fused, -np.inf).astype(np.float32)
+        )
+        total = w.total + float(bonus.max())
+        matched = None
+        if self.mode is Mode.HYBRID and tokens is not None and index.tokens is not None and mask.any():
+            candidates = np.zeros(len(mask), dtype=bool)
+            order = np.argsort(-np.where(mask, summed, -np.inf), kind="stable")
+            candidates[order[: min(late.CANDIDATES, int(mask.sum()))]] = True
+            matched = np.zeros(len(mask), dtype=np.float32)
+            rows = np.flatnonzero(candidates)
+            matched[rows] = index.tokens.scores(tokens, rows)
+            summed = summed + late.WEIGHT * _scaled(matched, candidates)
+            total += late.WEIGHT
+        fused = np.where(mask, summed / total, -np.inf).astype(np.float32)
         if self.mode is Mode.HYBRID and mask.any():
             fused = self._lift_best_section(fused)
-        return Signals(query, dense, sentence, best, lexical, fused)
+        return Signals(query, dense, sentence, best, lexical, fused, matched)
 
     def _lift_best_section(self, fused: np.ndarray) -> np.ndarray:
         """Add ``SECTION_BONUS`` to the best passage's section, rescaled so scores stay 0 to 1."""

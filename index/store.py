@@ -7,6 +7,8 @@ Layout (documented in README, "The index format")::
         manifest.json               format, version, model, counts, sources, file hashes
         vectors.faiss               FAISS IndexFlatIP over L2-normalised passage vectors
         sentences.faiss             the same for every sentence of every passage, in passage order
+        tokens.npy                  float16 unit vectors of every passage's word pieces, concatenated
+        token_offsets.npy           where each passage's token vectors start (and the last ends)
         passages.jsonl              one Passage (text + citation) per line, in vector order
         sections.json               every document's table of contents
         texts/<document>.txt        each document's canonical text, which citations index
@@ -32,6 +34,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from index.errors import CorruptIndex, IncompatibleIndex, IndexNotFound, IndexWriteError, UnknownPassage
+from index.late import TokenVectors
 from index.models import FORMAT_NAME, FORMAT_VERSION, Manifest, Passage, Section
 from index.sentences import sentence_spans
 
@@ -76,6 +79,8 @@ class LoadedIndex:
     by_id: dict[str, int] = field(default_factory=dict)
     sentences: list[tuple[int, int, int]] = field(default_factory=list)
     """``(passage row, start, end)`` of each sentence vector, spans within the passage text."""
+    tokens: TokenVectors | None = None
+    """Every passage's token vectors, for late interaction; None in an index built without them."""
 
     def __post_init__(self) -> None:
         self.by_id = {passage.id: row for row, passage in enumerate(self.passages)}
@@ -92,6 +97,11 @@ class LoadedIndex:
         self.matrix = self.vectors.reconstruct_n(0, self.vectors.ntotal)
         self.sentence_matrix = self.sentence_vectors.reconstruct_n(0, self.sentence_vectors.ntotal)
         self.sentence_rows = np.fromiter((row for row, _, _ in self.sentences), dtype=np.int64)
+        if self.tokens is not None and len(self.tokens) != len(self.passages):
+            raise CorruptIndex(
+                f"index at {self.path} holds token vectors for {len(self.tokens)} passages, not "
+                f"{len(self.passages)}; {REBUILD_HINT}"
+            )
 
     @property
     def version(self) -> str:
@@ -168,6 +178,14 @@ def load_index(root: Path, *, model: str | None = None, version_dir: Path | None
             path.stem: path.read_text(encoding="utf-8")
             for path in sorted((directory / "texts").glob("*.txt"))
         }
+        tokens = (
+            TokenVectors(
+                np.load(directory / "tokens.npy", allow_pickle=False),
+                np.load(directory / "token_offsets.npy", allow_pickle=False),
+            )
+            if (directory / "tokens.npy").is_file()
+            else None
+        )
     except (OSError, RuntimeError, ValueError) as exc:
         raise CorruptIndex(f"cannot read index at {directory}: {exc}; {REBUILD_HINT}") from exc
     if vectors.ntotal != len(passages) or len(passages) != manifest.passage_count:
@@ -177,7 +195,9 @@ def load_index(root: Path, *, model: str | None = None, version_dir: Path | None
         )
     if vectors.d != manifest.dimension:
         raise CorruptIndex(f"vectors at {directory} have dimension {vectors.d}, not {manifest.dimension}")
-    return LoadedIndex(directory, manifest, passages, sections, texts, vectors, sentence_vectors)
+    return LoadedIndex(
+        directory, manifest, passages, sections, texts, vectors, sentence_vectors, tokens=tokens
+    )
 
 
 def write_index(
@@ -189,12 +209,14 @@ def write_index(
     texts: Mapping[str, str],
     vectors: np.ndarray,
     sentence_vectors: np.ndarray,
+    passage_tokens: Sequence[np.ndarray] | None = None,
     keep: int = 3,
     activate: bool = True,
 ) -> Path:
     """Write a new version completely, then point ``current`` at it; return its directory.
 
-    With ``activate=False`` the version is written but not made current (a gated
+    ``passage_tokens`` are each passage's token vectors (late interaction), when the
+    model gives them.  With ``activate=False`` the version is written but not made current (a gated
     build decides later).  An OS error (full disk, permissions) becomes
     IndexWriteError after the partial version is removed, so nothing is lost.
     """
@@ -216,6 +238,12 @@ def write_index(
             np.ascontiguousarray(sentence_vectors, dtype=np.float32).reshape(-1, manifest.dimension)
         )
         faiss.write_index(sentence_flat, str(staging / "sentences.faiss"))
+        if passage_tokens is not None:
+            if len(passage_tokens) != len(passages):
+                raise ValueError(f"token vectors for {len(passage_tokens)} of {len(passages)} passages")
+            late = TokenVectors.of(list(passage_tokens))
+            np.save(staging / "tokens.npy", late.tokens.astype(np.float16), allow_pickle=False)
+            np.save(staging / "token_offsets.npy", late.offsets, allow_pickle=False)
         with (staging / "passages.jsonl").open("w", encoding="utf-8") as handle:
             for passage in passages:
                 handle.write(passage.model_dump_json() + "\n")

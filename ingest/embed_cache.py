@@ -3,6 +3,7 @@
 The cache lives beside the index versions, one folder per model::
 
     <root>/cache/<model-slug>/embeddings.npz    keys (sha256 of each text) and float32 rows
+    <root>/cache/<model-slug>/tokens.npz        keys, offsets and float16 token vectors of each passage
 
 It is written whole to a temporary file and renamed into place, so a build killed
 while writing leaves the previous cache intact.  A cache that cannot be read is
@@ -20,11 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.embedder import Embedder, model_home
+from ingest.embedder import Embedder, encode, model_home
 
 logger = logging.getLogger(__name__)
 
 CACHE_FILE = "embeddings.npz"
+TOKENS_FILE = "tokens.npz"
 
 
 def text_key(text: str) -> str:
@@ -137,3 +139,90 @@ class CachingEmbedder:
 def caching(inner: Embedder, root: Path) -> CachingEmbedder:
     """Wrap ``inner`` with the cache for its model under the index root ``root``."""
     return CachingEmbedder(inner, EmbeddingCache(cache_path(root, inner.name), dimension=inner.dimension))
+
+
+class TokenCache:
+    """Text-hash -> token vectors (late interaction) for one model; saved as ``EmbeddingCache`` is."""
+
+    def __init__(self, path: Path, *, dimension: int) -> None:
+        self.path = path
+        self.dimension = dimension
+        self._rows: dict[str, np.ndarray] = {}
+        self._load()
+
+    def _load(self) -> None:
+        if not self.path.is_file():
+            return
+        try:
+            with np.load(self.path, allow_pickle=False) as data:
+                keys, offsets, tokens = data["keys"], data["offsets"], data["tokens"]
+        except (OSError, ValueError, KeyError, EOFError) as exc:
+            logger.warning("ignoring unreadable token cache %s: %s", self.path, exc)
+            return
+        if tokens.ndim != 2 or tokens.shape[1] != self.dimension or len(offsets) != len(keys) + 1:
+            logger.warning("ignoring token cache %s of shape %s", self.path, tokens.shape)
+            return
+        self._rows = {str(key): tokens[offsets[i] : offsets[i + 1]] for i, key in enumerate(keys)}
+
+    def get(self, key: str) -> np.ndarray | None:
+        return self._rows.get(key)
+
+    def put(self, key: str, tokens: np.ndarray) -> None:
+        self._rows[key] = np.asarray(tokens, dtype=np.float16)
+
+    def retain(self, keys: Iterable[str]) -> None:
+        wanted = set(keys)
+        self._rows = {key: rows for key, rows in self._rows.items() if key in wanted}
+
+    def save(self) -> None:
+        """Write the cache atomically (temporary file, fsync, rename)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        keys = np.array(sorted(self._rows), dtype="U64")
+        parts = [self._rows[str(key)] for key in keys]
+        offsets = np.concatenate([[0], np.cumsum([len(p) for p in parts])]).astype(np.int64)
+        tokens = np.concatenate(parts) if parts else np.zeros((0, self.dimension), dtype=np.float16)
+        fd, temporary = tempfile.mkstemp(prefix=".tokens.", suffix=".npz", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                np.savez(handle, keys=keys, offsets=offsets, tokens=tokens.astype(np.float16))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def token_vectors(inner: Embedder, texts: Sequence[str], root: Path | None) -> list[np.ndarray] | None:
+    """Each text's token vectors from ``inner`` (None when it gives none), cached under ``root``.
+
+    Only texts the cache lacks go through the model; the cache keeps what this call used.
+    """
+    if not callable(getattr(inner, "encode", None)):
+        return None
+    cache = (
+        None
+        if root is None
+        else TokenCache(model_home(root, inner.name) / TOKENS_FILE, dimension=inner.dimension)
+    )
+    keys = [text_key(text) for text in texts]
+    missing = {
+        key: text for key, text in zip(keys, texts, strict=True) if cache is None or cache.get(key) is None
+    }
+    fresh = dict(zip(missing, encode(inner, list(missing.values())), strict=True))
+    out: list[np.ndarray] = []
+    for key in keys:
+        found = fresh[key].tokens if key in fresh else cache.get(key) if cache is not None else None
+        if found is None:
+            return None
+        out.append(np.asarray(found, dtype=np.float32))
+    if cache is not None:
+        for key, encoded in fresh.items():
+            if encoded.tokens is not None:
+                cache.put(key, encoded.tokens)
+        cache.retain(keys)
+        try:
+            cache.save()
+        except OSError as exc:
+            logger.warning("token cache not saved (%s)", exc.strerror or exc)
+    return out

@@ -11,8 +11,9 @@ import hashlib
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -33,6 +34,34 @@ class Embedder(Protocol):
     dimension: int
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A text's vector and, when the model gives them, its tokens' unit vectors.
+
+    ``tokens`` holds one L2-normalised row per word piece of the text, without the
+    model's ``[CLS]`` and ``[SEP]``: what late interaction (``index/late.py``) matches.
+    """
+
+    vector: np.ndarray
+    tokens: np.ndarray | None = None
+
+
+def encode(embedder: Embedder, texts: Sequence[str]) -> list[Encoded]:
+    """Each text's vector, with its token vectors when ``embedder`` can give them (``encode``)."""
+    method = getattr(embedder, "encode", None)
+    if callable(method):
+        encoded: list[Encoded] = method(texts)
+        return encoded
+    return [Encoded(vector) for vector in embedder.embed(texts)]
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """``matrix`` with every row scaled to length 1 (a zero row stays zero)."""
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(matrix / norms, dtype=np.float32)
 
 
 def model_slug(model: str) -> str:
@@ -114,6 +143,22 @@ class SentenceTransformerEmbedder:
             convert_to_numpy=True,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode(self, texts: Sequence[str], *, progress: bool = False) -> list[Encoded]:
+        """Vectors and token vectors of ``texts`` from one forward pass (for late interaction)."""
+        if not texts:
+            return []
+        # output_value=None: one dict of every output per text, token rows padded to the batch.
+        rows: list[dict[str, Any]] = self._model.encode(  # type: ignore[assignment]
+            list(texts), batch_size=self.batch_size, output_value=None, show_progress_bar=progress
+        )
+        out = []
+        for row in rows:
+            real = row["attention_mask"].bool()
+            tokens = row["token_embeddings"][real][1:-1].float().numpy()
+            vector = row["sentence_embedding"].float().numpy().reshape(1, -1)
+            out.append(Encoded(unit_rows(vector)[0], unit_rows(tokens)))
+        return out
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")

@@ -1,12 +1,13 @@
 """The same sentence-transformers model, run by ONNX Runtime instead of PyTorch.
 
 ``export_onnx`` turns the model (transformer, mean pooling and normalisation) into
-one ONNX graph, once, with PyTorch; ``OnnxEmbedder`` then needs only
+one ONNX graph, once, with PyTorch; the graph also gives each token's unit vector,
+for late interaction (``index/late.py``); ``OnnxEmbedder`` then needs only
 ``onnxruntime`` and ``tokenizers``, so a service using it never imports torch:
 that is most of its cold start.  The export is written beside the embedding cache::
 
-    <index root>/cache/<model-slug>/onnx/model.onnx        float32, the model's own weights
-    <index root>/cache/<model-slug>/onnx/model_int8_per_channel.onnx   int8 weights, one scale per channel
+    <index root>/cache/<model-slug>/onnx/encoder.onnx        float32, the model's own weights
+    <index root>/cache/<model-slug>/onnx/encoder_int8_per_channel.onnx   int8 weights, one scale per channel
 
 The float32 graph gives the PyTorch vectors to within 1e-6 (cosine), so an index
 built with PyTorch is queried correctly.  The int8 graph is dynamically quantised
@@ -34,11 +35,13 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import ReportQAError
-from ingest.embedder import model_home, resolve_model_path
+from ingest.embedder import Encoded, model_home, resolve_model_path, unit_rows
 
 ONNX_DIR = "onnx"
-FLOAT_FILE = "model.onnx"
-INT8_FILE = "model_int8_per_channel.onnx"
+# Named for what they output (the vector and the token vectors); graphs an older release exported
+# (model.onnx, model_int8_per_channel.onnx: the vector alone) are replaced at the next start.
+FLOAT_FILE = "encoder.onnx"
+INT8_FILE = "encoder_int8_per_channel.onnx"
 BACKENDS = ("torch", "onnx", "onnx-int8")
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
@@ -74,7 +77,7 @@ def export_onnx(model: str, directory: Path, *, root: Path | None = None) -> Non
         raise ReportQAError(f"cannot export model {model!r} to ONNX: {exc}") from exc
 
     class Pooled(torch.nn.Module):
-        """Transformer, mean pooling over real tokens, L2 norm: as the model's modules.json says."""
+        """Transformer, mean pooling over real tokens, L2 norm (as modules.json says); and the tokens."""
 
         def __init__(self) -> None:
             super().__init__()
@@ -82,13 +85,13 @@ def export_onnx(model: str, directory: Path, *, root: Path | None = None) -> Non
 
         def forward(
             self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
-        ) -> torch.Tensor:
+        ) -> tuple[torch.Tensor, torch.Tensor]:
             hidden = self.transformer(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(mean, p=2, dim=1)
+            return torch.nn.functional.normalize(mean, p=2, dim=1), hidden
 
     sample = tokenizer(
         ["a question", "a longer question about the report"], padding=True, return_tensors="pt"
@@ -102,8 +105,8 @@ def export_onnx(model: str, directory: Path, *, root: Path | None = None) -> Non
             tuple(sample[name] for name in _INPUTS),
             str(staged),
             input_names=list(_INPUTS),
-            output_names=["embedding"],
-            dynamic_axes={**axes, "embedding": {0: "batch"}},
+            output_names=["embedding", "tokens"],
+            dynamic_axes={**axes, "embedding": {0: "batch"}, "tokens": {0: "batch", 1: "tokens"}},
             opset_version=17,
             dynamo=False,
         )
@@ -112,7 +115,7 @@ def export_onnx(model: str, directory: Path, *, root: Path | None = None) -> Non
         )
         os.replace(Path(scratch) / INT8_FILE, directory / INT8_FILE)
         os.replace(staged, directory / FLOAT_FILE)
-    for stale in directory.glob("*.onnx"):  # graphs an older release exported (model_int8.onnx)
+    for stale in directory.glob("*.onnx"):  # graphs an older release exported (model.onnx, ...)
         if stale.name not in (FLOAT_FILE, INT8_FILE):
             stale.unlink(missing_ok=True)
 
@@ -157,17 +160,29 @@ class OnnxEmbedder:
         self.batch_size = 32
 
     def _probe_dimension(self) -> int:
-        return int(self._run(["x"]).shape[1])
+        return int(self._run(["x"])[0].shape[1])
 
-    def _run(self, texts: Sequence[str]) -> np.ndarray:
+    def _run(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The vectors of ``texts``, and each text's token vectors (unit rows, no [CLS]/[SEP], no padding)."""
         encodings = self._tokenizer.encode_batch(list(texts))
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         feed = {
             "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            "attention_mask": mask,
             "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
         }
-        (vectors,) = self._session.run(None, feed)
-        return np.asarray(vectors, dtype=np.float32)
+        vectors, hidden = self._session.run(None, feed)
+        lengths = mask.sum(axis=1)
+        tokens = [unit_rows(hidden[row, 1 : int(n) - 1]) for row, n in enumerate(lengths)]
+        return np.asarray(vectors, dtype=np.float32), tokens
+
+    def encode(self, texts: Sequence[str], *, progress: bool = False) -> list[Encoded]:
+        """Vectors and token vectors of ``texts``, as ``SentenceTransformerEmbedder.encode``."""
+        out: list[Encoded] = []
+        for start in range(0, len(texts), self.batch_size):
+            vectors, tokens = self._run(texts[start : start + self.batch_size])
+            out.extend(Encoded(v, t) for v, t in zip(vectors, tokens, strict=True))
+        return out
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         if not texts:
@@ -177,5 +192,5 @@ class OnnxEmbedder:
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             chunk = order[start : start + self.batch_size]
-            out[chunk] = self._run([texts[i] for i in chunk])
+            out[chunk] = self._run([texts[i] for i in chunk])[0]
         return np.ascontiguousarray(out)

@@ -19,7 +19,7 @@ from index.sentences import sentence_spans
 from index.store import current_path, read_passages, write_index
 from ingest.changes import ChangeSummary, compare
 from ingest.chunking import DEFAULT_CHUNK_SIZE
-from ingest.embed_cache import CachingEmbedder, caching
+from ingest.embed_cache import CachingEmbedder, caching, token_vectors
 from ingest.embedder import Embedder
 from ingest.passages import passages_of, sections_of
 from ingest.sources import expand, parse_source, read_source
@@ -154,6 +154,7 @@ def build_index(
         all_vectors = model.embed(inputs + sentences, progress=progress)
         vectors, sentence_vectors = all_vectors[: len(inputs)], all_vectors[len(inputs) :]
         embedded = model.embedded if isinstance(model, CachingEmbedder) else len(inputs) + len(sentences)
+        passage_tokens = token_vectors(embedder, inputs, root if cache else None)
         on_phase("writing")
         digest = hashlib.sha256("".join(sorted(i.sha256 for i in infos)).encode()).hexdigest()
         manifest = Manifest(
@@ -174,6 +175,7 @@ def build_index(
             texts=texts,
             vectors=vectors,
             sentence_vectors=sentence_vectors,
+            passage_tokens=passage_tokens,
             keep=keep,
             activate=activate,
         )

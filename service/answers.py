@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 from index.answering import AnswerResult, RankedPassage, ask
 from index.errors import ReportQAError
 from index.models import Passage, Section
 from index.search import Retriever
 from index.store import LoadedIndex
+from ingest.embedder import Encoded
 from service.schemas import (
     AnswerOut,
     AskResponse,
@@ -135,15 +134,19 @@ def answer(
     *,
     top_k: int,
     section: str | None = None,
-    query: np.ndarray | None = None,
+    query: Encoded | None = None,
 ) -> AskResponse:
     """Rank passages for an already validated question and build the payload.
 
-    ``query`` is the question's vector when the caller embedded it already (the
+    ``query`` is the question's encoding when the caller embedded it already (the
     service's micro-batcher); without it the retriever embeds the question.
     """
     scope = resolve_section(retriever.index, section)
-    signals = None if query is None else retriever.signals_for(question, query, section=scope)
+    signals = (
+        None
+        if query is None
+        else retriever.signals_for(question, query.vector, tokens=query.tokens, section=scope)
+    )
     result = ask(retriever, question, top_k=top_k, section=scope, signals=signals)
     return build_answer(result, retriever.index)
 

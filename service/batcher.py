@@ -9,7 +9,10 @@ a lone question), embeds it in one call and resolves every future.  While a batc
 is being embedded the next one gathers by itself, so under load batches grow with
 no added wait; when idle, a question goes straight through.
 
-``QueryEmbedder`` adds the cache (question text -> vector, least recently used
+Each question comes back as an ``Encoded``: its vector and, from the same forward
+pass, its token vectors for late interaction.
+
+``QueryEmbedder`` adds the cache (question text -> encoding, least recently used
 evicted) and the metrics, and falls back to embedding in the caller's thread when
 batching is off (the naive baseline of ``make bench``).
 """
@@ -25,9 +28,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-import numpy as np
-
-from ingest.embedder import Embedder
+from ingest.embedder import Embedder, Encoded, encode
 from service.metrics import Metrics
 
 logger = logging.getLogger(__name__)
@@ -36,21 +37,21 @@ _STOP = object()
 
 
 class LRUCache:
-    """A thread-safe least-recently-used map from question text to its vector."""
+    """A thread-safe least-recently-used map from question text to its encoding."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._items: OrderedDict[str, Encoded] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> np.ndarray | None:
+    def get(self, key: str) -> Encoded | None:
         with self._lock:
             value = self._items.get(key)
             if value is not None:
                 self._items.move_to_end(key)
             return value
 
-    def put(self, key: str, value: np.ndarray) -> None:
+    def put(self, key: str, value: Encoded) -> None:
         if self.size <= 0:
             return
         with self._lock:
@@ -70,7 +71,7 @@ class BatcherClosed(RuntimeError):
 @dataclass
 class _Job:
     text: str
-    future: concurrent.futures.Future[np.ndarray]
+    future: concurrent.futures.Future[Encoded]
 
 
 class MicroBatcher:
@@ -91,9 +92,9 @@ class MicroBatcher:
         self._thread = threading.Thread(target=self._run, name=f"embed-{embedder.name}", daemon=True)
         self._thread.start()
 
-    def submit(self, text: str) -> concurrent.futures.Future[np.ndarray]:
+    def submit(self, text: str) -> concurrent.futures.Future[Encoded]:
         """Queue ``text``; raises ``BatcherClosed`` once closed, since no thread would take it."""
-        future: concurrent.futures.Future[np.ndarray] = concurrent.futures.Future()
+        future: concurrent.futures.Future[Encoded] = concurrent.futures.Future()
         with self._closing:
             if self._closed:
                 raise BatcherClosed(self.embedder.name)
@@ -138,14 +139,14 @@ class MicroBatcher:
             batch, stop = self._gather(first)
             started = time.perf_counter()
             try:
-                vectors = self.embedder.embed([job.text for job in batch])
+                encoded = encode(self.embedder, [job.text for job in batch])
             except Exception as exc:  # every waiting request gets the error, the worker lives on
                 logger.exception("embedding a batch of %d failed", len(batch))
                 for job in batch:
                     job.future.set_exception(exc)
             else:
-                for job, vector in zip(batch, vectors, strict=True):
-                    job.future.set_result(vector)
+                for job, one in zip(batch, encoded, strict=True):
+                    job.future.set_result(one)
             if self.metrics is not None:
                 self.metrics.observe_batch(len(batch), time.perf_counter() - started)
             if stop:
@@ -153,7 +154,7 @@ class MicroBatcher:
 
 
 class QueryEmbedder:
-    """Question -> vector for one model: cache, then the micro-batcher (or a direct call)."""
+    """Question -> encoding for one model: cache, then the micro-batcher (or a direct call)."""
 
     def __init__(
         self,
@@ -174,7 +175,7 @@ class QueryEmbedder:
             else None
         )
 
-    def _cached(self, text: str) -> np.ndarray | None:
+    def _cached(self, text: str) -> Encoded | None:
         if self.cache.size <= 0:
             return None
         vector = self.cache.get(text)
@@ -182,15 +183,15 @@ class QueryEmbedder:
             self.metrics.observe_cache(hit=vector is not None)
         return vector
 
-    def _direct(self, text: str) -> np.ndarray:
+    def _direct(self, text: str) -> Encoded:
         started = time.perf_counter()
-        vector: np.ndarray = self.embedder.embed([text])[0]
+        (vector,) = encode(self.embedder, [text])
         if self.metrics is not None:
             self.metrics.observe_batch(1, time.perf_counter() - started)
         return vector
 
-    async def embed(self, text: str) -> np.ndarray:
-        """The question's vector, awaited on the event loop (the batcher's thread does the work)."""
+    async def embed(self, text: str) -> Encoded:
+        """The question's encoding, awaited on the event loop (the batcher's thread does the work)."""
         vector = self._cached(text)
         if vector is None:
             future = self._submit(text)
@@ -201,7 +202,7 @@ class QueryEmbedder:
             self.cache.put(text, vector)
         return vector
 
-    def _submit(self, text: str) -> concurrent.futures.Future[np.ndarray] | None:
+    def _submit(self, text: str) -> concurrent.futures.Future[Encoded] | None:
         """The batcher's future for ``text``, or None to embed directly (no batcher, or closed)."""
         if self.batcher is None:
             return None
@@ -210,7 +211,7 @@ class QueryEmbedder:
         except BatcherClosed:
             return None
 
-    def embed_blocking(self, text: str) -> np.ndarray:
+    def embed_blocking(self, text: str) -> Encoded:
         """The same from a worker thread (chat, MCP, sync routes)."""
         vector = self._cached(text)
         if vector is None:

@@ -51,9 +51,9 @@ async def answered(
     section: str | None,
 ) -> AskResponse:
     """Embed through the cache and micro-batcher, then rank on the event loop (about a millisecond)."""
-    vector = await embedder.embed(question)
+    query = await embedder.embed(question)
     started = time.perf_counter()
-    response = answer(retriever, question, top_k=top_k, section=section, query=vector)
+    response = answer(retriever, question, top_k=top_k, section=section, query=query)
     metrics.observe_answer(answerable=response.answerable, seconds=time.perf_counter() - started)
     return response
 

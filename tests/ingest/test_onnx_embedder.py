@@ -62,10 +62,24 @@ def test_int8_graph_stays_close_to_the_model(
     assert (vectors * torch_vectors).sum(axis=1).min() > 0.98
 
 
+def test_both_graphs_give_the_token_vectors_of_the_model(real_build: RealBuild, questions: list[str]) -> None:
+    """Late interaction matches the question's tokens (ONNX) against the passages' (PyTorch, at ingest)."""
+    torch_tokens = [
+        e.tokens
+        for e in SentenceTransformerEmbedder(model_of(real_build), root=real_build.root).encode(questions)
+    ]
+    for backend, floor in (("onnx", 0.9999), ("onnx-int8", 0.9)):
+        embedder = load_embedder(model_of(real_build), backend=backend, threads=1, root=real_build.root)
+        for expected, encoded in zip(torch_tokens, embedder.encode(questions), strict=True):  # type: ignore[attr-defined]
+            assert expected is not None and encoded.tokens is not None
+            assert encoded.tokens.shape == expected.shape
+            assert (encoded.tokens * expected).sum(axis=1).mean() > floor, backend
+
+
 def test_an_older_export_is_replaced_and_its_graph_removed(real_build: RealBuild, tmp_path: Path) -> None:
-    """Before per-channel scales, the int8 graph was model_int8.onnx: that export is redone, not used."""
+    """Older releases exported model.onnx and model_int8.onnx, with the vector alone: redone, not used."""
     (tmp_path / "model.onnx").write_bytes(b"float32 graph of an older release")
-    (tmp_path / "model_int8.onnx").write_bytes(b"int8 graph with one scale per tensor")
+    (tmp_path / "model_int8_per_channel.onnx").write_bytes(b"int8 graph without the token vectors")
     assert not is_exported(tmp_path)
     export_onnx(model_of(real_build), tmp_path, root=real_build.root)
     assert is_exported(tmp_path)
