@@ -23,7 +23,7 @@ from index.evaluation import Outcome, Question, Retrieved, load_questions, score
 from index.lexical import LexicalIndex
 from index.search import Retriever
 from index.store import load_index
-from ingest.embedder import load_embedder
+from ingest.embedder import encode, load_embedder
 
 Scorer = Callable[[str, np.ndarray], np.ndarray]
 
@@ -78,13 +78,19 @@ def main() -> None:
         "min-max dense (no titles) + sentence + 0.6 BM25": lambda q, v: (
             minmax(plain_vectors @ v) + minmax(best_sentence(v)) + 0.6 * minmax(retriever.lexical.scores(q))
         ),
-        "shipped: min-max dense + sentence + 0.6 BM25": lambda q, v: (
+        "min-max dense + sentence + 0.6 BM25": lambda q, v: (
             minmax(index.all_scores(v)) + minmax(best_sentence(v)) + 0.6 * minmax(retriever.lexical.scores(q))
+        ),
+        "+ symbol bonus, section lift": lambda q, v: retriever.signals_for(q, v).fused,
+        "+ late interaction, best 20 (shipped)": lambda q, v: (
+            retriever.signals_for(q, v, tokens=tokens[q]).fused
         ),
     }
     sets = {path.stem: load_questions(path) for path in args.sets}
     every: list[Question] = [q for questions in sets.values() for q in questions]
-    vectors = dict(zip([q.question for q in every], embedder.embed([q.question for q in every]), strict=True))
+    encoded = encode(embedder, [q.question for q in every])
+    vectors = {q.question: e.vector for q, e in zip(every, encoded, strict=True)}
+    tokens = {q.question: e.tokens for q, e in zip(every, encoded, strict=True)}
     pages = page_finder(retriever)
     header = (
         "| variant | " + " | ".join(f"{name} Hit@1 | {name} Hit@5 | {name} MRR@10" for name in sets) + " |"
