@@ -24,20 +24,56 @@ About 0.2-0.3 ms a question over 20 candidates.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 WEIGHT = 2.0
-CANDIDATES = 20
+CANDIDATES = 10
+DIMENSIONS = 128
+SAMPLE_EVERY = 3
+
+
+def principal_axes(tokens: np.ndarray, dimensions: int) -> np.ndarray | None:
+    """The ``dimensions`` main axes of the token vectors (``d x dimensions``), None if they have no more.
+
+    Fitted on every third token: deterministic, and about 50 ms for this report.
+    """
+    sample = tokens[::SAMPLE_EVERY]
+    if tokens.shape[1] <= dimensions or len(sample) <= dimensions:
+        return None
+    _, _, axes = np.linalg.svd(sample - sample.mean(axis=0), full_matrices=False)
+    return np.ascontiguousarray(axes[:dimensions].T, dtype=np.float32)
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(rows / norms, dtype=np.float32)
 
 
 class TokenVectors:
-    """The unit token vectors of every passage, concatenated in passage order."""
+    """The token vectors of every passage, concatenated in passage order, on their main axes.
 
-    def __init__(self, tokens: np.ndarray, offsets: np.ndarray) -> None:
+    Projected onto their ``DIMENSIONS`` principal axes (fitted when the index loads) and
+    normalised again: a third of the arithmetic of the model's 384 dimensions, and the
+    same rankings (below).  The question's tokens go through the same projection.
+    """
+
+    def __init__(self, tokens: np.ndarray, offsets: np.ndarray, *, dimensions: int = DIMENSIONS) -> None:
         if offsets.ndim != 1 or offsets[0] != 0 or offsets[-1] != len(tokens) or np.any(np.diff(offsets) < 0):
             raise ValueError(f"token offsets do not cover {len(tokens)} token vectors")
-        self.tokens = np.ascontiguousarray(tokens, dtype=np.float32)
-        self.offsets = offsets.astype(np.int64)
+        full = np.asarray(tokens, dtype=np.float32)
+        self.axes = principal_axes(full, dimensions)
+        projected = full if self.axes is None else _unit(full @ self.axes)
+        bounds = offsets.tolist()
+        self.blocks = [np.ascontiguousarray(projected[a:b].T) for a, b in pairwise(bounds)]
+        """Per passage, its token vectors as columns: the product with a question's is one BLAS call."""
+
+    def project(self, query_tokens: np.ndarray) -> np.ndarray:
+        """The question's token vectors on the passages' axes, unit length."""
+        query = np.asarray(query_tokens, dtype=np.float32)
+        return query if self.axes is None else _unit(query @ self.axes)
 
     @classmethod
     def of(cls, per_passage: list[np.ndarray]) -> TokenVectors:
@@ -46,20 +82,20 @@ class TokenVectors:
         return cls(np.concatenate(per_passage), offsets)
 
     def __len__(self) -> int:
-        return len(self.offsets) - 1
+        return len(self.blocks)
 
     def scores(self, query_tokens: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """For each passage in ``rows``: the mean over query tokens of its best cosine in the passage.
 
-        One small product per passage over a view of its rows: twice as fast as gathering
-        the candidates' rows into one matrix first, and 5x faster than scoring every passage.
+        A product per candidate with its column block (0.1 ms for 10 candidates): gathering
+        the candidates' rows into one matrix first copies more than it saves.
         """
-        query = np.asarray(query_tokens, dtype=np.float32)
         out = np.zeros(len(rows), dtype=np.float32)
-        if len(query) == 0:
+        if len(query_tokens) == 0:
             return out
-        for slot, row in enumerate(rows):
-            start, end = self.offsets[row], self.offsets[row + 1]
-            if end > start:
-                out[slot] = (query @ self.tokens[start:end].T).max(axis=1).mean()
-        return out
+        query = self.project(query_tokens)
+        for slot, row in enumerate(np.asarray(rows).tolist()):
+            block = self.blocks[row]
+            if block.shape[1]:
+                out[slot] = np.add.reduce(np.maximum.reduce(query @ block, axis=1))
+        return out / len(query)

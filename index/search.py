@@ -153,6 +153,7 @@ class Retriever:
         for number, (row, _, _) in enumerate(index.sentences):
             self.sentences_of[row].append(number)
         self.section_of = np.array([p.citation.section for p in index.passages])
+        self._everywhere = np.ones(len(index.passages), dtype=bool)
         self.records = frozenset(row for row, p in enumerate(index.passages) if is_record(p.text))
         """Rows of the passages that are records (annex entries), which are quoted whole."""
         texts: dict[str, list[str]] = {}
@@ -180,8 +181,12 @@ class Retriever:
         passages', the best candidates are reranked by late interaction.
         """
         index = self.index
-        mask = np.fromiter(
-            (in_scope(p, section) for p in index.passages), dtype=bool, count=len(index.passages)
+        mask = (
+            self._everywhere
+            if section is None
+            else np.fromiter(
+                (in_scope(p, section) for p in index.passages), dtype=bool, count=len(index.passages)
+            )
         )
         dense = index.all_scores(query)
         sentence = index.sentence_scores(query)

@@ -241,9 +241,10 @@ def write_index(
         if passage_tokens is not None:
             if len(passage_tokens) != len(passages):
                 raise ValueError(f"token vectors for {len(passage_tokens)} of {len(passages)} passages")
-            late = TokenVectors.of(list(passage_tokens))
-            np.save(staging / "tokens.npy", late.tokens.astype(np.float16), allow_pickle=False)
-            np.save(staging / "token_offsets.npy", late.offsets, allow_pickle=False)
+            offsets = np.concatenate([[0], np.cumsum([len(t) for t in passage_tokens])]).astype(np.int64)
+            tokens = np.concatenate([np.asarray(t, dtype=np.float16) for t in passage_tokens])
+            np.save(staging / "tokens.npy", tokens, allow_pickle=False)
+            np.save(staging / "token_offsets.npy", offsets, allow_pickle=False)
         with (staging / "passages.jsonl").open("w", encoding="utf-8") as handle:
             for passage in passages:
                 handle.write(passage.model_dump_json() + "\n")

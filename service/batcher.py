@@ -28,6 +28,8 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import numpy as np
+
 from ingest.embedder import Embedder, Encoded, encode
 from service.metrics import Metrics
 
@@ -153,6 +155,13 @@ class MicroBatcher:
                 return
 
 
+def _compact(encoded: Encoded) -> Encoded:
+    """The encoding as the cache keeps it: token vectors in half precision (about 9 KB a question)."""
+    if encoded.tokens is None or encoded.tokens.dtype == np.float16:
+        return encoded
+    return Encoded(encoded.vector, encoded.tokens.astype(np.float16))
+
+
 class QueryEmbedder:
     """Question -> encoding for one model: cache, then the micro-batcher (or a direct call)."""
 
@@ -199,7 +208,7 @@ class QueryEmbedder:
                 vector = await asyncio.to_thread(self._direct, text)
             else:
                 vector = await asyncio.wrap_future(future)
-            self.cache.put(text, vector)
+            self.cache.put(text, _compact(vector))
         return vector
 
     def _submit(self, text: str) -> concurrent.futures.Future[Encoded] | None:
@@ -217,7 +226,7 @@ class QueryEmbedder:
         if vector is None:
             future = self._submit(text)
             vector = self._direct(text) if future is None else future.result()
-            self.cache.put(text, vector)
+            self.cache.put(text, _compact(vector))
         return vector
 
     def close(self, *, wait: bool = True) -> None:
