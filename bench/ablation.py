@@ -82,7 +82,7 @@ def main() -> None:
             minmax(index.all_scores(v)) + minmax(best_sentence(v)) + 0.6 * minmax(retriever.lexical.scores(q))
         ),
         "+ symbol bonus, section lift": lambda q, v: retriever.signals_for(q, v).fused,
-        "+ late interaction, best 20 (shipped)": lambda q, v: (
+        "+ late interaction, best 10 (shipped)": lambda q, v: (
             retriever.signals_for(q, v, tokens=tokens[q]).fused
         ),
     }

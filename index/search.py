@@ -9,7 +9,7 @@ weights mean the same thing for every question:
   dilutes it;
 * **lexical**: BM25 over passage and title, for exact tokens (symbols, acronyms);
 
-then **late interaction** reranks the best 20: every word piece of the question
+then **late interaction** reranks the best 10: every word piece of the question
 against its best match in the passage (``index/late.py``; Hit@1 0.825 -> 0.864 over
 our five sets).
 
