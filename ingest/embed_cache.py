@@ -38,6 +38,21 @@ def cache_path(root: Path, model: str) -> Path:
     return model_home(root, model) / CACHE_FILE
 
 
+def save_atomically(path: Path, **arrays: np.ndarray) -> None:
+    """Write ``arrays`` to the ``.npz`` at ``path`` atomically (temporary file, fsync, rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".npz", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            np.savez(handle, **arrays)  # type: ignore[arg-type]  # numpy types **kwds as allow_pickle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 class EmbeddingCache:
     """Text-hash -> vector for one model, loaded from and saved to one file."""
 
@@ -76,24 +91,14 @@ class EmbeddingCache:
         self._rows = {key: row for key, row in self._rows.items() if key in wanted}
 
     def save(self) -> None:
-        """Write the cache atomically (temporary file, fsync, rename)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Write the cache atomically."""
         keys = np.array(sorted(self._rows), dtype="U64")
         vectors = (
             np.stack([self._rows[str(key)] for key in keys]).astype(np.float32)
             if len(keys)
             else np.zeros((0, self.dimension), dtype=np.float32)
         )
-        fd, temporary = tempfile.mkstemp(prefix=".embeddings.", suffix=".npz", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, keys=keys, vectors=vectors)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        save_atomically(self.path, keys=keys, vectors=vectors)
 
 
 class CachingEmbedder:
@@ -175,22 +180,12 @@ class TokenCache:
         self._rows = {key: rows for key, rows in self._rows.items() if key in wanted}
 
     def save(self) -> None:
-        """Write the cache atomically (temporary file, fsync, rename)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Write the cache atomically."""
         keys = np.array(sorted(self._rows), dtype="U64")
         parts = [self._rows[str(key)] for key in keys]
         offsets = np.concatenate([[0], np.cumsum([len(p) for p in parts])]).astype(np.int64)
         tokens = np.concatenate(parts) if parts else np.zeros((0, self.dimension), dtype=np.float16)
-        fd, temporary = tempfile.mkstemp(prefix=".tokens.", suffix=".npz", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, keys=keys, offsets=offsets, tokens=tokens.astype(np.float16))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        save_atomically(self.path, keys=keys, offsets=offsets, tokens=tokens.astype(np.float16))
 
 
 def token_vectors(inner: Embedder, texts: Sequence[str], root: Path | None) -> list[np.ndarray] | None:
@@ -209,17 +204,17 @@ def token_vectors(inner: Embedder, texts: Sequence[str], root: Path | None) -> l
     missing = {
         key: text for key, text in zip(keys, texts, strict=True) if cache is None or cache.get(key) is None
     }
-    fresh = dict(zip(missing, encode(inner, list(missing.values())), strict=True))
+    fresh = {key: e.tokens for key, e in zip(missing, encode(inner, list(missing.values())), strict=True)}
     out: list[np.ndarray] = []
     for key in keys:
-        found = fresh[key].tokens if key in fresh else cache.get(key) if cache is not None else None
-        if found is None:
+        found = fresh[key] if key in fresh else cache.get(key) if cache is not None else None
+        if found is None:  # the model gave no token vectors after all
             return None
         out.append(np.asarray(found, dtype=np.float32))
     if cache is not None:
-        for key, encoded in fresh.items():
-            if encoded.tokens is not None:
-                cache.put(key, encoded.tokens)
+        for key, tokens in fresh.items():
+            if tokens is not None:
+                cache.put(key, tokens)
         cache.retain(keys)
         try:
             cache.save()
