@@ -1,8 +1,8 @@
 """The same sentence-transformers model, run by ONNX Runtime instead of PyTorch.
 
 ``export_onnx`` turns the model (transformer, mean pooling and normalisation) into
-one ONNX graph, once, with PyTorch; the graph also gives each token's unit vector,
-for late interaction (``index/late.py``); ``OnnxEmbedder`` then needs only
+one ONNX graph, once, with PyTorch; the graph also gives each token's last-layer
+vector, for late interaction (``index/late.py``); ``OnnxEmbedder`` then needs only
 ``onnxruntime`` and ``tokenizers``, so a service using it never imports torch:
 that is most of its cold start.  The export is written beside the embedding cache::
 
