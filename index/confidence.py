@@ -258,6 +258,9 @@ def reason(signals: Evidence, confidence: float, *, where: str) -> str:
     """Why we think the report does not answer, in words a reader can check."""
     if signals.year_unknown:
         opening = "The question is about a year the report never mentions"
+    elif signals.kind_missing:
+        # The topic matches; the detail asked for (a vote count, a chair's name) is what is missing.
+        opening = "The report takes up the topic but not the detail asked for"
     else:
         opening = "Nothing in it matches the question closely enough"
     parts = [f"{opening} (confidence {confidence:.2f})."]
