@@ -77,7 +77,7 @@ def test_both_graphs_give_the_token_vectors_of_the_model(real_build: RealBuild, 
 
 
 def test_an_older_export_is_replaced_and_its_graph_removed(real_build: RealBuild, tmp_path: Path) -> None:
-    """Older releases exported model.onnx and model_int8.onnx, with the vector alone: redone, not used."""
+    """Older releases exported model.onnx and model_int8_per_channel.onnx, the vector alone: redone."""
     (tmp_path / "model.onnx").write_bytes(b"float32 graph of an older release")
     (tmp_path / "model_int8_per_channel.onnx").write_bytes(b"int8 graph without the token vectors")
     assert not is_exported(tmp_path)

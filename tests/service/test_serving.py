@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.embedder import Encoded, HashingEmbedder
+from ingest.embedder import Encoded, HashingEmbedder, unit_rows
 from service.app import create_app
 from service.batcher import LRUCache, QueryEmbedder, QueryEmbedders
 from service.edge import RateLimiter
@@ -79,6 +79,24 @@ def test_cache_answers_a_repeated_question_without_the_model() -> None:
     assert embedder.calls == [1]
     assert again is first
     assert b"reportqa_query_cache_hit_ratio 0.5" in metrics.render()
+
+
+class TokenEmbedder(HashingEmbedder):
+    """The hashing embedder with token vectors, as the real model gives them."""
+
+    def encode(self, texts: Sequence[str], *, progress: bool = False) -> list[Encoded]:
+        rows = np.random.default_rng(0).standard_normal((3, self.dimension)).astype(np.float32)
+        return [Encoded(vector, unit_rows(rows)) for vector in self.embed(texts)]
+
+
+def test_the_cache_keeps_a_question_token_vectors_in_half_precision() -> None:
+    query = QueryEmbedder(TokenEmbedder(64), batching=False, cache_size=8, metrics=Metrics())
+    first = query.embed_blocking("how big were remittances?")
+    again = query.embed_blocking("how big were remittances?")
+    assert first.tokens is not None and again.tokens is not None
+    assert (first.tokens.dtype, again.tokens.dtype) == (np.float32, np.float16)
+    np.testing.assert_allclose(again.tokens, first.tokens, atol=1e-3)
+    np.testing.assert_array_equal(again.vector, first.vector)
 
 
 def test_a_question_that_reaches_a_closed_batcher_is_still_embedded() -> None:
