@@ -13,6 +13,7 @@ import contextlib
 import functools
 import logging
 import logging.config
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import metadata
@@ -36,6 +37,8 @@ from service.settings import Settings
 from service.state import EmbedderFactory, ServiceState, not_ready_detail
 from service.web.pages import install_web_page
 
+SWITCH_INTERVAL = 0.0005
+"""Seconds a thread may hold the interpreter lock while another waits (Python's default: 0.005)."""
 logger = logging.getLogger(__name__)
 
 DESCRIPTION = (
@@ -109,6 +112,11 @@ def create_app(
         # OpenBLAS's default, a thread per core, spins beside the embedding thread and, under
         # --workers 2, beside the other worker: 533 against 156 req/s at 8 clients.
         threadpool_limits(limits=1, user_api="blas")
+        # The ranking (event loop) and the embedding (batcher thread) share the interpreter lock;
+        # each numpy call of the ranking lets the batcher take it, and the loop then waited up to
+        # Python's 5 ms switch interval to get it back. At 0.5 ms: 486-496 against 291-310 req/s
+        # at 8 clients in paired runs (README, "Serving and operations"); --workers 2 loses about 10%.
+        sys.setswitchinterval(SWITCH_INTERVAL)
         # Loading reads files and may load a model: keep it off the event loop.
         await run_in_threadpool(state.load, settings.index_dir, embedder_factory=embedder_factory)
         if state.error is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ingest.embedder import Encoded, HashingEmbedder, unit_rows
-from service.app import create_app
+from service.app import SWITCH_INTERVAL, create_app
 from service.batcher import LRUCache, QueryEmbedder, QueryEmbedders
 from service.edge import RateLimiter
 from service.logs import JsonFormatter, request_id_var
@@ -263,3 +264,23 @@ def test_no_secret_in_logs_or_error_messages(small_index: Path, caplog: pytest.L
     assert wrong.status_code == 401 and right.status_code == 200
     for text in (caplog.text, wrong.text, right.text):
         assert "s3cret-admin-token" not in text and "guessed-token-123" not in text
+
+
+def test_the_service_holds_blas_to_one_thread_and_shortens_the_lock_switch_interval(
+    small_index: Path,
+) -> None:
+    """Ranking's small products beside the embedding thread: no spinning BLAS threads, no 5 ms lock waits."""
+    from threadpoolctl import threadpool_info
+
+    def blas_threads() -> list[int]:
+        # Asked on the event loop's thread, where ranking runs (an OpenMP BLAS counts per thread).
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    default = sys.getswitchinterval()
+    try:
+        with client_for(small_index) as client:
+            assert sys.getswitchinterval() == SWITCH_INTERVAL < 0.005
+            threads = client.portal.call(blas_threads)
+            assert threads and all(n == 1 for n in threads), threads
+    finally:
+        sys.setswitchinterval(default)
