@@ -16,7 +16,7 @@ import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +56,9 @@ def save_atomically(path: Path, **arrays: np.ndarray) -> None:
 class EmbeddingCache:
     """Text-hash -> vector for one model, loaded from and saved to one file."""
 
+    kind = "embedding"
+    dtype: type[np.floating] = np.float32
+
     def __init__(self, path: Path, *, dimension: int) -> None:
         self.path = path
         self.dimension = dimension
@@ -67,14 +70,21 @@ class EmbeddingCache:
             return
         try:
             with np.load(self.path, allow_pickle=False) as data:
-                keys, vectors = data["keys"], data["vectors"]
+                rows = self._read(data)
         except (OSError, ValueError, KeyError, EOFError) as exc:
-            logger.warning("ignoring unreadable embedding cache %s: %s", self.path, exc)
+            logger.warning("ignoring unreadable %s cache %s: %s", self.kind, self.path, exc)
             return
+        if rows is None:
+            logger.warning("ignoring %s cache %s: its arrays do not fit together", self.kind, self.path)
+            return
+        self._rows = rows
+
+    def _read(self, data: Mapping[str, np.ndarray]) -> dict[str, np.ndarray] | None:
+        """The rows of a loaded file, or None when its shapes do not fit this cache."""
+        keys, vectors = data["keys"], data["vectors"]
         if vectors.ndim != 2 or vectors.shape[1] != self.dimension or len(keys) != len(vectors):
-            logger.warning("ignoring embedding cache %s of shape %s", self.path, vectors.shape)
-            return
-        self._rows = {str(key): row for key, row in zip(keys, vectors, strict=True)}
+            return None
+        return {str(key): row for key, row in zip(keys, vectors, strict=True)}
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -83,7 +93,7 @@ class EmbeddingCache:
         return self._rows.get(key)
 
     def put(self, key: str, vector: np.ndarray) -> None:
-        self._rows[key] = np.asarray(vector, dtype=np.float32)
+        self._rows[key] = np.asarray(vector, dtype=self.dtype)
 
     def retain(self, keys: Iterable[str]) -> None:
         """Keep only ``keys``: the cache holds what the last build used, so it cannot grow without bound."""
@@ -146,38 +156,17 @@ def caching(inner: Embedder, root: Path) -> CachingEmbedder:
     return CachingEmbedder(inner, EmbeddingCache(cache_path(root, inner.name), dimension=inner.dimension))
 
 
-class TokenCache:
-    """Text-hash -> token vectors (late interaction) for one model; saved as ``EmbeddingCache`` is."""
+class TokenCache(EmbeddingCache):
+    """Text-hash -> token vectors (late interaction) for one model, in half precision."""
 
-    def __init__(self, path: Path, *, dimension: int) -> None:
-        self.path = path
-        self.dimension = dimension
-        self._rows: dict[str, np.ndarray] = {}
-        self._load()
+    kind = "token"
+    dtype = np.float16
 
-    def _load(self) -> None:
-        if not self.path.is_file():
-            return
-        try:
-            with np.load(self.path, allow_pickle=False) as data:
-                keys, offsets, tokens = data["keys"], data["offsets"], data["tokens"]
-        except (OSError, ValueError, KeyError, EOFError) as exc:
-            logger.warning("ignoring unreadable token cache %s: %s", self.path, exc)
-            return
+    def _read(self, data: Mapping[str, np.ndarray]) -> dict[str, np.ndarray] | None:
+        keys, offsets, tokens = data["keys"], data["offsets"], data["tokens"]
         if tokens.ndim != 2 or tokens.shape[1] != self.dimension or len(offsets) != len(keys) + 1:
-            logger.warning("ignoring token cache %s of shape %s", self.path, tokens.shape)
-            return
-        self._rows = {str(key): tokens[offsets[i] : offsets[i + 1]] for i, key in enumerate(keys)}
-
-    def get(self, key: str) -> np.ndarray | None:
-        return self._rows.get(key)
-
-    def put(self, key: str, tokens: np.ndarray) -> None:
-        self._rows[key] = np.asarray(tokens, dtype=np.float16)
-
-    def retain(self, keys: Iterable[str]) -> None:
-        wanted = set(keys)
-        self._rows = {key: rows for key, rows in self._rows.items() if key in wanted}
+            return None
+        return {str(key): tokens[offsets[i] : offsets[i + 1]] for i, key in enumerate(keys)}
 
     def save(self) -> None:
         """Write the cache atomically."""

@@ -162,8 +162,8 @@ class OnnxEmbedder:
     def _probe_dimension(self) -> int:
         return int(self._run(["x"])[0].shape[1])
 
-    def _run(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:
-        """The vectors of ``texts``, and each text's token vectors (unit rows, no [CLS]/[SEP], no padding)."""
+    def _run(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The vectors of ``texts``, the last layer of their tokens (padded) and each text's token count."""
         encodings = self._tokenizer.encode_batch(list(texts))
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         feed = {
@@ -172,16 +172,16 @@ class OnnxEmbedder:
             "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
         }
         vectors, hidden = self._session.run(None, feed)
-        lengths = mask.sum(axis=1)
-        tokens = [unit_rows(hidden[row, 1 : int(n) - 1]) for row, n in enumerate(lengths)]
-        return np.asarray(vectors, dtype=np.float32), tokens
+        return np.asarray(vectors, dtype=np.float32), hidden, mask.sum(axis=1)
 
     def encode(self, texts: Sequence[str], *, progress: bool = False) -> list[Encoded]:
         """Vectors and token vectors of ``texts``, as ``SentenceTransformerEmbedder.encode``."""
         out: list[Encoded] = []
         for start in range(0, len(texts), self.batch_size):
-            vectors, tokens = self._run(texts[start : start + self.batch_size])
-            out.extend(Encoded(v, t) for v, t in zip(vectors, tokens, strict=True))
+            vectors, hidden, lengths = self._run(texts[start : start + self.batch_size])
+            for row, (vector, length) in enumerate(zip(vectors, lengths, strict=True)):
+                # Unit rows, without [CLS], [SEP] and the padding.
+                out.append(Encoded(vector, unit_rows(hidden[row, 1 : int(length) - 1])))
         return out
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
