@@ -46,7 +46,7 @@ class AnswerResult:
 
 
 def _sentence_scores(retriever: Retriever, signals: Signals, question: str) -> np.ndarray:
-    lexical = retriever.sentence_lexical.scores(question)
+    lexical = retriever.sentence_lexical.scores(retriever.acronyms.expand(question))
     peak = float(lexical.max()) if lexical.size else 0.0
     scaled = lexical / peak if peak > 0 else lexical
     return np.asarray(signals.sentence + LEXICAL_WEIGHT * scaled)
@@ -95,6 +95,7 @@ def ask(
         # The whole section: a name the question gives may sit in the best passage's neighbour.
         section_text=retriever.section_texts[top.hit.passage.citation.section],
         knows=retriever.lexical.knows,
+        spelled=retriever.acronyms.in_question(question),
     )
     probability = confidence.probability(facts)
     answerable = probability >= confidence.THRESHOLD

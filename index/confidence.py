@@ -14,7 +14,9 @@ A logistic model over five signals that a person can read:
 * ``names_absent``: names and numbers of the question (capitalised words after the
   first, digits) missing from the best passage's whole section: "Mexico", "2013",
   "FIFA".  The section, not the passage alone, because a name is often given once
-  in a section and referred to in the next paragraph;
+  in a section and referred to in the next paragraph.  An acronym the report
+  spells out ("UN", "ODA"; ``index/acronyms.py``) is there when its phrase is: before,
+  every question that said "UN" counted one name absent;
 * ``year_unknown``: the question names a year the indexed text never mentions ("the
   2013 Dialogue", "remittances in 2010"): a report cannot describe what came after
   it, however closely the rest of the question matches.  It fires on few questions
@@ -69,7 +71,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
@@ -207,12 +209,16 @@ def evidence(
     passage_text: str,
     section_text: str,
     knows: Callable[[str], bool],
+    spelled: Mapping[str, str] | None = None,
 ) -> Evidence:
     """Compute the signals for a question, the cosines of the passages in scope and the answer we would give.
 
     ``passage_text`` is the best passage, ``section_text`` its whole section, where the
-    question's names are looked for.
+    question's names are looked for.  ``spelled`` gives the phrase of each acronym the
+    question uses for a name the report spells out ("ODA"): such a name is there when
+    every word of its phrase is.
     """
+    spelled = spelled or {}
     words = _WORD.findall(question)
     names = [w for i, w in enumerate(words) if i > 0 and (w[0].isupper() or w[0].isdigit())]
     kind, pattern = asked_for(question)
@@ -238,12 +244,22 @@ def evidence(
         dense_top3=topic_match(passage_scores),
         asks_specific=1.0 if kind else 0.0,
         type_found=1.0 if found else 0.0,
-        names_absent=float(sum(1 for w in names if w.lower() not in section_words)),
+        names_absent=float(sum(1 for w in names if not _named(w, section_words, spelled))),
         year_unknown=1.0 if any(_YEAR.fullmatch(w) and not knows(w) for w in words) else 0.0,
         kind_missing=1.0 if (country_missing or figure_missing or person_missing) else 0.0,
-        unknown=tuple(dict.fromkeys(w for w in names if not knows(w))),
+        unknown=tuple(dict.fromkeys(w for w in names if not knows(w) and w not in spelled)),
         asked_for=missing,
     )
+
+
+def _named(word: str, words: frozenset[str], spelled: Mapping[str, str]) -> bool:
+    """Whether ``words`` hold ``word``, or every word of the phrase its acronym spells out."""
+    if word.lower() in words:
+        return True
+    phrase = spelled.get(word)
+    # "non-governmental" is one word here, two ("non governmental") in the phrase.
+    parts = {part for w in words for part in re.split(r"[^a-z0-9]+", w)} if phrase else set()
+    return phrase is not None and all(part in parts for part in phrase.split())
 
 
 def probability(signals: Evidence) -> float:

@@ -3,7 +3,9 @@
 Document symbols (``A/56/167``), resolution numbers (``58/209``) and acronyms
 (GATS, TOKTEN) are where embeddings are weakest and BM25 is strongest.  Each
 passage is indexed with its section title, which is strong evidence of topic.
-Words are stemmed (PyStemmer) and English stopwords dropped; a symbol made of parts
+A question's acronyms that the report spells out ("ODA" for "official development
+assistance", ``index/acronyms.py``) are matched by their phrase too.  Words are stemmed
+(PyStemmer) and English stopwords dropped; a symbol made of parts
 joined by ``/`` or ``.`` is also kept whole, so ``58/209`` matches ``58/209`` and not
 every passage that mentions 58 and 209 apart.
 

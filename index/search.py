@@ -56,6 +56,7 @@ from enum import StrEnum
 import numpy as np
 
 from index import late
+from index.acronyms import Acronyms
 from index.lexical import LexicalIndex
 from index.models import Passage
 from index.sentences import is_record
@@ -152,6 +153,8 @@ class Retriever:
         self.sentences_of: list[list[int]] = [[] for _ in index.passages]
         for number, (row, _, _) in enumerate(index.sentences):
             self.sentences_of[row].append(number)
+        self.acronyms = Acronyms(f"{p.citation.title}\n{p.text}" for p in index.passages)
+        """Acronyms a reader may type for names the report spells out ("ODA"), learnt from it."""
         self.section_of = np.array([p.citation.section for p in index.passages])
         self._everywhere = np.ones(len(index.passages), dtype=bool)
         self.records = frozenset(row for row, p in enumerate(index.passages) if is_record(p.text))
@@ -192,7 +195,7 @@ class Retriever:
         sentence = index.sentence_scores(query)
         best = np.full(len(index.passages), -1.0, dtype=np.float32)
         np.maximum.at(best, index.sentence_rows, sentence)
-        lexical = self.lexical.scores(question)
+        lexical = self.lexical.scores(self.acronyms.expand(question))
         w = self.weights
         bonus = SYMBOL_BONUS * self.lexical.symbol_matches(question)
         if self.mode is not Mode.HYBRID or not bonus.any():

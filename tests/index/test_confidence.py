@@ -136,3 +136,24 @@ def test_an_office_holder_is_unanswered_by_a_passage_that_names_no_one() -> None
     assert (chaired.kind_missing, named.kind_missing, organised.kind_missing) == (1.0, 0.0, 0.0)
     assert chaired.asked_for == "a name"
     assert probability(chaired) < probability(replace(chaired, kind_missing=0.0)) / 2
+
+
+def test_an_acronym_for_a_name_the_section_spells_out_is_no_absent_name() -> None:
+    question = "Did NGOs meet the Special Representative at the UN?"
+    section = f"{SECTION}\nNon-governmental organizations met him at the United Nations."
+
+    def signals_for(spelled: dict[str, str]):
+        return evidence(
+            question,
+            passage_scores=[0.6],
+            answer_text=PASSAGE,
+            passage_text=PASSAGE,
+            section_text=section,
+            knows=lambda word: word not in {"NGOs", "UN"},
+            spelled=spelled,
+        )
+
+    plain = signals_for({})
+    spelled = signals_for({"NGOs": "non governmental organizations", "UN": "united nations"})
+    assert plain.names_absent == spelled.names_absent + 2
+    assert set(plain.unknown) == {"NGOs", "UN"} and spelled.unknown == ()
