@@ -99,6 +99,7 @@ _NUMBER = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_POSSESSIVE = re.compile(r"['\u2019]s$")
 _NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+|\b(Mr|Mrs|Ms|Dr)\.? [A-Z]")
 # "When was/did ..." asks for a date; a bare "when" mid-question usually sets a condition.
 _ASKS_DATE = re.compile(
@@ -220,7 +221,11 @@ def evidence(
     """
     spelled = spelled or {}
     words = _WORD.findall(question)
-    names = [w for i, w in enumerate(words) if i > 0 and (w[0].isupper() or w[0].isdigit())]
+    # "the Secretary-General's report" names the Secretary-General: the report writes a curly
+    # apostrophe, a reader types a straight one.
+    names = [
+        _POSSESSIVE.sub("", w) for i, w in enumerate(words) if i > 0 and (w[0].isupper() or w[0].isdigit())
+    ]
     kind, pattern = asked_for(question)
     # What the question itself says does not count as found: "in 2005" is no answer to "how many in 2005".
     given = {w.lower() for w in words}

@@ -157,3 +157,9 @@ def test_an_acronym_for_a_name_the_section_spells_out_is_no_absent_name() -> Non
     spelled = signals_for({"NGOs": "non governmental organizations", "UN": "united nations"})
     assert plain.names_absent == spelled.names_absent + 2
     assert set(plain.unknown) == {"NGOs", "UN"} and spelled.unknown == ()
+
+
+def test_a_possessive_name_is_the_name() -> None:
+    assert signals("What did the Special Representative's report say?").names_absent == 0.0
+    assert signals("What did the Special Representative report?").names_absent == 0.0
+    assert signals("What did Mexico's report say?").names_absent == 1.0
