@@ -20,7 +20,7 @@ PASSAGE = (
 SECTION = f"{PASSAGE}\nHe reported to the Dialogue in New York."
 
 
-def signals(question: str, *, answer: str = PASSAGE, passage: str = PASSAGE, dense: float = 0.65):
+def signals(question: str, *, answer: str = PASSAGE, passage: str = PASSAGE, dense: float = 0.5):
     return evidence(
         question,
         passage_scores=[dense, dense - 0.05, dense - 0.1, 0.1],
