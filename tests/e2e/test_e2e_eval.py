@@ -35,7 +35,7 @@ UNSEEN_FLOORS = {
     "citation_accuracy": 1.0,
 }
 FRESH = DEV.with_name("extra7.jsonl")
-"""90 more (16 unanswerable), written last: nothing was tuned, fitted or chosen on them."""
+"""90 more (16 unanswerable) by two more writers; nothing was tuned or fitted on them."""
 FRESH_FLOORS = {
     "hit@1": 0.80,
     "hit@5": 0.93,
@@ -43,6 +43,17 @@ FRESH_FLOORS = {
     "auroc": 0.90,
     "abstention_accuracy": 0.89,
     "answer_accuracy": 0.76,
+    "citation_accuracy": 1.0,
+}
+NEWEST = DEV.with_name("extra9.jsonl")
+"""90 more (16 unanswerable), written to judge adding a last batch of tuning questions."""
+NEWEST_FLOORS = {
+    "hit@1": 0.85,
+    "hit@5": 0.95,
+    "mrr@10": 0.90,
+    "auroc": 0.87,
+    "abstention_accuracy": 0.89,
+    "answer_accuracy": 0.82,
     "citation_accuracy": 1.0,
 }
 FLOORS = {
@@ -113,7 +124,10 @@ def test_reportqa_eval_prints_a_table_per_kind(built_index: BuiltIndex) -> None:
         assert f"| {label} |" in result.stdout
 
 
-@pytest.mark.parametrize(("questions", "floors"), [(UNSEEN, UNSEEN_FLOORS), (FRESH, FRESH_FLOORS)])
+@pytest.mark.parametrize(
+    ("questions", "floors"),
+    [(UNSEEN, UNSEEN_FLOORS), (FRESH, FRESH_FLOORS), (NEWEST, NEWEST_FLOORS)],
+)
 def test_a_set_the_model_was_not_tuned_on_meets_its_floors(
     built_index: BuiltIndex, questions: Path, floors: dict[str, float]
 ) -> None:
