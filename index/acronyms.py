@@ -10,8 +10,8 @@ gives "SG").  No list is kept by hand, so an edited or a new report brings its o
 
 A phrase must earn its place: it occurs at least twice, or is written as a name (every
 word capitalised) at least once; among several, the most frequent wins, and a name
-wins a tie.  "PDF" so finds nothing in this report, though "population and development
-the first" has its initials.
+wins a tie.  So a phrase that happens to have the initials once ("people displaced
+first" for "PDF") spells nothing.
 """
 
 from __future__ import annotations

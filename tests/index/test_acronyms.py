@@ -9,7 +9,7 @@ REPORT = (
     "Remittances were not a substitute for official development assistance. "
     "The least developed countries met in Cotonou; the least developed countries adopted a declaration. "
     "The European Union proposed a fund. The Secretary-General appointed a Special Representative. "
-    "Participants met the Global Migration Group (GMG), with population and development the first topic."
+    "Participants met the Global Migration Group (GMG); people displaced first were helped first."
 )
 
 
@@ -27,6 +27,7 @@ def test_a_name_written_once_is_enough_and_a_hyphenated_word_gives_an_initial_pe
 
 def test_a_phrase_seen_once_and_not_written_as_a_name_spells_nothing() -> None:
     assert Acronyms([REPORT]).spell("PDF") is None
+    assert Acronyms([REPORT, "Again, people displaced first."]).spell("PDF") == "people displaced first"
 
 
 def test_an_acronym_the_report_uses_itself_is_left_alone() -> None:
