@@ -25,9 +25,12 @@ stopwords too changed nothing.  About 0.1 ms a question.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import pairwise
 
 import numpy as np
+
+from ingest.embedder import unit_rows
 
 WEIGHT = 2.0
 CANDIDATES = 10
@@ -50,10 +53,9 @@ def principal_axes(tokens: np.ndarray, dimensions: int) -> np.ndarray | None:
     return np.ascontiguousarray(vectors[:, ::-1][:, :dimensions], dtype=np.float32)
 
 
-def _unit(rows: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return np.ascontiguousarray(rows / norms, dtype=np.float32)
+def offsets_of(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """Where each part starts when ``parts`` are concatenated, and where the last ends."""
+    return np.concatenate([[0], np.cumsum([len(part) for part in parts])]).astype(np.int64)
 
 
 class TokenVectors:
@@ -69,7 +71,7 @@ class TokenVectors:
             raise ValueError(f"token offsets do not cover {len(tokens)} token vectors")
         full = np.asarray(tokens, dtype=np.float32)
         self.axes = principal_axes(full, dimensions)
-        projected = full if self.axes is None else _unit(full @ self.axes)
+        projected = full if self.axes is None else unit_rows(full @ self.axes)
         bounds = offsets.tolist()
         self.blocks = [np.ascontiguousarray(projected[a:b].T) for a, b in pairwise(bounds)]
         """Per passage, its token vectors as columns: the product with a question's is one BLAS call."""
@@ -77,14 +79,12 @@ class TokenVectors:
     def project(self, query_tokens: np.ndarray) -> np.ndarray:
         """The question's token vectors on the passages' axes, unit length."""
         query = np.asarray(query_tokens, dtype=np.float32)
-        return query if self.axes is None else _unit(query @ self.axes)
+        return query if self.axes is None else unit_rows(query @ self.axes)
 
     @classmethod
     def of(cls, per_passage: list[np.ndarray]) -> TokenVectors:
         """From one array of token vectors per passage."""
-        lengths = [len(t) for t in per_passage]
-        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        return cls(np.concatenate(per_passage), offsets)
+        return cls(np.concatenate(per_passage), offsets_of(per_passage))
 
     def __len__(self) -> int:
         return len(self.blocks)

@@ -34,7 +34,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from index.errors import CorruptIndex, IncompatibleIndex, IndexNotFound, IndexWriteError, UnknownPassage
-from index.late import TokenVectors
+from index.late import TokenVectors, offsets_of
 from index.models import FORMAT_NAME, FORMAT_VERSION, Manifest, Passage, Section
 from index.sentences import sentence_spans
 
@@ -241,7 +241,7 @@ def write_index(
         if passage_tokens is not None:
             if len(passage_tokens) != len(passages):
                 raise ValueError(f"token vectors for {len(passage_tokens)} of {len(passages)} passages")
-            offsets = np.concatenate([[0], np.cumsum([len(t) for t in passage_tokens])]).astype(np.int64)
+            offsets = offsets_of(passage_tokens)
             tokens = np.concatenate([np.asarray(t, dtype=np.float16) for t in passage_tokens])
             np.save(staging / "tokens.npy", tokens, allow_pickle=False)
             np.save(staging / "token_offsets.npy", offsets, allow_pickle=False)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.late import offsets_of
 from ingest.embedder import Embedder, encode, model_home
 
 logger = logging.getLogger(__name__)
@@ -172,7 +173,7 @@ class TokenCache(EmbeddingCache):
         """Write the cache atomically."""
         keys = np.array(sorted(self._rows), dtype="U64")
         parts = [self._rows[str(key)] for key in keys]
-        offsets = np.concatenate([[0], np.cumsum([len(p) for p in parts])]).astype(np.int64)
+        offsets = offsets_of(parts)
         tokens = np.concatenate(parts) if parts else np.zeros((0, self.dimension), dtype=np.float16)
         save_atomically(self.path, keys=keys, offsets=offsets, tokens=tokens.astype(np.float16))
 
