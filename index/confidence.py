@@ -195,6 +195,12 @@ def lower_words(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _WORD.findall(text))
 
 
+@lru_cache(maxsize=256)
+def word_parts(text: str) -> frozenset[str]:
+    """The words of ``text`` split at hyphens too: "non-governmental" is "non" and "governmental"."""
+    return frozenset(part for word in lower_words(text) for part in re.split(r"[^a-z0-9]+", word) if part)
+
+
 def counts_in(text: str, question: str) -> list[str]:
     """The counts and amounts ``text`` gives that ``question`` does not: no year, no day of a date."""
     given = {w.lower() for w in _WORD.findall(question)}
@@ -239,7 +245,6 @@ def evidence(
     kind, pattern = asked_for(question)
     # What the question itself says does not count as found: "in 2005" is no answer to "how many in 2005".
     given = {w.lower() for w in words}
-    section_words = lower_words(section_text)
     found = pattern is None or any(
         match.group(0).lower() not in given for match in pattern.finditer(answer_text)
     )
@@ -259,7 +264,7 @@ def evidence(
         dense_top3=topic_match(passage_scores),
         asks_specific=1.0 if kind else 0.0,
         type_found=1.0 if found else 0.0,
-        names_absent=float(sum(1 for w in names if not _named(w, section_words, spelled))),
+        names_absent=float(sum(1 for w in names if not _named(w, section_text, spelled))),
         year_unknown=1.0 if any(_YEAR.fullmatch(w) and not knows(w) for w in words) else 0.0,
         kind_missing=1.0 if (country_missing or figure_missing or person_missing) else 0.0,
         unknown=tuple(dict.fromkeys(w for w in names if not knows(w) and w not in spelled)),
@@ -267,14 +272,12 @@ def evidence(
     )
 
 
-def _named(word: str, words: frozenset[str], spelled: Mapping[str, str]) -> bool:
-    """Whether ``words`` hold ``word``, or every word of the phrase its acronym spells out."""
-    if word.lower() in words:
+def _named(word: str, text: str, spelled: Mapping[str, str]) -> bool:
+    """Whether ``text`` holds ``word``, or every word of the phrase its acronym spells out."""
+    if word.lower() in lower_words(text):
         return True
     phrase = spelled.get(word)
-    # "non-governmental" is one word here, two ("non governmental") in the phrase.
-    parts = {part for w in words for part in re.split(r"[^a-z0-9]+", w)} if phrase else set()
-    return phrase is not None and all(part in parts for part in phrase.split())
+    return phrase is not None and all(part in word_parts(text) for part in phrase.split())
 
 
 def probability(signals: Evidence) -> float:
