@@ -1,14 +1,17 @@
 """Scoring retrieval on a question set, exactly as the evaluation README says.
 
 Pure functions over a ``search(question) -> ranked results`` callable, so the same
-scorer serves the CLI (``reportqa eval``), the tests and the benchmark.
+scorer serves the CLI (``reportqa eval``), the tests and the benchmark.  A question may
+name its ``document``: then only that document's passages can answer it, and its
+citation must name that document's own section label and, where the source has pages,
+a page that holds the evidence (``page: None`` where it has none).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +55,8 @@ class Question:
     section: str
     kind: str
     difficulty: str = ""
+    document: str | None = None
+    """The document id (the source file's stem) the question is about; None: any document."""
 
     @property
     def answerable(self) -> bool:
@@ -78,6 +83,7 @@ def load_questions(path: Path) -> list[Question]:
                     section=str(record.get("section", "")),
                     kind=str(record.get("kind", "")),
                     difficulty=str(record.get("difficulty", "")),
+                    document=str(record["document"]) if record.get("document") else None,
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
@@ -89,13 +95,19 @@ def load_questions(path: Path) -> list[Question]:
 
 @dataclass(frozen=True)
 class Retrieved:
-    """One ranked result as the scorer sees it."""
+    """One ranked result as the scorer sees it.
+
+    ``section`` is None for a result that cites no section (the peers' paragraphs): it
+    counts for Hit@k but not for citation accuracy.  ``page`` is None for a source
+    without pages.
+    """
 
     text: str
-    section: str
-    page: int
-    page_end: int
+    section: str | None
+    page: int | None
+    page_end: int | None
     footnote: int | None = None
+    document: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,14 +133,22 @@ class QuestionScore:
 
 @dataclass
 class Report:
-    """Metrics overall and per kind, plus every question's score for inspection."""
+    """Metrics overall, per kind and per document, plus every question's score for inspection.
+
+    ``by_document`` is filled only when the questions name two or more documents.
+    """
 
     overall: dict[str, float | None]
     by_kind: dict[str, dict[str, float | None]]
     questions: list[QuestionScore] = field(default_factory=list)
+    by_document: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
 
-def _gold_pages(question: Question, texts_pages: Callable[[str], set[int]] | None) -> set[int] | None:
+PageFinder = Callable[[str], set[int]]
+"""The pages of a source that hold a quote (empty when the quote is not found verbatim)."""
+
+
+def _gold_pages(question: Question, texts_pages: PageFinder | None) -> set[int] | None:
     if texts_pages is None:
         return None
     pages: set[int] = set()
@@ -137,15 +157,41 @@ def _gold_pages(question: Question, texts_pages: Callable[[str], set[int]] | Non
     return pages or None
 
 
-def citation_ok(question: Question, hit: Retrieved, gold_pages: set[int] | None) -> bool:
-    """The hit names the gold section (or is marked a footnote) and a page that holds the evidence."""
+def answers(question: Question, result: Retrieved) -> bool:
+    """A hit: the result holds the evidence and, when the question names one, comes from its document."""
+    if question.document is not None and result.document != question.document:
+        return False
+    return is_hit(result.text, question.evidence)
+
+
+def _same_label(cited: str, gold: str) -> bool:
+    # "0." and "0", "Article 12 " and "Article 12": the label as printed, without its punctuation.
+    return cited.strip().rstrip(".") == gold.strip().rstrip(".")
+
+
+def citation_ok(
+    question: Question, hit: Retrieved, gold_pages: set[int] | None, *, paged: bool = True
+) -> bool:
+    """The hit names the gold section (or is marked a footnote) and a page that holds the evidence.
+
+    With a ``document`` the hit must name it too.  For a source without pages
+    (``paged=False``) the only right page is none at all.  Without gold pages (the
+    quote is not found verbatim in the source) only the section is checked.
+    """
+    if question.document is not None and hit.document != question.document:
+        return False
     if question.section == "footnote":
         section_ok = hit.footnote is not None
     else:
-        section_ok = hit.section == question.section
+        section_ok = hit.section is not None and _same_label(hit.section, question.section)
+    if not paged:
+        return section_ok and hit.page is None
     if gold_pages is None:
         return section_ok
-    return section_ok and any(hit.page <= page <= hit.page_end for page in gold_pages)
+    if hit.page is None:
+        return False
+    last = hit.page_end if hit.page_end is not None else hit.page
+    return section_ok and any(hit.page <= page <= last for page in gold_pages)
 
 
 def auroc(positives: Sequence[float], negatives: Sequence[float]) -> float | None:
@@ -160,9 +206,15 @@ def score(
     questions: Sequence[Question],
     answer: Callable[[str], Outcome],
     *,
-    evidence_pages: Callable[[str], set[int]] | None = None,
+    evidence_pages: PageFinder | None = None,
+    document_pages: Mapping[str, PageFinder | None] | None = None,
 ) -> Report:
-    """Run every question through ``answer`` and compute the README's metrics."""
+    """Run every question through ``answer`` and compute the README's metrics.
+
+    Pages are checked against ``document_pages`` for the hit's document when it is
+    listed there (a None finder: the source has no pages), else against ``evidence_pages``.
+    """
+    pages_of = document_pages or {}
     scored: list[QuestionScore] = []
     for question in questions:
         outcome = answer(question.question)
@@ -171,9 +223,15 @@ def score(
         cited: bool | None = None
         if question.answerable:
             for rank, result in enumerate(results[:10], start=1):
-                if is_hit(result.text, question.evidence):
+                if answers(question, result):
                     first = rank
-                    cited = citation_ok(question, result, _gold_pages(question, evidence_pages))
+                    if result.section is not None:
+                        paged = True
+                        finder = evidence_pages
+                        if result.document is not None and result.document in pages_of:
+                            finder = pages_of[result.document]
+                            paged = finder is not None
+                        cited = citation_ok(question, result, _gold_pages(question, finder), paged=paged)
                     break
         answer_ok: bool | None = None
         if question.answerable and outcome.answer_text is not None:
@@ -191,11 +249,24 @@ def score(
             )
         )
     kinds = sorted({s.question.kind for s in scored})
+    documents = sorted({s.question.document for s in scored if s.question.document is not None})
+    by_document: dict[str, dict[str, float | None]] = {}
+    if len(documents) > 1:
+        groups = {name: [s for s in scored if s.question.document == name] for name in documents}
+        unnamed = [s for s in scored if s.question.document is None]
+        if unnamed:
+            groups[NO_DOCUMENT] = unnamed
+        by_document = {name: _metrics(group, scored) for name, group in groups.items()}
     return Report(
         overall=_metrics(scored, scored),
         by_kind={kind: _metrics([s for s in scored if s.question.kind == kind], scored) for kind in kinds},
         questions=scored,
+        by_document=by_document,
     )
+
+
+NO_DOCUMENT = "(any document)"
+"""The per-document row of questions that name no document."""
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -208,7 +279,7 @@ def _metrics(subset: list[QuestionScore], everything: list[QuestionScore]) -> di
     def hit_at(k: int) -> float | None:
         return _mean([1.0 if s.first_hit is not None and s.first_hit <= k else 0.0 for s in answerable])
 
-    hits = [s for s in answerable if s.first_hit is not None]
+    cited = [s for s in answerable if s.first_hit is not None and s.citation_ok is not None]
     verdicts = [s for s in subset if s.answerable is not None]
     # AUROC always compares this subset's answerable questions against all unanswerable ones,
     # so that per-kind figures exist for kinds that hold no unanswerable question.
@@ -230,24 +301,21 @@ def _metrics(subset: list[QuestionScore], everything: list[QuestionScore]) -> di
         "answer_accuracy": _mean(
             [1.0 if s.answer_ok else 0.0 for s in answerable if s.answer_ok is not None]
         ),
-        "citation_accuracy": _mean([1.0 if s.citation_ok else 0.0 for s in hits]),
+        "citation_accuracy": _mean([1.0 if s.citation_ok else 0.0 for s in cited]),
     }
 
 
-def raw_page_finder(raw: str) -> Callable[[str], set[int]]:
-    """Pages of a quote found in the raw source, counted independently of the parser.
+_PAGE_START = re.compile(r"^ \S|^\f")
+_LINE_END_HYPHEN = re.compile(r"(?<=[a-z])-[ \t]*\n\s*(?=[a-z])")
 
-    A page begins with a line that starts with one space; the quote is matched on
-    normalised text, so the pages come from the source itself, not from our citations.
-    """
+
+def _locator(pieces: Iterable[tuple[int, str]]) -> Callable[[str], set[int]]:
+    """Pages of a normalised quote in a stream of ``(page, text)`` pieces read in order."""
     spans: list[tuple[int, int, int]] = []  # start, end in the normalised stream, page
     stream: list[str] = []
     length = 0
-    page = 1
-    for i, line in enumerate(raw.split("\n")):
-        if i > 0 and re.match(r"^ \S", line):
-            page += 1
-        norm = normalise(line)
+    for page, piece in pieces:
+        norm = normalise(piece)
         if not norm:
             continue
         if stream:
@@ -258,8 +326,7 @@ def raw_page_finder(raw: str) -> Callable[[str], set[int]]:
         length += len(norm)
     text = "".join(stream)
 
-    def pages(quote: str) -> set[int]:
-        norm = normalise(quote)
+    def pages(norm: str) -> set[int]:
         found: set[int] = set()
         start = text.find(norm)
         while norm and start >= 0:
@@ -269,3 +336,57 @@ def raw_page_finder(raw: str) -> Callable[[str], set[int]]:
         return found
 
     return pages
+
+
+def _raw_lines(raw: str) -> list[tuple[int, str]]:
+    """Each line of a plain-text source with its page: a page begins with a line that starts
+    with one space (the report's layout) or with a form feed."""
+    lines: list[tuple[int, str]] = []
+    page = 1
+    for i, line in enumerate(raw.split("\n")):
+        if i > 0 and _PAGE_START.match(line):
+            page += 1
+        lines.append((page, line))
+    return lines
+
+
+def raw_page_count(raw: str) -> int:
+    """How many pages a plain-text source has by the convention of ``raw_page_finder`` (1: no breaks)."""
+    lines = _raw_lines(raw)
+    return lines[-1][0] if lines else 1
+
+
+def raw_page_finder(raw: str) -> PageFinder:
+    """Pages of a quote found in the raw source, counted independently of the parser.
+
+    A page begins with a line that starts with one space; the quote is matched on
+    normalised text, so the pages come from the source itself, not from our citations.
+    """
+    locate = _locator(_raw_lines(raw))
+    return lambda quote: locate(normalise(quote))
+
+
+def pages_finder(pages: Sequence[tuple[int, str]]) -> PageFinder:
+    """Pages of a quote in text extracted page by page (a PDF's), independently of the parser.
+
+    The quote is looked up in the pages' text as extracted and with line-end hyphens
+    removed ("devel-\nopment"); a quote cut by a running header or footer where it
+    crosses a page is found by its two halves, each of at least four words.
+    """
+    plain = _locator(pages)
+    joined = _locator((page, _LINE_END_HYPHEN.sub("", text)) for page, text in pages)
+
+    def locate(norm: str) -> set[int]:
+        return plain(norm) | joined(norm)
+
+    def find(quote: str) -> set[int]:
+        norm = normalise(quote)
+        found = locate(norm)
+        words = norm.split()
+        if found or len(words) < 8:
+            return found
+        half = len(words) // 2
+        head, tail = locate(" ".join(words[:half])), locate(" ".join(words[half:]))
+        return head | tail if head and tail else set()
+
+    return find
