@@ -70,16 +70,32 @@ def highlight(retriever: Retriever, row: int, scores: np.ndarray) -> tuple[int, 
     return sentences[first][1], sentences[last][2]
 
 
+def where(retriever: Retriever, hit: Hit) -> str:
+    """Where the closest passage stands, for a reason: its section, title, page, and document if several.
+
+    A format without pages gives no page, never "page None".
+    """
+    citation = hit.passage.citation
+    place = f"section {citation.section} ({citation.title})"
+    if len(retriever.scopes.documents) > 1:
+        place += f" of {retriever.scopes.title_of(citation.document)}"
+    return place if citation.page is None else f"{place}, page {citation.page}"
+
+
 def ask(
     retriever: Retriever,
     question: str,
     *,
     top_k: int = 5,
     section: str | None = None,
+    document: str | None = None,
     signals: Signals | None = None,
 ) -> AnswerResult:
-    """Rank passages, highlight each, pick the answer and judge whether it answers at all."""
-    signals = signals or retriever.signals(question, section=section)
+    """Rank passages, highlight each, pick the answer and judge whether it answers at all.
+
+    ``document`` and ``section`` scope the search (see ``Retriever.signals``).
+    """
+    signals = signals or retriever.signals(question, section=section, document=document)
     hits = retriever.rank(signals, top_k=top_k)
     scores = _sentence_scores(retriever, signals, question)
     ranked = [RankedPassage(hit, highlight(retriever, hit.row, scores)) for hit in hits]
@@ -93,20 +109,18 @@ def ask(
         answer_text=top.highlighted_text,
         passage_text=top.hit.passage.text,
         # The whole section: a name the question gives may sit in the best passage's neighbour.
-        section_text=retriever.section_texts[top.hit.passage.citation.section],
+        section_text=retriever.section_text(top.hit.passage),
         knows=retriever.lexical.knows,
         spelled=retriever.acronyms.in_question(question),
     )
     probability = confidence.probability(facts)
     answerable = probability >= confidence.THRESHOLD
-    citation = top.hit.passage.citation
-    where = f"section {citation.section} ({citation.title}), page {citation.page}"
     return AnswerResult(
         question=question,
         passages=ranked,
         answer=top,
         answerable=answerable,
         confidence=probability,
-        reason=None if answerable else confidence.reason(facts, probability, where=where),
+        reason=None if answerable else confidence.reason(facts, probability, where=where(retriever, top.hit)),
         evidence=facts,
     )

@@ -19,7 +19,9 @@ class Citation(BaseModel):
 
     ``start``/``end`` are character offsets into the document's canonical text
     (the cleaned text stored beside the index), so that
-    ``canonical[start:end] == passage.text`` always holds.
+    ``canonical[start:end] == passage.text`` always holds.  ``page``/``page_end`` are
+    None for a format without pages (Markdown, HTML, plain text with no page breaks):
+    a citation never invents a page.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -27,8 +29,8 @@ class Citation(BaseModel):
     document: str
     section: str
     title: str
-    page: int
-    page_end: int
+    page: int | None
+    page_end: int | None
     start: int
     end: int
     footnote: int | None = None
@@ -45,15 +47,18 @@ class Passage(BaseModel):
 
 
 class Section(BaseModel):
-    """One entry of a document's table of contents, with its span in the canonical text."""
+    """One entry of a document's table of contents, with its span in the canonical text.
+
+    ``id`` is unique within its document only: two documents may both have a section "1".
+    """
 
     model_config = ConfigDict(frozen=True)
 
     document: str
     id: str
     title: str
-    page: int
-    page_end: int
+    page: int | None
+    page_end: int | None
     start: int
     end: int
 

@@ -59,6 +59,7 @@ from index import late
 from index.acronyms import Acronyms
 from index.lexical import LexicalIndex
 from index.models import Passage
+from index.scopes import Scopes
 from index.sentences import is_record
 from index.store import LoadedIndex
 from ingest.embedder import Embedder, encode
@@ -119,8 +120,14 @@ class Signals:
     """Late interaction of the reranked candidates (zeros elsewhere); None without token vectors."""
 
 
-def in_scope(passage: Passage, section: str | None) -> bool:
-    """Whether a passage lies in ``section``: ``"B.4"`` exactly, or ``"B"`` for all of part B."""
+def in_scope(passage: Passage, section: str | None, document: str | None = None) -> bool:
+    """Whether a passage lies in ``section`` of ``document``: ``"B.4"``, or ``"B"`` for all of part B.
+
+    Without ``document``, the section of that id in any document.  The retriever uses
+    the precomputed ``Scopes``; this is the same rule for one passage.
+    """
+    if document is not None and passage.citation.document != document:
+        return False
     if section is None:
         return True
     own = passage.citation.section
@@ -136,6 +143,11 @@ def _scaled(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     if high - low > 1e-9:
         out[mask] = (values[mask] - low) / (high - low)
     return out
+
+
+def section_key(passage: Passage) -> tuple[str, str]:
+    """What names a section across documents: its document and its id."""
+    return passage.citation.document, passage.citation.section
 
 
 class Retriever:
@@ -155,20 +167,31 @@ class Retriever:
             self.sentences_of[row].append(number)
         self.acronyms = Acronyms(f"{p.citation.title}\n{p.text}" for p in index.passages)
         """Acronyms a reader may type for names the report spells out ("ODA"), learnt from it."""
-        self.section_of = np.array([p.citation.section for p in index.passages])
-        self._everywhere = np.ones(len(index.passages), dtype=bool)
+        self.scopes = Scopes(index.manifest, index.sections, index.passages)
+        """The documents, the section ids each accepts, and the rows of every scope."""
+        codes: dict[tuple[str, str], int] = {}
+        self.section_of = np.array(
+            [codes.setdefault(section_key(p), len(codes)) for p in index.passages], dtype=np.int64
+        )
+        """Each passage's section as a number, one per (document, section): ids repeat across documents."""
         self.records = frozenset(row for row, p in enumerate(index.passages) if is_record(p.text))
         """Rows of the passages that are records (annex entries), which are quoted whole."""
-        texts: dict[str, list[str]] = {}
+        texts: dict[tuple[str, str], list[str]] = {}
         for passage in index.passages:
-            texts.setdefault(passage.citation.section, []).append(passage.text)
-        self.section_texts = {section: "\n".join(parts) for section, parts in texts.items()}
-        """All the text of each section, in reading order, by section id."""
+            texts.setdefault(section_key(passage), []).append(passage.text)
+        self.section_texts = {key: "\n".join(parts) for key, parts in texts.items()}
+        """All the text of each section, in reading order, by (document, section id)."""
 
-    def signals(self, question: str, *, section: str | None = None) -> Signals:
+    def section_text(self, passage: Passage) -> str:
+        """All the text of the passage's section (of its own document), in reading order."""
+        return self.section_texts[section_key(passage)]
+
+    def signals(self, question: str, *, section: str | None = None, document: str | None = None) -> Signals:
         """Score every passage (and sentence) for ``question``; out-of-scope passages score -inf."""
         (encoded,) = encode(self.embedder, [question])
-        return self.signals_for(question, encoded.vector, tokens=encoded.tokens, section=section)
+        return self.signals_for(
+            question, encoded.vector, tokens=encoded.tokens, section=section, document=document
+        )
 
     def signals_for(
         self,
@@ -177,20 +200,16 @@ class Retriever:
         *,
         tokens: np.ndarray | None = None,
         section: str | None = None,
+        document: str | None = None,
     ) -> Signals:
         """As ``signals``, for a question already embedded (the service batches embeddings).
 
         ``tokens`` are the question's token vectors; with them, and an index that has its
-        passages', the best candidates are reranked by late interaction.
+        passages', the best candidates are reranked by late interaction.  ``document``
+        keeps one document's passages, and ``section`` then applies within it.
         """
         index = self.index
-        mask = (
-            self._everywhere
-            if section is None
-            else np.fromiter(
-                (in_scope(p, section) for p in index.passages), dtype=bool, count=len(index.passages)
-            )
-        )
+        mask = self.scopes.mask(document=document, section=section)
         dense = index.all_scores(query)
         sentence = index.sentence_scores(query)
         best = np.full(len(index.passages), -1.0, dtype=np.float32)
@@ -249,6 +268,8 @@ class Retriever:
             return float(signals.best_sentence[row])
         return float(signals.lexical[row])
 
-    def search(self, question: str, *, top_k: int = 5, section: str | None = None) -> list[Hit]:
-        """Ranked passages for ``question``, best first, within ``section`` when given."""
-        return self.rank(self.signals(question, section=section), top_k=top_k)
+    def search(
+        self, question: str, *, top_k: int = 5, section: str | None = None, document: str | None = None
+    ) -> list[Hit]:
+        """Ranked passages for ``question``, best first, within ``document`` and ``section`` when given."""
+        return self.rank(self.signals(question, section=section, document=document), top_k=top_k)
