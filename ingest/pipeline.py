@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -19,10 +20,13 @@ from index.sentences import sentence_spans
 from index.store import current_path, read_passages, write_index
 from ingest.changes import ChangeSummary, compare
 from ingest.chunking import DEFAULT_CHUNK_SIZE
+from ingest.document import ParsedDocument
 from ingest.embed_cache import CachingEmbedder, caching, token_vectors
 from ingest.embedder import Embedder
 from ingest.passages import passages_of, sections_of
-from ingest.sources import expand, parse_source, read_source
+from ingest.sources import Source, find_sources, parse_source, read_each, read_source
+
+logger = logging.getLogger(__name__)
 
 
 def tool_version() -> str:
@@ -60,6 +64,8 @@ class BuildReport:
     summary: ChangeSummary = field(default_factory=lambda: ChangeSummary(0, 0, 0, 0, 0))
     previous: str | None = None
     """The version that was current when the build began, if any."""
+    warnings: list[str] = field(default_factory=list)
+    """One line per file found in a folder and skipped (``skipped <path>: <reason>``)."""
 
 
 Tune = Callable[[Embedder, Sequence[Passage]], Embedder]
@@ -102,7 +108,9 @@ def build_index(
     """Read, parse, chunk and embed the sources, and write them as the new current version.
 
     Every source is read and parsed before anything is written, so a bad file
-    fails the build with the previous version untouched.  Embeddings come from the
+    fails the build with the previous version untouched.  A bad file found in a
+    folder is skipped instead, with a warning on the report (and on stderr, or in
+    the log when ``progress`` is off); a folder with nothing readable fails.  Embeddings come from the
     cache under ``root`` when the same text was embedded before, so a rebuild after
     an edit embeds only what changed.  One build runs at a time per ``root``.
     ``tune`` may swap the embedder for one fine-tuned on these passages
@@ -112,8 +120,10 @@ def build_index(
     with build_lock(root):
         on_phase("reading")
         previous, before = previous_passages(root)
-        read = [read_source(path) for path in expand(sources)]
-        names = [s.document for s in read]
+        documents, warnings = read_each(find_sources(sources), lambda path: _read(path, chunk_size))
+        for warning in warnings:
+            _warn(warning, progress=progress)
+        names = [source.document for source, _, _ in documents]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise SourceError(f"two sources would share the document id {duplicates[0]!r}; rename one")
@@ -121,11 +131,7 @@ def build_index(
         sections: list[Section] = []
         texts: dict[str, str] = {}
         infos: list[SourceInfo] = []
-        for source in read:
-            doc = parse_source(source)
-            doc_passages = passages_of(doc, chunk_size=chunk_size)
-            if not doc_passages:
-                raise SourceError(f"{source.path}: no passage could be made from it")
+        for source, doc, doc_passages in documents:
             passages.extend(doc_passages)
             sections.extend(sections_of(doc))
             texts[doc.document] = doc.text
@@ -191,7 +197,26 @@ def build_index(
         seconds=round(time.perf_counter() - began, 3),
         summary=compare(before, passages, embedded=embedded),
         previous=previous,
+        warnings=warnings,
     )
+
+
+def _read(path: Path, chunk_size: int) -> tuple[Source, ParsedDocument, list[Passage]]:
+    """One source read, parsed and cut into passages; any step may raise SourceError naming the file."""
+    source = read_source(path)
+    doc = parse_source(source)
+    passages = passages_of(doc, chunk_size=chunk_size)
+    if not passages:
+        raise SourceError(f"{path}: no passage could be made from it; add the document's text to it")
+    return source, doc, passages
+
+
+def _warn(message: str, *, progress: bool) -> None:
+    """A skipped file: on stderr beside the progress of a CLI build, in the log of a quiet one."""
+    if progress:
+        print(f"warning: {message}", file=sys.stderr)
+    else:
+        logger.warning("%s", message)
 
 
 def _save_cache(model: CachingEmbedder) -> None:
