@@ -1,38 +1,54 @@
-"""From a document's own headings and paragraphs (Markdown, HTML, PDF) to a ParsedDocument.
+"""What a format reader says it saw, in reading order: headings, paragraphs and footnotes.
 
-The format readers only say what they saw, in reading order: a heading of some
-level, or a paragraph on some page.  This module lays them out as canonical text
-(each heading and paragraph separated by a blank line) and makes one section per
-heading, numbered by the heading levels (``2``, ``2.1``, ``2.1.3``); text before
-the first heading is the section ``Front``.
+Every reader (Markdown, HTML, PDF) emits these blocks and nothing else;
+``ingest.outline`` turns them into a ParsedDocument with the document's own outline.
+A reader never numbers sections: it gives each heading's level and its text as
+printed, label included ("A. THE WAY ...", "3.2 Scope", "Article 12 - Remedies").
+Formats without pages give ``page=None``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.document import ParsedDocument, SectionSpan
-
-FRONT = "Front"
 _SPACE = re.compile(r"[ \t\u00a0]+")
 
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading as printed, with its nesting level (1 is the outermost the reader saw)."""
+
     level: int
-    title: str
-    page: int = 1
+    text: str
+    page: int | None = None
 
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph of body text.
+
+    ``continued`` marks the rest of the previous paragraph after a page break (PDF): the
+    two are joined into one paragraph, and the page changes at the join.  ``notes`` are
+    the footnote numbers whose markers stood in it (markers themselves are dropped).
+    """
+
     text: str
-    page: int = 1
+    page: int | None = None
+    continued: bool = False
+    notes: tuple[int, ...] = ()
 
 
-Block = Heading | Paragraph
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote's text without its number, and the page it is printed on."""
+
+    number: int
+    text: str
+    page: int | None = None
+
+
+Block = Heading | Paragraph | Footnote
 
 
 def clean(text: str) -> str:
@@ -41,39 +57,8 @@ def clean(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def document_from_blocks(document: str, title: str, blocks: Sequence[Block]) -> ParsedDocument:
-    text = ""
-    sections: list[SectionSpan] = []
-    page_breaks: list[tuple[int, int]] = []
-    counters: list[int] = []
-    open_section: tuple[str, str, int, int] | None = None  # id, title, start, body_start
+def document_from_blocks(document: str, title: str, blocks: object) -> object:
+    """Moved to ``ingest.outline``; kept importable while readers move over."""
+    from ingest.outline import document_from_blocks as build
 
-    def close(end: int) -> None:
-        if open_section is not None:
-            ident, heading, start, body_start = open_section
-            sections.append(SectionSpan(ident, heading, start, body_start, max(end, body_start)))
-
-    for block in blocks:
-        content = clean(block.title if isinstance(block, Heading) else block.text)
-        if not content:
-            continue
-        if text:
-            text += "\n\n"
-        if not page_breaks or page_breaks[-1][1] != block.page:
-            page_breaks.append((len(text), block.page))
-        start = len(text)
-        text += content
-        if isinstance(block, Heading):
-            close(start)
-            level = max(1, block.level)
-            counters = counters[:level] + [0] * max(0, level - len(counters))
-            counters[level - 1] += 1
-            open_section = (".".join(str(n) for n in counters), content, start, len(text))
-        elif open_section is None:
-            open_section = (FRONT, title or FRONT, start, start)
-    close(len(text))
-    if not page_breaks or page_breaks[0][0] != 0:
-        page_breaks.insert(0, (0, page_breaks[0][1] if page_breaks else 1))
-    return ParsedDocument(
-        document=document, title=title, text=text, sections=sections, page_breaks=page_breaks
-    )
+    return build(document, title, blocks)  # type: ignore[arg-type]

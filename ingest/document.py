@@ -30,7 +30,7 @@ class FootnoteSpan:
     start: int
     end: int
     section: str
-    page: int
+    page: int | None
 
 
 @dataclass
@@ -42,11 +42,15 @@ class ParsedDocument:
     text: str
     sections: list[SectionSpan]
     footnotes: list[FootnoteSpan] = field(default_factory=list)
-    page_breaks: list[tuple[int, int]] = field(default_factory=lambda: [(0, 1)])
-    """``(offset, page)`` pairs, ascending: the page that starts at each offset."""
+    page_breaks: list[tuple[int, int | None]] = field(default_factory=lambda: [(0, None)])
+    """``(offset, page)`` pairs, ascending: the page that starts at each offset.
 
-    def page_at(self, offset: int) -> int:
-        """The page on which the character at ``offset`` stands."""
+    ``None`` throughout for a format without pages (Markdown, HTML, plain text with
+    no page breaks): such a document is cited without a page, never an invented one.
+    """
+
+    def page_at(self, offset: int) -> int | None:
+        """The page on which the character at ``offset`` stands, or ``None`` without pages."""
         offsets = [start for start, _ in self.page_breaks]
         return self.page_breaks[max(0, bisect_right(offsets, offset) - 1)][1]
 

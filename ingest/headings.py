@@ -1,26 +1,32 @@
-"""Recognising a report's own headings: parts ``A.``, numbered subsections, the annex.
+"""Recognising a plain-text document's own headings, by shape and by sequence.
 
-Detection is by shape and by sequence, not by a list of known titles: a numbered
-line is a heading only when its number is the next one expected in the current part
-(so ``2005. It produced a report ...`` in running text is not), and a part letter
-only when it is the next letter.  That keeps it right for an edited report too.
+Plain text has no markup, so a short paragraph is a heading only when it prints a
+label (``ingest.labels``) that continues the document's numbering: a part letter or
+Roman numeral that is the next one, a number that is the next in its part (the
+first may be 0 or 1), a dotted number under the current one (``3.2`` after ``3``
+or ``3.1``), or a named label (``Article 12``, ``Chapter 3``, ``Annex``).  So
+``2005. It produced a report ...`` in running text is not a heading, nor is a
+numbered list item that reads as a sentence.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-PART = re.compile(r"^([A-Z])\.\s+(\S.*)$")
-NUMBERED = re.compile(r"^(\d{1,2})\.\s+([A-Z\"“‘'(].*)$")
-ANNEX = re.compile(r"^(ANNEX|Annex)(?:\s+([IVXLC]+|\d+|[A-Z]))?\s*[.:]?\s*(.*)$")
+from ingest.labels import Label, split_label
+
 MAX_HEADING_CHARS = 200
 MAX_HEADING_LINES = 3
+MAX_TITLE_WORDS = 14
+MAX_SKIP = 2
+_NUMBER_MARK = re.compile(r"^§?\s*\d{1,3}(?:\.\d{1,3})*[.)]?(?:\s|$)")
+_ROMANS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
 
 
 @dataclass(frozen=True)
 class Heading:
-    """A recognised heading: ``level`` 1 for parts and annexes, 2 for numbered subsections."""
+    """A recognised heading: ``level`` 1 for parts and annexes, 2 and deeper for numbered ones."""
 
     level: int
     id: str
@@ -32,7 +38,11 @@ class HeadingTracker:
     """Remembers where we are in the outline, so that numbering must run in sequence."""
 
     part: str | None = None
-    next_number: int = 1
+    part_kind: str | None = None
+    next_number: int | None = None
+    """The next bare number expected; ``None`` before the first (which may be 0 or 1)."""
+    current: list[int] = field(default_factory=list)
+    """The dotted number of the last numbered heading (``[3, 2]`` after ``3.2``)."""
     annexes: int = 0
 
     def classify(self, lines: list[str]) -> Heading | None:
@@ -43,30 +53,90 @@ class HeadingTracker:
         text = " ".join(lines)
         if not lines or len(lines) > MAX_HEADING_LINES or len(text) > MAX_HEADING_CHARS:
             return None
-        if text.endswith((".", ";", ",")):
+        label, title = split_label(text)
+        if label is None:
             return None
-        if match := ANNEX.match(text):
-            if match.group(1) == "Annex" and match.group(3):
+        if text.endswith((";", ",")) or (text.endswith(".") and not _is_title_like(title)):
+            return None
+        if label.kind == "named":
+            return self._named(label, title, text)
+        if label.kind in ("letter", "roman") and "." not in label.value:
+            return self._part(label, title)
+        if label.kind == "number" and _NUMBER_MARK.match(text) and _starts_title(title):
+            return self._number(label, title, alone=len(lines) == 1 and not text.endswith("."))
+        return None
+
+    def _named(self, label: Label, title: str, text: str) -> Heading | None:
+        word = label.value.split(" ", 1)[0]
+        if word in ("Annex", "Appendix"):
+            if text.split(" ", 1)[0] == word and title and word == "Annex":
                 return None  # "Annex 2 lists ..." in running text
             self.annexes += 1
-            suffix = match.group(2)
-            self.part, self.next_number = None, 1
-            section_id = f"Annex {suffix}" if suffix else "Annex"
-            if self.annexes > 1 and not suffix:
-                section_id = f"Annex {self.annexes}"
-            return Heading(1, section_id, match.group(3).strip())
-        if (match := PART.match(text)) and _is_caps(match.group(2)):
-            letter = match.group(1)
-            expected = "A" if self.part is None else chr(ord(self.part) + 1)
-            if letter == expected:
-                self.part, self.next_number = letter, 1
-                return Heading(1, letter, match.group(2).strip())
-        if (match := NUMBERED.match(text)) and int(match.group(1)) == self.next_number:
-            number = int(match.group(1))
-            self.next_number += 1
-            section_id = f"{self.part}.{number}" if self.part else str(number)
-            return Heading(2, section_id, match.group(2).strip())
-        return None
+            self.part, self.part_kind, self.next_number, self.current = None, None, None, []
+            ident = label.value
+            if ident == word and self.annexes > 1:
+                ident = f"{word} {self.annexes}"
+            return Heading(1, ident, title)
+        if title and not _is_title_like(title) and not _is_caps(title):
+            return None
+        self.part, self.part_kind, self.next_number, self.current = None, None, None, []
+        return Heading(1, label.value, title)
+
+    def _part(self, label: Label, title: str) -> Heading | None:
+        value = label.value
+        if label.kind == "letter" or (len(value) == 1 and self.part_kind == "letter"):
+            expected = "A" if self.part is None or self.part_kind != "letter" else chr(ord(self.part) + 1)
+            kind = "letter"
+        else:
+            index = _ROMANS.index(self.part) + 1 if self.part in _ROMANS and self.part_kind == "roman" else 0
+            expected = _ROMANS[index] if index < len(_ROMANS) else ""
+            kind = "roman"
+        if value != expected or not _is_caps(title):
+            if not (value == expected and kind == "roman" and _is_title_like(title)):
+                return None
+        self.part, self.part_kind, self.next_number, self.current = value, kind, 1, []
+        return Heading(1, value, title)
+
+    def _skips_to(self, number: int) -> bool:
+        """A heading on a line of its own may skip one or two numbers the reader missed (a boxed one)."""
+        return self.next_number is not None and 0 < number - self.next_number <= MAX_SKIP
+
+    def _number(self, label: Label, title: str, *, alone: bool) -> Heading | None:
+        numbers = [int(n) for n in label.value.split(".")]
+        if len(numbers) == 1:
+            (number,) = numbers
+            expected = {0, 1} if self.next_number is None else {self.next_number}
+            if number not in expected and not (alone and self._skips_to(number)):
+                return None
+            self.next_number = number + 1
+            self.current = [number]
+            ident = f"{self.part}.{number}" if self.part else str(number)
+            return Heading(2, ident, title)
+        parent, last = numbers[:-1], numbers[-1]
+        following = self.current[: len(parent)] == parent and (
+            (len(self.current) == len(numbers) and self.current[-1] + 1 == last)
+            or (len(self.current) == len(parent) and last in (0, 1))
+            or (len(self.current) > len(numbers) and self.current[len(numbers) - 1] + 1 == last)
+        )
+        if not following:
+            return None
+        self.current = numbers
+        return Heading(len(numbers) + 1, label.value, title)
+
+
+def _starts_title(title: str) -> bool:
+    return bool(title) and (title[:1].isupper() or title[:1] in "\"“‘'(")
+
+
+def _is_title_like(title: str) -> bool:
+    """A short title in title case (``Definitions``, ``Conveying Verbatim Copies``), not a sentence."""
+    words = title.rstrip(".").split()
+    if not words or len(words) > MAX_TITLE_WORDS:
+        return False
+    long_words = [w.strip("\"“”‘’'()") for w in words if len(w.strip("\"“”‘’'()")) >= 4]
+    if not long_words:
+        return _starts_title(title)
+    return sum(w[:1].isupper() for w in long_words) / len(long_words) >= 0.7
 
 
 def _is_caps(title: str) -> bool:

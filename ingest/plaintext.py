@@ -17,6 +17,7 @@ canonical text, so that every offset in it is exact:
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 
@@ -25,6 +26,13 @@ from ingest.document import FootnoteSpan, ParsedDocument, SectionSpan
 from ingest.headings import Heading, HeadingTracker, _is_caps, looks_like_title
 
 PAGE_START = re.compile(r"^ \S")
+MIN_PAGE_LINES = 2
+RUN_IN_STOP = re.compile(r"\.\s+(?=[A-Z\"“(])")
+MAX_RUN_IN_CHARS = 100
+BOXED = re.compile(r"^\*\s+(.*?)\s+\*$")
+"""A line inside a box of asterisks, as in the MPL's disclaimers: its text is the inside."""
+UNDERLINE = re.compile(r"^([-=_*~])\1{2,}$")
+"""A setext underline or a rule: not text."""
 RULE = re.compile(r"^[ \t]{10,}$")
 FOOTNOTE = re.compile(r"^(\d{1,2})\s+(\S.*)$")
 PAGE_NUMBER = re.compile(r"^\d{1,3}$")
@@ -39,14 +47,14 @@ class Line:
     """A stripped line of body text and the page it stands on."""
 
     text: str
-    page: int
+    page: int | None
     page_start: bool
 
 
 @dataclass
 class _Footnote:
     number: int
-    page: int
+    page: int | None
     lines: list[str]
 
 
@@ -54,29 +62,50 @@ def _is_blank(line: str) -> bool:
     return not line.strip()
 
 
+def page_starts(raw_lines: list[str]) -> set[int]:
+    """The lines that begin a page: after a form feed, or the report's one-space convention.
+
+    A line indented by exactly one space begins a page only when no two such lines
+    are adjacent: an indented run, as in a licence's copyright notice, is not a page
+    each.  No page starts: the text has no pages, and is cited without them.
+    """
+    feeds = {i for i, line in enumerate(raw_lines) if line.startswith("\f")}
+    if feeds:
+        return feeds | {0}
+    starts = [i for i, line in enumerate(raw_lines) if PAGE_START.match(line)]
+    apart = all(b - a >= MIN_PAGE_LINES for a, b in zip(starts, starts[1:], strict=False))
+    return set(starts) | {0} if len(starts) >= 2 and apart else set()
+
+
 def scan(raw: str) -> tuple[list[Line | None], list[_Footnote]]:
     """Split raw text into body lines (``None`` for a blank line) and footnotes."""
     raw_lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    starts = page_starts(raw_lines)
+    raw_lines = [line.lstrip("\f") for line in raw_lines]
     body: list[Line | None] = []
     footnotes: list[_Footnote] = []
-    page = 1
+    page: int | None = 1 if starts else None
     in_footnotes = False
     for i, line in enumerate(raw_lines):
-        starts_page = bool(PAGE_START.match(line))
-        if i > 0 and starts_page:
+        starts_page = i in starts
+        if i > 0 and starts_page and page is not None:
             page += 1
             in_footnotes = False
         if RULE.match(line) and i + 1 < len(raw_lines) and FOOTNOTE.match(raw_lines[i + 1].strip()):
             in_footnotes = True
             continue
         text = SPACES.sub(" ", line.strip())
+        if boxed := BOXED.match(text):
+            text = boxed.group(1)
+        elif "*" in text and not text.strip("* "):
+            text = ""
         if in_footnotes:
             if match := FOOTNOTE.match(text):
                 footnotes.append(_Footnote(int(match.group(1)), page, [match.group(2)]))
             elif text:
                 footnotes[-1].lines.append(text)
             continue
-        if not text:
+        if not text or UNDERLINE.match(text):
             body.append(None)
             continue
         alone = (i == 0 or _is_blank(raw_lines[i - 1])) and (
@@ -108,7 +137,7 @@ def paragraphs(body: list[Line | None]) -> list[list[Line]]:
     for para in result:
         if (
             merged
-            and para[0].page > merged[-1][-1].page
+            and _later(para[0].page, merged[-1][-1].page)
             and not _ends_sentence(merged[-1][-1].text)
             and para[0].text[:1].islower()
         ):
@@ -116,6 +145,10 @@ def paragraphs(body: list[Line | None]) -> list[list[Line]]:
         else:
             merged.append(para)
     return merged
+
+
+def _later(page: int | None, than: int | None) -> bool:
+    return page is not None and than is not None and page > than
 
 
 def _ends_sentence(text: str) -> bool:
@@ -154,13 +187,19 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
         texts = [line.text for line in para]
         heading = tracker.classify(texts)
         rest: list[Line] = []
+        if heading is None and (run_in := _run_in(tracker, para)):
+            heading, head, rest = run_in
+            para = [head, *rest]
+            texts = [line.text for line in para]
         if heading is None and len(para) > 1 and looks_like_title(texts[:1]):
             heading = tracker.classify(texts[:1])
             rest = para[1:] if heading else []
-        before_first_heading = heading is None and not any(b.heading for b in blocks)
-        if before_first_heading and looks_like_title(texts) and _is_caps(" ".join(texts)):
+        leading = heading is None and not blocks
+        if leading and looks_like_title(texts) and _is_caps(" ".join(texts)):
             title_lines.extend(texts)
             continue
+        if leading and not title_lines and looks_like_title(texts):
+            title_lines.append(texts[0])  # "GNU GENERAL PUBLIC LICENSE / Version 3": kept as text too
         if heading is not None:
             blocks.append(_Block(para if not rest else para[:1], heading))
             if rest:
@@ -182,6 +221,25 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
     return " ".join(title_lines), blocks
 
 
+def _run_in(tracker: HeadingTracker, para: list[Line]) -> tuple[Heading, Line, list[Line]] | None:
+    """A run-in heading: ``5. Submission of Contributions. Unless You ...`` starts its own body.
+
+    The first line is cut after the first full stop whose prefix is a heading in sequence;
+    the tracker advances only on a cut.
+    """
+    first = para[0]
+    for stop in RUN_IN_STOP.finditer(first.text):
+        prefix = first.text[: stop.start() + 1]
+        if len(prefix) > MAX_RUN_IN_CHARS:
+            break
+        trial = copy.deepcopy(tracker)
+        if heading := trial.classify([prefix]):
+            tracker.__dict__.update(trial.__dict__)
+            rest = Line(first.text[stop.end() :], first.page, False)
+            return heading, Line(prefix, first.page, first.page_start), [rest, *para[1:]]
+    return None
+
+
 def parse_plaintext(raw: str, *, document: str) -> ParsedDocument:
     """Parse a report's text into canonical text, sections, footnotes and pages."""
     body, notes = scan(raw)
@@ -193,7 +251,7 @@ def parse_plaintext(raw: str, *, document: str) -> ParsedDocument:
 
     pieces: list[str] = []
     offset = 0
-    page_breaks: list[tuple[int, int]] = [(0, blocks[0].lines[0].page if blocks else 1)]
+    page_breaks: list[tuple[int, int | None]] = [(0, blocks[0].lines[0].page if blocks else None)]
     spans: list[tuple[int, int, _Block]] = []
 
     def emit(text: str) -> None:
@@ -280,5 +338,5 @@ def _section_for(sections: list[SectionSpan], offset: int) -> SectionSpan | None
     return next((s for s in sections if s.start <= offset < s.end), None)
 
 
-def _page_offset(page_breaks: list[tuple[int, int]], page: int) -> int:
+def _page_offset(page_breaks: list[tuple[int, int | None]], page: int | None) -> int:
     return next((start for start, p in page_breaks if p == page), 0)
