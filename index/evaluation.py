@@ -306,6 +306,7 @@ def _metrics(subset: list[QuestionScore], everything: list[QuestionScore]) -> di
 
 
 _PAGE_START = re.compile(r"^ \S|^\f")
+_PART_WORDS = 4
 _LINE_END_HYPHEN = re.compile(r"(?<=[a-z])-[ \t]*\n\s*(?=[a-z])")
 
 
@@ -371,7 +372,7 @@ def pages_finder(pages: Sequence[tuple[int, str]]) -> PageFinder:
 
     The quote is looked up in the pages' text as extracted and with line-end hyphens
     removed ("devel-\nopment"); a quote cut by a running header or footer where it
-    crosses a page is found by its two halves, each of at least four words.
+    crosses a page is found in two parts of at least four words each.
     """
     plain = _locator(pages)
     joined = _locator((page, _LINE_END_HYPHEN.sub("", text)) for page, text in pages)
@@ -383,10 +384,13 @@ def pages_finder(pages: Sequence[tuple[int, str]]) -> PageFinder:
         norm = normalise(quote)
         found = locate(norm)
         words = norm.split()
-        if found or len(words) < 8:
-            return found
-        half = len(words) // 2
-        head, tail = locate(" ".join(words[:half])), locate(" ".join(words[half:]))
-        return head | tail if head and tail else set()
+        # Not found whole: the longest head that is found, and the rest found as well.
+        for cut in range(len(words) - _PART_WORDS, _PART_WORDS - 1, -1):
+            if found:
+                break
+            head = locate(" ".join(words[:cut]))
+            tail = locate(" ".join(words[cut:])) if head else set()
+            found = head | tail if tail else set()
+        return found
 
     return find

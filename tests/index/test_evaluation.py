@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from index.evaluation import Outcome, Question, Retrieved, auroc, is_hit, normalise, score
+import json
+from pathlib import Path
+
+from index.evaluation import (
+    Outcome,
+    Question,
+    Retrieved,
+    auroc,
+    is_hit,
+    load_questions,
+    normalise,
+    pages_finder,
+    raw_page_count,
+    score,
+)
 
 
 def test_normalise_joins_line_break_hyphens_and_folds_everything_else() -> None:
@@ -45,3 +59,135 @@ def test_score_counts_ranks_chars_and_citations() -> None:
     assert overall["citation_accuracy"] == 1.0 and overall["auroc"] == 1.0
     assert overall["abstention_accuracy"] == 1.0 and overall["answer_accuracy"] == 1.0
     assert overall["chars@5"] == (24 + 10) / 2
+
+
+LICENCE_QUOTE = "each licensee is addressed as you"
+
+
+def licence_question(**overrides: object) -> Question:
+    fields: dict[str, object] = {
+        "id": "g1",
+        "question": "who is you in the licence?",
+        "evidence": [LICENCE_QUOTE],
+        "section": "0",
+        "kind": "fact",
+        "document": "gpl-3.0",
+    }
+    fields.update(overrides)
+    return Question(**fields)  # type: ignore[arg-type]
+
+
+def first_hit(
+    question: Question, results: list[Retrieved], **options: object
+) -> tuple[int | None, bool | None]:
+    outcome = Outcome(results, confidence=0.5)
+    scored = score([question], lambda _: outcome, **options).questions[0]  # type: ignore[arg-type]
+    return scored.first_hit, scored.citation_ok
+
+
+def test_load_questions_reads_the_optional_document(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    records = [
+        {
+            "id": "a",
+            "question": "q?",
+            "evidence": ["x"],
+            "section": "0",
+            "kind": "fact",
+            "document": "gpl-3.0",
+        },
+        {"id": "b", "question": "r?", "evidence": [], "section": "none", "kind": "unanswerable"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert [q.document for q in load_questions(path)] == ["gpl-3.0", None]
+
+
+def test_a_passage_of_another_document_that_holds_the_quote_is_not_a_hit() -> None:
+    text = "Each licensee is addressed as you."
+    results = [
+        Retrieved(text, "1", None, None, document="other-licence"),
+        Retrieved(text, "0", None, None, document="gpl-3.0"),
+    ]
+    assert first_hit(licence_question(), results)[0] == 2
+    assert first_hit(licence_question(document=None), results)[0] == 1  # no document named: any counts
+
+
+def test_a_citation_names_the_document_and_its_printed_label() -> None:
+    text = "Each licensee is addressed as you."
+    pageless = {"gpl-3.0": None}
+    assert first_hit(
+        licence_question(), [Retrieved(text, "0", None, None, document="gpl-3.0")], document_pages=pageless
+    ) == (1, True)
+    assert first_hit(
+        licence_question(), [Retrieved(text, "1.1", None, None, document="gpl-3.0")], document_pages=pageless
+    ) == (1, False)
+    article = licence_question(section="Article 12")
+    assert first_hit(
+        article, [Retrieved(text, "Article 12", None, None, document="gpl-3.0")], document_pages=pageless
+    ) == (1, True)
+
+
+def test_a_source_without_pages_is_cited_right_only_with_page_none() -> None:
+    text = "Each licensee is addressed as you."
+    pageless = {"gpl-3.0": None}
+    with_page = Retrieved(text, "0", 1, 1, document="gpl-3.0")
+    without = Retrieved(text, "0", None, None, document="gpl-3.0")
+    assert first_hit(licence_question(), [with_page], document_pages=pageless) == (1, False)
+    assert first_hit(licence_question(), [without], document_pages=pageless) == (1, True)
+
+
+def test_a_paged_source_is_cited_right_when_the_cited_pages_hold_the_evidence() -> None:
+    text = "Each licensee is addressed as you."
+    paged = {"gpl-3.0": lambda quote: {3}}
+    assert first_hit(
+        licence_question(), [Retrieved(text, "0", 2, 3, document="gpl-3.0")], document_pages=paged
+    ) == (1, True)
+    assert first_hit(
+        licence_question(), [Retrieved(text, "0", 4, 4, document="gpl-3.0")], document_pages=paged
+    ) == (1, False)
+    assert first_hit(
+        licence_question(), [Retrieved(text, "0", None, None, document="gpl-3.0")], document_pages=paged
+    ) == (1, False)
+
+
+def test_a_result_that_cites_no_section_counts_for_hits_but_not_for_citations() -> None:
+    text = "Each licensee is addressed as you."
+    assert first_hit(licence_question(), [Retrieved(text, None, None, None, document="gpl-3.0")]) == (1, None)
+    report = score(
+        [licence_question()], lambda _: Outcome([Retrieved(text, None, None, None, document="gpl-3.0")], 1.0)
+    )
+    assert report.overall["hit@1"] == 1.0 and report.overall["citation_accuracy"] is None
+
+
+def test_questions_about_several_documents_get_a_row_each() -> None:
+    questions = [
+        licence_question(id="g1"),
+        licence_question(id="h1", document="chapters", evidence=["a chapter sentence"], section="Chapter 3"),
+    ]
+    results = {"g": [Retrieved("Each licensee is addressed as you.", "0", None, None, document="gpl-3.0")]}
+    report = score(questions, lambda _: Outcome(results["g"], 0.5))
+    assert set(report.by_document) == {"gpl-3.0", "chapters"}
+    assert report.by_document["gpl-3.0"]["hit@1"] == 1.0
+    assert report.by_document["chapters"]["hit@1"] == 0.0
+    one = score(questions[:1], lambda _: Outcome(results["g"], 0.5))
+    assert one.by_document == {}
+
+
+def test_pages_finder_finds_a_quote_across_a_page_break_and_a_line_end_hyphen() -> None:
+    pages = [
+        (1, "Front matter.\nThe Secretary-General proposes a forum on migra-\ntion and development"),
+        (2, "Report A/60/871 page 2\nthat would meet every year.\nAnother paragraph."),
+    ]
+    find = pages_finder(pages)
+    assert find("a forum on migration and development") == {1}
+    assert find("another paragraph") == {2}
+    # Cut by a running header between the pages: found by its two halves.
+    assert find(
+        "the Secretary-General proposes a forum on migration and development that would meet every year"
+    ) == {1, 2}
+    assert find("nowhere in these pages at all") == set()
+
+
+def test_raw_page_count_sees_the_reports_page_starts_or_none() -> None:
+    assert raw_page_count("Title\n\nBody text.\nMore body.\n") == 1
+    assert raw_page_count("Title\n\nBody text.\n Page two starts here.\n\fPage three.\n") == 3
