@@ -1,0 +1,175 @@
+"""One outline model for every format: section ids are the labels documents print."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.blocks import Footnote, Heading, Paragraph
+from ingest.headings import HeadingTracker
+from ingest.labels import split_label
+from ingest.outline import FRONT, document_from_blocks
+from ingest.plaintext import parse_plaintext
+
+BODY = "A paragraph of body text that is long enough to stand as a passage of its own in the index."
+
+
+@pytest.mark.parametrize(
+    ("heading", "label", "title"),
+    [
+        ("A. THE WAY TO THE HIGH-LEVEL DIALOGUE", "A", "THE WAY TO THE HIGH-LEVEL DIALOGUE"),
+        ("3. The Global Migration Group", "3", "The Global Migration Group"),
+        ("0. Definitions.", "0", "Definitions"),
+        ("3.2.1 Scope of the work", "3.2.1", "Scope of the work"),
+        ("4.1. if Statements", "4.1", "if Statements"),
+        ("IV. Results", "IV", "Results"),
+        ("Article 12 - Remedies", "Article 12", "Remedies"),
+        ("CHAPTER 3: Getting started", "Chapter 3", "Getting started"),
+        ("Appendix B", "Appendix B", ""),
+        ("ANNEX", "Annex", ""),
+        ("A.3 The group", "A.3", "The group"),
+    ],
+)
+def test_a_heading_splits_into_its_printed_label_and_its_title(heading: str, label: str, title: str) -> None:
+    found, rest = split_label(heading)
+    assert found is not None and found.value == label
+    assert rest == title
+
+
+@pytest.mark.parametrize(
+    "heading", ["Preamble", "TERMS AND CONDITIONS", "2005 in review", "Part of the problem", "Mix and match"]
+)
+def test_a_heading_without_a_label_has_none(heading: str) -> None:
+    assert split_label(heading) == (None, heading)
+
+
+def _ids(blocks: list) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+    doc = document_from_blocks("doc", "", blocks)
+    return [(s.id, s.title) for s in doc.sections]
+
+
+def test_numbers_under_a_lettered_part_are_local_to_it() -> None:
+    blocks = [
+        Heading(1, "A. FIRST PART"),
+        Heading(2, "1. Opening"),
+        Paragraph(BODY),
+        Heading(1, "B. SECOND PART"),
+        Paragraph(BODY),
+        Heading(2, "1. Again"),
+        Paragraph(BODY),
+    ]
+    assert _ids(blocks) == [("A.1", "Opening"), ("B", "SECOND PART"), ("B.1", "Again")]
+
+
+def test_numbering_may_start_at_zero_and_dotted_numbers_keep_their_own_label() -> None:
+    blocks = [
+        Heading(1, "0. Definitions."),
+        Paragraph(BODY),
+        Heading(1, "1. Scope"),
+        Heading(2, "1.1 Who is covered"),
+        Paragraph(BODY),
+        Heading(2, "Notes on scope"),
+        Paragraph(BODY),
+    ]
+    ids = _ids(blocks)
+    assert ids[:2] == [("0", "Definitions"), ("1.1", "Who is covered")]
+    assert ids[2][1] == "Notes on scope" and ids[2][0] not in {"0", "1.1", "1"}
+
+
+def test_a_heading_with_no_label_gets_a_positional_id() -> None:
+    blocks = [Heading(1, "Intro"), Paragraph(BODY), Heading(1, "Usage"), Heading(2, "Flags"), Paragraph(BODY)]
+    assert _ids(blocks) == [("1", "Intro"), ("2.1", "Flags")]
+
+
+def test_text_before_the_first_heading_is_front_matter_named_for_the_document() -> None:
+    doc = document_from_blocks("doc", "The Title", [Paragraph(BODY), Heading(1, "1. Body"), Paragraph(BODY)])
+    assert [(s.id, s.title) for s in doc.sections] == [(FRONT, "The Title"), ("1", "Body")]
+
+
+def test_an_annex_takes_its_title_from_the_heading_under_it() -> None:
+    blocks = [Heading(1, "ANNEX"), Heading(2, "List of conferences"), Paragraph(BODY)]
+    assert _ids(blocks) == [("Annex", "List of conferences")]
+
+
+def test_a_clashing_number_is_prefixed_by_its_parent() -> None:
+    blocks = [
+        Heading(1, "Chapter 1 Basics"),
+        Heading(2, "1. Setup"),
+        Paragraph(BODY),
+        Heading(1, "Chapter 2 More"),
+        Heading(2, "1. Setup again"),
+        Paragraph(BODY),
+    ]
+    assert _ids(blocks) == [("1", "Setup"), ("Chapter 2.1", "Setup again")]
+
+
+def test_a_paragraph_continued_after_a_page_break_is_one_paragraph_on_two_pages() -> None:
+    blocks = [
+        Heading(1, "1. Costs", 3),
+        Paragraph("Transfer fees for small amounts remain high and co-", 3),
+        Paragraph("development projects pay for schools.", 4, continued=True),
+    ]
+    doc = document_from_blocks("doc", "", blocks)
+    body = doc.text[doc.sections[0].body_start : doc.sections[0].end].strip()
+    assert body == "Transfer fees for small amounts remain high and co-development projects pay for schools."
+    start = doc.text.index("Transfer")
+    assert doc.page_at(start) == 3 and doc.page_at(doc.text.index("projects")) == 4
+
+
+def test_footnotes_belong_to_the_section_whose_text_marks_them() -> None:
+    blocks = [
+        Heading(1, "1. First", 1),
+        Paragraph(BODY, 1, notes=(1,)),
+        Heading(1, "2. Second", 1),
+        Paragraph(BODY, 1),
+        Footnote(1, "The source of the figure.", 1),
+    ]
+    doc = document_from_blocks("doc", "", blocks)
+    (note,) = doc.footnotes
+    assert note.section == "1" and doc.text[note.start : note.end] == "The source of the figure."
+
+
+def test_a_format_without_pages_cites_none() -> None:
+    doc = document_from_blocks("doc", "", [Heading(1, "1. Only"), Paragraph(BODY)])
+    assert doc.page_at(0) is None and doc.page_at(len(doc.text) - 1) is None
+
+
+def test_plain_text_finds_a_licence_numbered_from_zero_with_titles_ending_in_a_stop() -> None:
+    raw = "\n\n".join(
+        [
+            "                       TERMS AND CONDITIONS",
+            "  0. Definitions.",
+            f"  {BODY}",
+            "  1. Source Code.",
+            f"  {BODY}",
+            "  2. Basic Permissions.",
+            f"  {BODY}",
+            "                     END OF TERMS AND CONDITIONS",
+        ]
+    )
+    doc = parse_plaintext(raw, document="licence")
+    assert [(s.id, s.title) for s in doc.sections][-3:] == [
+        ("0", "Definitions"),
+        ("1", "Source Code"),
+        ("2", "Basic Permissions"),
+    ]
+    assert doc.page_at(0) is None
+
+
+def test_plain_text_numbered_list_items_that_read_as_sentences_are_not_headings() -> None:
+    tracker = HeadingTracker()
+    assert tracker.classify(["1. Introduction"]) is not None
+    assert tracker.classify(["2. Ensure that every migrant is told of these rights."]) is None
+
+
+def test_plain_text_run_in_headings_start_their_own_body() -> None:
+    raw = "\n\n".join(
+        [
+            "1. Definitions.",
+            BODY,
+            "2. Grant of Licence. Subject to the terms of this licence, you may copy the work.",
+        ]
+    )
+    doc = parse_plaintext(raw, document="licence")
+    second = doc.sections[-1]
+    assert (second.id, second.title) == ("2", "Grant of Licence")
+    assert doc.text[second.body_start : second.end].strip().startswith("Subject to the terms")
