@@ -12,13 +12,16 @@ from collections.abc import Sequence
 from index.answering import AnswerResult, RankedPassage, ask
 from index.errors import ReportQAError
 from index.models import Passage, Section
+from index.scopes import Scopes
 from index.search import Retriever
 from index.store import LoadedIndex
 from ingest.embedder import Encoded
+from service.citing import pages_text
 from service.schemas import (
     AnswerOut,
     AskResponse,
     CitationOut,
+    DocumentOut,
     Highlight,
     IndexInfo,
     PassageOut,
@@ -31,7 +34,11 @@ SCORE_DIGITS = 4
 
 
 class UnknownSection(ReportQAError):
-    """A section filter that names no section of the loaded index."""
+    """A section filter that names no section of the loaded index (or of the document asked for)."""
+
+
+class UnknownDocument(ReportQAError):
+    """A document filter that names no document of the loaded index."""
 
 
 def index_info(index: LoadedIndex) -> IndexInfo:
@@ -39,19 +46,21 @@ def index_info(index: LoadedIndex) -> IndexInfo:
     return IndexInfo(version=manifest.version, built_at=manifest.built_at, model=manifest.model)
 
 
-def citation_out(passage: Passage) -> CitationOut:
-    return CitationOut.model_validate(passage.citation.model_dump())
+def citation_out(passage: Passage, scopes: Scopes) -> CitationOut:
+    """The API's citation: the index's own, with the title of its document."""
+    document = passage.citation.document
+    return CitationOut(**passage.citation.model_dump(), document_title=scopes.title_of(document))
 
 
 def source_line(citation: CitationOut) -> str:
-    """A citation as one line a person (or a model) can quote: document, section, title, pages."""
-    pages = (
-        f"page {citation.page}"
-        if citation.page == citation.page_end
-        else (f"pages {citation.page}-{citation.page_end}")
-    )
+    """A citation as one line a person (or a model) can quote: document, section, title, pages.
+
+    No page for a format without pages.
+    """
+    pages = pages_text(citation.page, citation.page_end)
+    where = f", {pages}" if pages else ""
     footnote = f", footnote {citation.footnote}" if citation.footnote is not None else ""
-    return f'(Source: {citation.document}, section {citation.section} "{citation.title}", {pages}{footnote})'
+    return f'(Source: {citation.document}, section {citation.section} "{citation.title}"{where}{footnote})'
 
 
 def prompt_context(passages: Sequence[PassageOut]) -> str:
@@ -62,20 +71,23 @@ def prompt_context(passages: Sequence[PassageOut]) -> str:
     )
 
 
-def answer_out(best: RankedPassage) -> AnswerOut:
+def answer_out(best: RankedPassage, scopes: Scopes) -> AnswerOut:
     passage = best.hit.passage
-    return AnswerOut(text=best.highlighted_text, passage_id=passage.id, citation=citation_out(passage))
+    return AnswerOut(
+        text=best.highlighted_text, passage_id=passage.id, citation=citation_out(passage, scopes)
+    )
 
 
-def build_answer(result: AnswerResult, index: LoadedIndex) -> AskResponse:
+def build_answer(result: AnswerResult, retriever: Retriever) -> AskResponse:
     """The ``/ask`` payload for an answer; pure, so the routes, the CLI and MCP share it."""
+    scopes = retriever.scopes
     passages = [
         PassageOut(
             id=ranked.hit.passage.id,
             rank=rank,
             score=round(ranked.hit.score, SCORE_DIGITS),
             text=ranked.hit.passage.text,
-            citation=citation_out(ranked.hit.passage),
+            citation=citation_out(ranked.hit.passage, scopes),
             highlight=Highlight(start=ranked.highlight[0], end=ranked.highlight[1]),
         )
         for rank, ranked in enumerate(result.passages, start=1)
@@ -84,47 +96,45 @@ def build_answer(result: AnswerResult, index: LoadedIndex) -> AskResponse:
     return AskResponse(
         question=result.question,
         passages=passages,
-        index=index_info(index),
+        index=index_info(retriever.index),
         context=prompt_context(passages),
-        answer=AnswerOut(
-            text=best.highlighted_text,
-            passage_id=best.hit.passage.id,
-            citation=citation_out(best.hit.passage),
-        )
-        if best is not None
-        else None,
+        answer=answer_out(best, scopes) if best is not None else None,
         answerable=result.answerable,
         confidence=round(result.confidence, SCORE_DIGITS),
         reason=result.reason,
     )
 
 
-def section_ids(index: LoadedIndex) -> list[str]:
-    """Every value the section filter accepts, in document order: ids and their parts ("B" of "B.4")."""
-    seen: dict[str, None] = {}
-    own = [section.id for section in index.sections] + [p.citation.section for p in index.passages]
-    for section_id in own:
-        parts = section_id.split(".")
-        for end in range(1, len(parts) + 1):
-            seen.setdefault(".".join(parts[:end]), None)
-    return list(seen)
+def resolve_scope(
+    scopes: Scopes, *, document: str | None, section: str | None
+) -> tuple[str | None, str | None]:
+    """The canonical spelling of a scope ("Licence", "b.4" -> "licence", "B.4").
 
-
-def resolve_section(index: LoadedIndex, section: str | None) -> str | None:
-    """The canonical spelling of a section filter ("b.4" -> "B.4"), or UnknownSection naming the valid ids."""
+    UnknownDocument names the documents; UnknownSection names the sections the scope
+    accepts: the document's own, or every document's without one.
+    """
+    found = None
+    if document is not None:
+        found = scopes.find_document(document)
+        if found is None:
+            known = ", ".join(scopes.documents)
+            raise UnknownDocument(
+                f"unknown document {document!r}; use one of: {known}"
+                if known
+                else f"unknown document {document!r}; the index has no documents"
+            )
     if section is None:
-        return None
-    valid = section_ids(index)
-    if section in valid:
-        return section
-    folded = {candidate.casefold(): candidate for candidate in valid}
-    if section.casefold() in folded:
-        return folded[section.casefold()]
+        return found, None
+    canonical = scopes.find_section(section, found)
+    if canonical is not None:
+        return found, canonical
+    valid = scopes.section_ids(found)
+    where = "" if found is None else f" in document {found!r}"
     raise UnknownSection(
-        f"unknown section {section!r}; use one of: {', '.join(valid)} (a part such as "
+        f"unknown section {section!r}{where}; use one of: {', '.join(valid)} (a part such as "
         f"{valid[0]!r} covers all its subsections)"
         if valid
-        else f"unknown section {section!r}; the index has no sections"
+        else f"unknown section {section!r}{where}; the index has no sections"
     )
 
 
@@ -134,21 +144,26 @@ def answer(
     *,
     top_k: int,
     section: str | None = None,
+    document: str | None = None,
     query: Encoded | None = None,
 ) -> AskResponse:
     """Rank passages for an already validated question and build the payload.
 
-    ``query`` is the question's encoding when the caller embedded it already (the
-    service's micro-batcher); without it the retriever embeds the question.
+    ``document`` keeps one document's passages and ``section`` then applies within it;
+    without ``document``, ``section`` matches that id in any document.  ``query`` is the
+    question's encoding when the caller embedded it already (the service's
+    micro-batcher); without it the retriever embeds the question.
     """
-    scope = resolve_section(retriever.index, section)
+    document, section = resolve_scope(retriever.scopes, document=document, section=section)
     signals = (
         None
         if query is None
-        else retriever.signals_for(question, query.vector, tokens=query.tokens, section=scope)
+        else retriever.signals_for(
+            question, query.vector, tokens=query.tokens, section=section, document=document
+        )
     )
-    result = ask(retriever, question, top_k=top_k, section=scope, signals=signals)
-    return build_answer(result, retriever.index)
+    result = ask(retriever, question, top_k=top_k, section=section, document=document, signals=signals)
+    return build_answer(result, retriever)
 
 
 def section_out(section: Section) -> SectionOut:
@@ -161,13 +176,27 @@ def section_out(section: Section) -> SectionOut:
     )
 
 
-def table_of_contents(index: LoadedIndex) -> SectionsResponse:
-    return SectionsResponse(sections=[section_out(s) for s in index.sections], index=index_info(index))
+def table_of_contents(retriever: Retriever) -> SectionsResponse:
+    """Every section in one list, and the same grouped by document (in index order) with its title."""
+    index = retriever.index
+    sections = [section_out(s) for s in index.sections]
+    grouped: dict[str, list[SectionOut]] = {document: [] for document in retriever.scopes.documents}
+    for section in sections:
+        grouped.setdefault(section.document, []).append(section)
+    documents = [
+        DocumentOut(id=info.id, title=info.title, format=info.format, sections=grouped[info.id])
+        for info in retriever.scopes.documents.values()
+    ]
+    return SectionsResponse(sections=sections, documents=documents, index=index_info(index))
 
 
-def passage_detail(index: LoadedIndex, passage_id: str) -> PassageResponse:
+def passage_detail(retriever: Retriever, passage_id: str) -> PassageResponse:
     """One passage by id; UnknownPassage (from the index) when there is none."""
+    index = retriever.index
     passage = index.passage(passage_id)
     return PassageResponse(
-        id=passage.id, text=passage.text, citation=citation_out(passage), index=index_info(index)
+        id=passage.id,
+        text=passage.text,
+        citation=citation_out(passage, retriever.scopes),
+        index=index_info(index),
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from service.citing import pages_text
 from service.schemas import AskResponse, CitationOut, PassageOut
 
 NOT_ANSWERED = "The report does not answer this question."
@@ -28,17 +29,11 @@ class ChatCitation(BaseModel):
     citation: CitationOut
 
 
-def pages(citation: CitationOut) -> str:
-    if citation.page == citation.page_end:
-        return f"page {citation.page}"
-    return f"pages {citation.page}-{citation.page_end}"
-
-
 def source_entry(number: int, citation: CitationOut) -> str:
-    """``[1] Section B.4 "Remittances ...", page 6 (high-level-dialogue-2006)``."""
-    return (
-        f'[{number}] Section {citation.section} "{citation.title}", {pages(citation)} ({citation.document})'
-    )
+    """``[1] Section B.4 "Remittances ...", page 6 (high-level-dialogue-2006)``; no page if it has none."""
+    pages = pages_text(citation.page, citation.page_end)
+    where = f", {pages}" if pages else ""
+    return f'[{number}] Section {citation.section} "{citation.title}"{where} ({citation.document})'
 
 
 def answered(response: AskResponse) -> bool:

@@ -48,7 +48,13 @@ class ChatCompletionRequest(BaseModel):
     messages: list[ChatMessageIn] = Field(min_length=1)
     stream: bool = False
     top_k: int = Field(DEFAULT_TOP_K, ge=MIN_TOP_K, le=MAX_TOP_K, description="reportqa extension.")
-    section: str | None = Field(None, description="reportqa extension: only this section, e.g. 'B.4'.")
+    section: str | None = Field(
+        None,
+        description="reportqa extension: only this section, e.g. 'B.4' (of `document` when given).",
+    )
+    document: str | None = Field(
+        None, description="reportqa extension: only this document, by its id (GET /sections lists them)."
+    )
 
 
 class ChatMessageOut(BaseModel):

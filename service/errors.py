@@ -28,13 +28,14 @@ from index.errors import (
     UnknownPassage,
 )
 from service.admin_auth import AdminDisabled, Unauthorized
-from service.answers import UnknownSection
+from service.answers import UnknownDocument, UnknownSection
 from service.state import IndexUnavailable
 
 # Most specific first is not needed: the lookup walks each error's MRO.
 STATUS_BY_ERROR: dict[type[ReportQAError], int] = {
     UnknownPassage: 404,
     UnknownSection: 422,
+    UnknownDocument: 422,
     SourceError: 400,
     IndexUnavailable: 503,
     IndexNotFound: 503,
@@ -98,7 +99,7 @@ def describe_error(error: Mapping[str, Any]) -> str:
     if kind == "missing":
         return f"{field} is required"
     if kind == "extra_forbidden":
-        return f"unknown field {field!r}; allowed fields are question, top_k and section"
+        return f"unknown field {field!r}; allowed fields are question, top_k, section and document"
     if kind in {"string_type", "string_sub_type"}:
         return f"{field} must be a string{_got(error)}"
     if kind in {"int_type", "int_parsing", "int_from_float", "int_parsing_size"}:

@@ -33,12 +33,15 @@ class ReportQARetriever(BaseRetriever):
     base_url: str = "http://127.0.0.1:8000"
     top_k: int = 5
     section: str | None = None
+    document: str | None = None
     timeout: float = 30.0
 
     def _body(self, query: str) -> dict[str, Any]:
         body: dict[str, Any] = {"question": query, "top_k": self.top_k}
         if self.section is not None:
             body["section"] = self.section
+        if self.document is not None:
+            body["document"] = self.document
         return body
 
     def _documents(self, response: httpx.Response) -> list[Document]:
@@ -67,14 +70,17 @@ class ReportQARetriever(BaseRetriever):
 def to_document(passage: dict[str, Any]) -> Document:
     """One ``/ask`` passage as a Document: the text, and the citation with id, rank and score as metadata.
 
-    ``source`` is the citation in one line, for chains that print their sources.
+    ``source`` is the citation in one line, for chains that print their sources; it has no
+    page when the document's format has none (``page`` is null).
     """
     citation = passage["citation"]
-    pages = (
-        f"page {citation['page']}"
-        if citation["page"] == citation["page_end"]
-        else f"pages {citation['page']}-{citation['page_end']}"
-    )
+    first, last = citation.get("page"), citation.get("page_end")
+    if first is None:
+        pages = ""
+    elif last is None or first == last:
+        pages = f", page {first}"
+    else:
+        pages = f", pages {first}-{last}"
     return Document(
         id=passage["id"],
         page_content=passage["text"],
@@ -83,6 +89,6 @@ def to_document(passage: dict[str, Any]) -> Document:
             "rank": passage["rank"],
             "score": passage["score"],
             "citation": citation,
-            "source": f'{citation["document"]}, section {citation["section"]} "{citation["title"]}", {pages}',
+            "source": f'{citation["document"]}, section {citation["section"]} "{citation["title"]}"{pages}',
         },
     )

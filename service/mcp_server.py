@@ -4,9 +4,10 @@ Three tools, each a thin wrapper over the same functions ``/ask``, ``/passages/{
 and ``/sections`` use, so a chatbot sees exactly the passages and citations a person
 gets from the API:
 
-- ``search_report(question, top_k=5, section=None)``: the ranked passages with citations;
+- ``search_report(question, top_k=5, section=None, document=None)``: the ranked passages
+  with citations;
 - ``get_passage(id)``: one passage by the id a search returned;
-- ``list_sections()``: the table of contents, whose ids scope a search.
+- ``list_sections()``: each document's table of contents, whose ids scope a search.
 
 Every tool answers twice: ``structured_content`` is the API's JSON (validated against
 the advertised output schema), and the text content is the numbered, cited passages a
@@ -30,21 +31,24 @@ from starlette.routing import BaseRoute
 from index.errors import ReportQAError
 from index.search import Retriever
 from service.answers import answer, passage_detail, source_line, table_of_contents
+from service.citing import pages_text
 from service.errors import describe_errors
 from service.schemas import (
     DEFAULT_TOP_K,
     AskRequest,
     AskResponse,
     PassageResponse,
+    SectionOut,
     SectionsResponse,
 )
 
 SERVER_NAME = "reportqa"
 MCP_PATH = "/mcp"
 INSTRUCTIONS = (
-    "Answers questions about a UN report with passages quoted from it, each with a citation "
-    "(document, section, title, page). Call search_report with the user's question and cite "
-    "the numbered sources it returns; call list_sections to scope a search to one section."
+    "Answers questions about a UN report, and any documents indexed beside it, with passages "
+    "quoted from them, each with a citation (document, section, title, page). Call search_report "
+    "with the user's question and cite the numbered sources it returns; call list_sections to "
+    "scope a search to one document or one section of it."
 )
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
 
@@ -66,11 +70,26 @@ def passage_text(response: PassageResponse) -> str:
     return f"{response.text}\n{source_line(response.citation)}"
 
 
+def section_line(section: SectionOut) -> str:
+    """``A.2 Refugees and asylum (page 4)``; no page for a format without pages."""
+    pages = pages_text(section.page, section.page_end)
+    return f"{section.id} {section.title} ({pages})" if pages else f"{section.id} {section.title}"
+
+
 def sections_text(response: SectionsResponse) -> str:
-    lines = [f"{s.id} {s.title} (page {s.page})" for s in response.sections]
-    return "Sections of the report (use an id, or a part such as 'B', to scope search_report):\n" + (
-        "\n".join(lines)
+    """Each document's id and title, then its sections, one a line."""
+    lead = (
+        "Sections by document (to scope search_report, pass a document id as document, and a "
+        "section id, or a part such as 'B', as section):"
     )
+    blocks = [
+        "\n".join(
+            [f'Document {d.id} "{d.title}" ({d.format or "unknown format"}):']
+            + [f"  {section_line(s)}" for s in d.sections]
+        )
+        for d in response.documents
+    ]
+    return "\n\n".join([lead, *blocks])
 
 
 def tool_result(text: str, payload: AskResponse | PassageResponse | SectionsResponse) -> CallToolResult:
@@ -89,18 +108,26 @@ def build_mcp_server(current: Callable[[], Retriever], *, version: str = "") -> 
 
     @server.tool(annotations=READ_ONLY)
     def search_report(
-        question: str, top_k: int = DEFAULT_TOP_K, section: str | None = None
+        question: str, top_k: int = DEFAULT_TOP_K, section: str | None = None, document: str | None = None
     ) -> Annotated[CallToolResult, AskResponse]:
-        """Search the report for passages that answer a question, best first, each with its citation.
+        """Search the indexed documents for passages that answer a question, best first, with citations.
 
         Args:
             question: The question, in natural language.
             top_k: How many passages to return (1-20).
-            section: Only this section, e.g. "B.4", or a whole part, e.g. "B" (see list_sections).
+            section: Only this section, e.g. "B.4", or a whole part, e.g. "B" (see list_sections);
+                of `document` when given, else of every document.
+            document: Only this document, by its id (see list_sections).
         """
         with tool_errors():
-            request = AskRequest(question=question, top_k=top_k, section=section)
-            response = answer(current(), request.question, top_k=request.top_k, section=request.section)
+            request = AskRequest(question=question, top_k=top_k, section=section, document=document)
+            response = answer(
+                current(),
+                request.question,
+                top_k=request.top_k,
+                section=request.section,
+                document=request.document,
+            )
         return tool_result(search_text(response), response)
 
     @server.tool(annotations=READ_ONLY)
@@ -111,14 +138,14 @@ def build_mcp_server(current: Callable[[], Retriever], *, version: str = "") -> 
             id: A passage id from search_report.
         """
         with tool_errors():
-            response = passage_detail(current().index, id)
+            response = passage_detail(current(), id)
         return tool_result(passage_text(response), response)
 
     @server.tool(annotations=READ_ONLY)
     def list_sections() -> Annotated[CallToolResult, SectionsResponse]:
-        """The report's table of contents: section ids, titles and pages, in document order."""
+        """Each document's id and title with its table of contents: section ids, titles and pages."""
         with tool_errors():
-            response = table_of_contents(current().index)
+            response = table_of_contents(current())
         return tool_result(sections_text(response), response)
 
     return server

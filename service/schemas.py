@@ -3,7 +3,7 @@
 Kept apart from the index records in ``index/models.py`` so the index format and
 the API can change independently.  Response field names are a contract: add
 fields freely, never rename or remove one.  The constrained input types
-(``Question``, ``TopK``, ``SectionFilter``) are shared by ``POST /ask``,
+(``Question``, ``TopK``, ``SectionFilter``, ``DocumentFilter``) are shared by ``POST /ask``,
 ``GET /ask`` and ``reportqa ask`` so that all three validate alike.
 """
 
@@ -21,6 +21,7 @@ MAX_TOP_K = 20
 DEFAULT_TOP_K = 5
 
 EXAMPLE_QUESTION = "How do remittances contribute to development?"
+EXAMPLE_TITLE = "The High-Level Dialogue on International Migration and Development and Beyond"
 
 
 def _check_question(value: str) -> str:
@@ -40,7 +41,7 @@ def _check_question(value: str) -> str:
 
 
 def _blank_section_is_none(value: object) -> object:
-    """``?section=`` (an empty form field) means "no filter", not "the section named ''"."""
+    """``?section=`` (an empty form field) means "no filter", not "the section named ''"; so for document."""
     if isinstance(value, str):
         return value.strip() or None
     return value
@@ -60,7 +61,16 @@ SectionFilter = Annotated[
     BeforeValidator(_blank_section_is_none),
     Field(
         description="Only passages in this section: an id such as 'B.4', or a part such as 'B' "
-        "for all of its subsections. GET /sections lists the ids.",
+        "for all of its subsections; of every document, or of `document` when given. "
+        "GET /sections lists the ids.",
+    ),
+]
+DocumentFilter = Annotated[
+    Annotated[str, StringConstraints(max_length=200)] | None,
+    BeforeValidator(_blank_section_is_none),
+    Field(
+        description="Only passages of this document, by its id (GET /sections lists the documents); "
+        "`section` then applies within it.",
     ),
 ]
 
@@ -78,6 +88,11 @@ class AskRequest(BaseModel):
                     "top_k": 3,
                     "section": "A",
                 },
+                {
+                    "question": "What does the licence say about patents?",
+                    "document": "gpl-3.0",
+                    "section": "11",
+                },
             ]
         },
     )
@@ -86,16 +101,25 @@ class AskRequest(BaseModel):
     # Strict in JSON bodies: `true` or `"5"` are a client bug worth reporting, not coercing.
     top_k: Annotated[TopK, Strict()] = DEFAULT_TOP_K
     section: SectionFilter = None
+    document: DocumentFilter = None
 
 
 class CitationOut(BaseModel):
-    """Where a passage stands in the report: document, section, page span and character offsets."""
+    """Where a passage stands: document, section, page span and character offsets.
+
+    ``page`` and ``page_end`` are null for a format without pages (Markdown, HTML, plain
+    text with no page breaks): a citation never invents a page.
+    """
 
     document: str = Field(examples=["high-level-dialogue-2006"])
-    section: str = Field(examples=["B.4"])
+    document_title: str = Field(
+        examples=[EXAMPLE_TITLE],
+        description="The document's title (its id when it has none).",
+    )
+    section: str = Field(examples=["B.4"], description="The section's label, unique within its document.")
     title: str = Field(examples=["Remittances as a tool of development"])
-    page: int = Field(examples=[6])
-    page_end: int = Field(examples=[6])
+    page: int | None = Field(examples=[6], description="First page; null for a format without pages.")
+    page_end: int | None = Field(examples=[6], description="Last page; null for a format without pages.")
     start: int = Field(description="Offset of the passage's first character in the document's text.")
     end: int = Field(description="Offset one past the passage's last character.")
     footnote: int | None = Field(None, description="The footnote number when the passage is a footnote.")
@@ -140,6 +164,7 @@ class IndexInfo(BaseModel):
 _EXAMPLE_TEXT = "Remittances are the most tangible benefit of international migration ..."
 _EXAMPLE_CITATION: JsonDict = {
     "document": "high-level-dialogue-2006",
+    "document_title": EXAMPLE_TITLE,
     "section": "B.4",
     "title": "Remittances as a tool of development",
     "page": 6,
@@ -206,17 +231,30 @@ class AskResponse(BaseModel):
 
 
 class SectionOut(BaseModel):
-    """One entry of the table of contents."""
+    """One entry of the table of contents; ``page`` and ``page_end`` are null for a format without pages."""
 
     document: str
     id: str
     title: str
-    page: int
-    page_end: int
+    page: int | None
+    page_end: int | None
+
+
+class DocumentOut(BaseModel):
+    """One indexed document with its own table of contents."""
+
+    id: str = Field(description="The document id: the value of the `document` filter of /ask.")
+    title: str = Field(description="The document's title (its id when it has none).")
+    format: str = Field(examples=["txt", "md", "html", "pdf"], description="The source's format.")
+    sections: list[SectionOut]
 
 
 class SectionsResponse(BaseModel):
-    """The table of contents of every indexed document, in document order."""
+    """The table of contents of every indexed document, in document order.
+
+    ``sections`` is every section of every document in one list; ``documents`` holds the
+    same sections grouped by document, with each document's title.
+    """
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -231,6 +269,22 @@ class SectionsResponse(BaseModel):
                             "page_end": 7,
                         }
                     ],
+                    "documents": [
+                        {
+                            "id": "high-level-dialogue-2006",
+                            "title": EXAMPLE_TITLE,
+                            "format": "txt",
+                            "sections": [
+                                {
+                                    "document": "high-level-dialogue-2006",
+                                    "id": "B.4",
+                                    "title": "Remittances as a tool of development",
+                                    "page": 6,
+                                    "page_end": 7,
+                                }
+                            ],
+                        }
+                    ],
                     "index": _EXAMPLE_INDEX,
                 }
             ]
@@ -238,6 +292,9 @@ class SectionsResponse(BaseModel):
     )
 
     sections: list[SectionOut]
+    documents: list[DocumentOut] = Field(
+        default_factory=list, description="The same sections grouped by document, in index order."
+    )
     index: IndexInfo
 
 

@@ -17,6 +17,7 @@ from service.schemas import (
     EXAMPLE_QUESTION,
     AskRequest,
     AskResponse,
+    DocumentFilter,
     ErrorOut,
     Question,
     SectionFilter,
@@ -27,7 +28,10 @@ from service.schemas import (
 router = APIRouter(tags=["ask"])
 
 _RESPONSES: dict[int | str, dict[str, object]] = {
-    422: {"model": ValidationErrorOut, "description": "Bad input; `detail` says what to fix."},
+    422: {
+        "model": ValidationErrorOut,
+        "description": "Bad input, or an unknown document or section; `detail` says what to fix.",
+    },
     503: {"model": ErrorOut, "description": "No index is loaded; build one with `reportqa ingest`."},
 }
 
@@ -37,6 +41,14 @@ _EXAMPLES = {
     "section": {
         "summary": "Only one section",
         "value": {"question": "What are the main policy options?", "section": "B.4"},
+    },
+    "document": {
+        "summary": "Only one document (and a section of it)",
+        "value": {
+            "question": "What does the licence say about patents?",
+            "document": "gpl-3.0",
+            "section": "11",
+        },
     },
 }
 
@@ -49,11 +61,12 @@ async def answered(
     *,
     top_k: int,
     section: str | None,
+    document: str | None = None,
 ) -> AskResponse:
     """Embed through the cache and micro-batcher, then rank on the event loop (about a millisecond)."""
     query = await embedder.embed(question)
     started = time.perf_counter()
-    response = answer(retriever, question, top_k=top_k, section=section, query=query)
+    response = answer(retriever, question, top_k=top_k, section=section, document=document, query=query)
     metrics.observe_answer(answerable=response.answerable, seconds=time.perf_counter() - started)
     return response
 
@@ -65,9 +78,19 @@ async def ask(
     embedder: QueryEmbedderDep,
     metrics: MetricsDep,
 ) -> AskResponse:
-    """Rank the report's passages for a question, best first, each with a citation."""
+    """Rank the passages for a question, best first, each with a citation.
+
+    ``document`` keeps one document's passages; ``section`` then applies within it, and
+    without ``document`` matches that section id in any document.
+    """
     return await answered(
-        retriever, embedder, metrics, request.question, top_k=request.top_k, section=request.section
+        retriever,
+        embedder,
+        metrics,
+        request.question,
+        top_k=request.top_k,
+        section=request.section,
+        document=request.document,
     )
 
 
@@ -79,6 +102,7 @@ async def ask_get(
     q: Annotated[Question, Query(examples=[EXAMPLE_QUESTION])],
     top_k: Annotated[TopK, Query()] = DEFAULT_TOP_K,
     section: Annotated[SectionFilter, Query()] = None,
+    document: Annotated[DocumentFilter, Query()] = None,
 ) -> AskResponse:
-    """The same as ``POST /ask``, for a browser or curl: ``/ask?q=...&top_k=3&section=B``."""
-    return await answered(retriever, embedder, metrics, q, top_k=top_k, section=section)
+    """The same as ``POST /ask``, for a browser or curl: ``/ask?q=...&top_k=3&document=...&section=B``."""
+    return await answered(retriever, embedder, metrics, q, top_k=top_k, section=section, document=document)

@@ -51,7 +51,9 @@ def question_of(request: ChatCompletionRequest) -> AskRequest:
     try:
         if not users:
             AskRequest.model_validate({})  # raises "question is required"
-        return AskRequest(question=users[-1].text(), top_k=request.top_k, section=request.section)
+        return AskRequest(
+            question=users[-1].text(), top_k=request.top_k, section=request.section, document=request.document
+        )
     except ValidationError as exc:
         errors = [{**error, "loc": ("body", "messages", -1, "content")} for error in exc.errors()]
         if not users:
@@ -103,7 +105,13 @@ async def chat_completions(
     """
     question = question_of(request)
     response = await answer_question(
-        retriever, embedder, metrics, question.question, top_k=question.top_k, section=question.section
+        retriever,
+        embedder,
+        metrics,
+        question.question,
+        top_k=question.top_k,
+        section=question.section,
+        document=question.document,
     )
     message = ChatMessageOut(
         content=reply_text(response), citations=citations(response) if answered(response) else []

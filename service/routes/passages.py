@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from service.answers import passage_detail
-from service.deps import IndexDep
+from service.deps import RetrieverDep
 from service.schemas import ErrorOut, PassageResponse
 
 router = APIRouter(tags=["passages"])
@@ -16,6 +16,6 @@ router = APIRouter(tags=["passages"])
     response_model=PassageResponse,
     responses={404: {"model": ErrorOut, "description": "No passage with this id."}, 503: {"model": ErrorOut}},
 )
-def passage(passage_id: str, index: IndexDep) -> PassageResponse:
+def passage(passage_id: str, retriever: RetrieverDep) -> PassageResponse:
     """The passage's full text and citation (ids come from ``/ask``)."""
-    return passage_detail(index, passage_id)
+    return passage_detail(retriever, passage_id)

@@ -16,8 +16,10 @@ from service.schemas import DEFAULT_TOP_K, MAX_QUESTION_CHARS, MAX_TOP_K, MIN_TO
 router = APIRouter(prefix="/v1", tags=["tools"])
 
 SEARCH_REPORT_DESCRIPTION = (
-    "Search the UN report for passages that answer a question, best first, each with a citation "
-    "(document, section, title, page). Call it as POST /ask with these arguments as the JSON body; "
+    "Search the indexed documents (a UN report, and any others indexed beside it) for passages that "
+    "answer a question, best first, each with a citation (document and its title, section, title, "
+    "page; page is null for formats without pages). `document` keeps one document, and `section` "
+    "then applies within it. Call it as POST /ask with these arguments as the JSON body; "
     "the response's `context` holds the passages numbered [1], [2], ... with their sources: "
     "cite those numbers."
 )
@@ -48,7 +50,13 @@ def search_report_tool() -> dict[str, Any]:
                     "section": {
                         "type": ["string", "null"],
                         "description": "Only this section, e.g. 'B.4', or a part, e.g. 'B' "
-                        "(the ids are listed by GET /sections).",
+                        "(the ids are listed by GET /sections); of `document` when given, "
+                        "else of every document.",
+                    },
+                    "document": {
+                        "type": ["string", "null"],
+                        "description": "Only this document, by its id (GET /sections lists the "
+                        "documents and their titles).",
                     },
                 },
                 "required": ["question"],

@@ -7,7 +7,14 @@ from service.schemas import AskResponse, CitationOut, Highlight, IndexInfo, Pass
 
 INDEX = IndexInfo(version="v1", built_at="2025-01-01T00:00:00+00:00", model="hashing-64")
 CITATION = CitationOut(
-    document="report", section="B.4", title="Remittances", page=6, page_end=7, start=0, end=60
+    document="report",
+    document_title="The report",
+    section="B.4",
+    title="Remittances",
+    page=6,
+    page_end=7,
+    start=0,
+    end=60,
 )
 TEXT = "Remittances are large. They reduce poverty in origin countries. Fees remain high."
 

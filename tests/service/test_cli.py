@@ -131,7 +131,7 @@ def test_ingest_json_is_the_build_report_with_the_changes_on_top(runner: CliRunn
     report = json.loads(result.stdout)
     assert set(report) == {
         "added", "changed", "unchanged", "removed", "embedded", "previous",
-        "version", "path", "documents", "passage_count", "section_count", "seconds",
+        "version", "path", "documents", "passage_count", "section_count", "seconds", "warnings",
     }  # fmt: skip
     assert report["documents"] == ["high-level-dialogue-2006"]  # the embedded report by default
     assert report["added"] == report["passage_count"] and report["previous"] is None

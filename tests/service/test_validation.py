@@ -40,7 +40,7 @@ def client(small_index: Path) -> Iterator[TestClient]:
         ({"question": "remittances", "section": 4}, "section must be a string (got 4)"),
         (
             {"question": "remittances", "topk": 3},
-            "unknown field 'topk'; allowed fields are question, top_k and section",
+            "unknown field 'topk'; allowed fields are question, top_k, section and document",
         ),
         ([], "request body must be a JSON object sent with Content-Type: application/json"),
         ("remittances", "request body must be a JSON object sent with Content-Type: application/json"),

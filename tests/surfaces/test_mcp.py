@@ -56,7 +56,12 @@ async def every_tool(client: Client) -> dict[str, Any]:
 def check_every_tool(seen: dict[str, Any], reference: dict[str, Any]) -> None:
     tools = seen["tools"]
     assert set(tools) >= TOOLS
-    assert set(tools["search_report"].input_schema["properties"]) == {"question", "top_k", "section"}
+    assert set(tools["search_report"].input_schema["properties"]) == {
+        "question",
+        "top_k",
+        "section",
+        "document",
+    }
     assert tools["search_report"].input_schema["required"] == ["question"]
     assert "passages" in tools["search_report"].output_schema["properties"]
 

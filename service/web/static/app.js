@@ -4,13 +4,17 @@
 
 const $ = (id) => document.getElementById(id);
 
+// "page 6", "pages 6-7", or "" for a format without pages (Markdown, HTML): never "page null".
 function pages(c) {
-  return c.page === c.page_end ? `page ${c.page}` : `pages ${c.page}-${c.page_end}`;
+  if (c.page === null || c.page === undefined) return "";
+  if (c.page_end === null || c.page_end === undefined || c.page === c.page_end) return `page ${c.page}`;
+  return `pages ${c.page}-${c.page_end}`;
 }
 
 function citationText(c) {
   const footnote = c.footnote === null || c.footnote === undefined ? "" : `, footnote ${c.footnote}`;
-  return `${c.document}, section ${c.section} “${c.title}”, ${pages(c)}${footnote}`;
+  const where = pages(c) ? `, ${pages(c)}` : "";
+  return `${c.document}, section ${c.section} “${c.title}”${where}${footnote}`;
 }
 
 // The span to highlight: the service's `highlight` when it gives one, else the answer text found in the
@@ -96,6 +100,8 @@ async function ask(event) {
     return;
   }
   const body = { question };
+  const chosen = $("section").selectedOptions[0];
+  if (chosen && chosen.dataset.document) body.document = chosen.dataset.document;
   if ($("section").value) body.section = $("section").value;
   setBusy(true);
   try {
@@ -120,19 +126,43 @@ async function loadSections() {
     const payload = await response.json();
     if (!response.ok) throw new Error(payload.detail || `The service answered ${response.status}.`);
     $("index-version").textContent = payload.index.version;
-    for (const section of payload.sections) {
-      const label = `${section.id} ${section.title} (${pages(section)})`;
-      $("section").append(new Option(label, section.id));
-      const button = document.createElement("button");
-      button.type = "button";
-      button.textContent = label;
-      button.addEventListener("click", () => {
-        $("section").value = section.id;
-        $("question").focus();
-      });
-      const item = document.createElement("li");
-      item.append(button);
-      $("toc-list").append(item);
+    // Several documents: each is a group of the menu and of the table of contents, and an option
+    // names its document, since section ids repeat across documents.
+    const documents = payload.documents && payload.documents.length ? payload.documents : [{ sections: payload.sections }];
+    const several = documents.length > 1;
+    for (const doc of documents) {
+      let menu = $("section");
+      let list = $("toc-list");
+      if (several) {
+        menu = document.createElement("optgroup");
+        menu.label = doc.title;
+        const whole = new Option(`The whole of ${doc.title}`, "");
+        whole.dataset.document = doc.id;
+        menu.append(whole);
+        $("section").append(menu);
+        const heading = document.createElement("li");
+        heading.className = "toc-document";
+        heading.textContent = doc.title;
+        list = document.createElement("ul");
+        heading.append(list);
+        $("toc-list").append(heading);
+      }
+      for (const section of doc.sections) {
+        const label = pages(section) ? `${section.id} ${section.title} (${pages(section)})` : `${section.id} ${section.title}`;
+        const option = new Option(label, section.id);
+        if (several) option.dataset.document = doc.id;
+        menu.append(option);
+        const button = document.createElement("button");
+        button.type = "button";
+        button.textContent = label;
+        button.addEventListener("click", () => {
+          option.selected = true;
+          $("question").focus();
+        });
+        const item = document.createElement("li");
+        item.append(button);
+        list.append(item);
+      }
     }
   } catch (error) {
     showError(error.message || "Could not load the table of contents.");

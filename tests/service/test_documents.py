@@ -1,0 +1,314 @@
+"""Two documents in one index, served by the real app: a paged report and a page-less guide.
+
+Both have a section "1", so everything keyed by section must be keyed by document too:
+the ``document`` filter of ``/ask``, chat and MCP, the grouped ``/sections``, and
+citations that name their document's title and give ``page: null`` where there are no pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from mcp import Client
+
+from index.models import Citation, Manifest, Passage, Section, SourceInfo
+from index.search import Retriever
+from index.store import load_index, write_index
+from ingest.embedder import Embedder, HashingEmbedder
+from ingest.pipeline import sentence_inputs
+from service.app import create_app
+from service.mcp_server import build_mcp_server
+from service.settings import Settings
+
+DIMENSION = 64
+# document id, title, format, paged, [(section id, title, [passage texts])]
+DOCUMENTS: list[tuple[str, str, str, bool, list[tuple[str, str, list[str]]]]] = [
+    (
+        "report",
+        "Report on migration",
+        "txt",
+        True,
+        [
+            ("1", "Remittances", ["Remittances sent home by migrants reduce poverty in origin countries."]),
+            ("2", "Refugees", ["Refugees fleeing persecution seek asylum under international law."]),
+        ],
+    ),
+    (
+        "guide",
+        "Field guide",
+        "md",
+        False,
+        [
+            ("1", "Sending money home", ["Transfer fees for remittances fall when banks compete."]),
+            ("1.1", "Mobile money", ["Mobile phones let migrants send remittances cheaply."]),
+            ("2", "Data sources", ["Household surveys count the migrants of a village."]),
+        ],
+    ),
+]
+
+
+def build_two_documents(root: Path) -> Path:
+    """Write an index of both documents; the report has pages 1, 2, ..., the guide none."""
+    passages: list[Passage] = []
+    sections: list[Section] = []
+    texts: dict[str, str] = {}
+    sources: list[SourceInfo] = []
+    for document, title, fmt, paged, outline in DOCUMENTS:
+        text = ""
+        for number, (section_id, section_title, bodies) in enumerate(outline, start=1):
+            page = number if paged else None
+            section_start = len(text)
+            for body in bodies:
+                start = len(text)
+                text += body
+                citation = Citation(
+                    document=document,
+                    section=section_id,
+                    title=section_title,
+                    page=page,
+                    page_end=page,
+                    start=start,
+                    end=len(text),
+                )
+                ident = hashlib.sha256(f"{document}:{start}:{body}".encode()).hexdigest()[:16]
+                passages.append(Passage(id=ident, text=body, citation=citation))
+                text += "\n\n"
+            sections.append(
+                Section(
+                    document=document,
+                    id=section_id,
+                    title=section_title,
+                    page=page,
+                    page_end=page,
+                    start=section_start,
+                    end=len(text),
+                )
+            )
+        texts[document] = text
+        sources.append(
+            SourceInfo(document=document, path=f"{document}.{fmt}", sha256="0" * 64, format=fmt, title=title)
+        )
+    embedder = HashingEmbedder(DIMENSION)
+    manifest = Manifest(
+        version="20250101T000000Z-two",
+        model=embedder.name,
+        dimension=DIMENSION,
+        passage_count=len(passages),
+        section_count=len(sections),
+        sources=sources,
+        built_at="2025-01-01T00:00:00+00:00",
+        tool_version="test",
+    )
+    write_index(
+        root,
+        manifest=manifest,
+        passages=passages,
+        sections=sections,
+        texts=texts,
+        vectors=embedder.embed([p.text for p in passages]),
+        sentence_vectors=embedder.embed([s for p in passages for s in sentence_inputs(p)]),
+    )
+    return root
+
+
+def hashing(name: str) -> Embedder:
+    return HashingEmbedder(int(name.removeprefix("hashing-")))
+
+
+@pytest.fixture
+def two_documents(tmp_path: Path) -> Path:
+    return build_two_documents(tmp_path / "index")
+
+
+@pytest.fixture
+def client(two_documents: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(index_dir=two_documents), embedder_factory=hashing)) as test_client:
+        yield test_client
+
+
+def ask(client: TestClient, **body: object) -> dict[str, Any]:
+    response = client.post("/ask", json=body)
+    assert response.status_code == 200, response.text
+    payload: dict[str, Any] = response.json()
+    return payload
+
+
+def places(payload: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(p["citation"]["document"], p["citation"]["section"]) for p in payload["passages"]}
+
+
+# --- /ask --------------------------------------------------------------------------------------------
+
+
+def test_a_section_without_a_document_is_that_section_of_every_document(client: TestClient) -> None:
+    payload = ask(client, question="remittances", top_k=10, section="1")
+    assert places(payload) == {("report", "1"), ("guide", "1"), ("guide", "1.1")}
+
+
+def test_document_keeps_its_passages_and_section_applies_within_it(client: TestClient) -> None:
+    assert places(ask(client, question="remittances", top_k=10, document="guide")) == {
+        ("guide", "1"),
+        ("guide", "1.1"),
+        ("guide", "2"),
+    }
+    assert places(ask(client, question="remittances", top_k=10, document="report", section="1")) == {
+        ("report", "1")
+    }
+
+
+def test_get_ask_takes_document_as_post_does(client: TestClient) -> None:
+    posted = ask(client, question="remittances", top_k=3, document="guide", section="1")
+    got = client.get("/ask", params={"q": "remittances", "top_k": 3, "document": "guide", "section": "1"})
+    assert got.status_code == 200
+    assert got.json() == posted
+
+
+def test_document_and_section_ids_are_matched_in_any_case(client: TestClient) -> None:
+    assert places(ask(client, question="remittances", top_k=10, document="GUIDE", section="1.1")) == {
+        ("guide", "1.1")
+    }
+
+
+def test_an_unknown_document_is_422_naming_the_documents(client: TestClient) -> None:
+    response = client.post("/ask", json={"question": "remittances", "document": "manual"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == "unknown document 'manual'; use one of: report, guide"
+    got = client.get("/ask", params={"q": "remittances", "document": "manual"})
+    assert got.status_code == 422
+    assert got.json()["detail"] == "unknown document 'manual'; use one of: report, guide"
+
+
+def test_an_unknown_section_of_a_document_says_which_document(client: TestClient) -> None:
+    response = client.post("/ask", json={"question": "remittances", "document": "report", "section": "1.1"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == (
+        "unknown section '1.1' in document 'report'; use one of: 1, 2 (a part such as '1' covers all "
+        "its subsections)"
+    )
+
+
+def test_citations_name_the_document_title_and_no_page_where_there_are_none(client: TestClient) -> None:
+    payload = ask(client, question="Mobile phones let migrants send remittances cheaply", top_k=5)
+    cited = {
+        (p["citation"]["document"], p["citation"]["section"]): p["citation"] for p in payload["passages"]
+    }
+    guide, report = cited[("guide", "1.1")], cited[("report", "1")]
+    assert (guide["document_title"], guide["page"], guide["page_end"]) == ("Field guide", None, None)
+    assert (report["document_title"], report["page"], report["page_end"]) == ("Report on migration", 1, 1)
+    assert payload["answer"]["citation"]["document_title"] == "Field guide"
+    assert '(Source: guide, section 1.1 "Mobile money")' in payload["context"]
+    assert "page None" not in payload["context"] and "null" not in payload["context"]
+
+
+def test_a_passage_by_id_names_its_document_title(client: TestClient) -> None:
+    top = ask(client, question="household surveys", top_k=1, document="guide")["passages"][0]
+    detail = client.get(f"/passages/{top['id']}").json()
+    assert detail["citation"] == top["citation"]
+    assert detail["citation"]["document_title"] == "Field guide"
+
+
+# --- /sections ---------------------------------------------------------------------------------------
+
+
+def test_sections_are_grouped_by_document_in_index_order(client: TestClient) -> None:
+    payload = client.get("/sections").json()
+    assert [(s["document"], s["id"]) for s in payload["sections"]] == [
+        ("report", "1"),
+        ("report", "2"),
+        ("guide", "1"),
+        ("guide", "1.1"),
+        ("guide", "2"),
+    ]
+    documents = payload["documents"]
+    assert [(d["id"], d["title"], d["format"]) for d in documents] == [
+        ("report", "Report on migration", "txt"),
+        ("guide", "Field guide", "md"),
+    ]
+    assert [s["id"] for s in documents[1]["sections"]] == ["1", "1.1", "2"]
+    assert documents[1]["sections"][0] == {
+        "document": "guide",
+        "id": "1",
+        "title": "Sending money home",
+        "page": None,
+        "page_end": None,
+    }
+    assert documents[0]["sections"][1]["page"] == 2
+
+
+# --- chat and MCP ------------------------------------------------------------------------------------
+
+
+def test_chat_takes_document_beside_section(client: TestClient) -> None:
+    body = {
+        "messages": [{"role": "user", "content": "remittances"}],
+        "document": "guide",
+        "section": "1",
+        "top_k": 5,
+    }
+    response = client.post("/v1/chat/completions", json=body)
+    assert response.status_code == 200, response.text
+    message = response.json()["choices"][0]["message"]
+    for cited in message["citations"]:
+        assert (cited["citation"]["document"], cited["citation"]["section"][0]) == ("guide", "1")
+    assert "page" not in message["content"]
+    assert (
+        '"Mobile money" (guide)' in message["content"] or '"Sending money home" (guide)' in message["content"]
+    )
+    unknown = client.post("/v1/chat/completions", json={**body, "document": "manual"})
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"] == "unknown document 'manual'; use one of: report, guide"
+
+
+def test_tools_describe_the_document_argument(client: TestClient) -> None:
+    (tool,) = client.get("/v1/tools").json()
+    assert set(tool["function"]["parameters"]["properties"]) == {"question", "top_k", "section", "document"}
+
+
+def test_openapi_shows_document_in_the_examples(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    examples = schema["paths"]["/ask"]["post"]["requestBody"]["content"]["application/json"]["examples"]
+    assert any("document" in example["value"] for example in examples.values())
+    assert "document" in {p["name"] for p in schema["paths"]["/ask"]["get"]["parameters"]}
+
+
+def mcp_calls(retriever: Retriever) -> dict[str, Any]:
+    async def main() -> dict[str, Any]:
+        async with Client(build_mcp_server(lambda: retriever)) as mcp:
+            return {
+                "scoped": await mcp.call_tool(
+                    "search_report", {"question": "remittances", "document": "guide", "section": "1"}
+                ),
+                "unknown": await mcp.call_tool("search_report", {"question": "remittances", "document": "x"}),
+                "sections": await mcp.call_tool("list_sections", {}),
+            }
+
+    return asyncio.run(main())
+
+
+def test_mcp_searches_one_document_and_lists_sections_by_document(two_documents: Path) -> None:
+    retriever = Retriever(load_index(two_documents), HashingEmbedder(DIMENSION))
+    seen = mcp_calls(retriever)
+    scoped = seen["scoped"].structured_content["passages"]
+    assert {(p["citation"]["document"], p["citation"]["section"]) for p in scoped} == {
+        ("guide", "1"),
+        ("guide", "1.1"),
+    }
+    assert seen["unknown"].is_error
+    assert "unknown document 'x'; use one of: report, guide" in seen["unknown"].content[0].text
+    text = seen["sections"].content[0].text
+    assert (
+        'Document report "Report on migration" (txt):\n  1 Remittances (page 1)\n  2 Refugees (page 2)'
+        in text
+    )
+    assert (
+        'Document guide "Field guide" (md):\n  1 Sending money home\n  1.1 Mobile money\n  2 Data sources'
+        in text
+    )
+    grouped = seen["sections"].structured_content["documents"]
+    assert [d["id"] for d in grouped] == ["report", "guide"]
