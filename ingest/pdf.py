@@ -3,8 +3,8 @@
 The text of a PDF is glyphs placed on a page; the outline is in their size, weight and
 spacing.  We read each glyph's character, baseline, font size and font name with
 pypdfium2 (Google's PDFium, the engine of Chrome's viewer, maintained and shipped as
-wheels): on a 20-page report it takes about 1.5 s where pdfplumber (pdfminer.six, pure
-Python) takes 13 s, and it also gives the page labels, bookmarks and metadata, so no
+wheels): on the 20-page report our whole read takes 1.5 to 3 s where pdfplumber
+(pdfminer.six, pure Python) takes 11 to 13 s to list the characters alone; it also gives the page labels, bookmarks and metadata, so no
 second PDF library is needed.
 
 From the glyphs (pure functions below ``_glyphs``): lines by baseline; the body size is
@@ -42,6 +42,9 @@ _NOTE_START = re.compile(r"^(\d{1,3})\s*(\S.*)$")
 _LABEL = re.compile(
     r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[A-Z]\.|[IVXLC]{1,6}\.|(?:Article|Section|Chapter|Part)\s+[\dIVXLC]+[.:]?"
     r"|Annex(?:\s+[\dIVXLC]+|\s+[A-Z])?[.:]?|Appendix\s+[A-Z\d]+[.:]?)(?:\s+\S|$)"
+)
+_RUN_ON = frozenset(
+    "a an the of to in on at by for from with and or nor but as than that which who whose whom".split()
 )
 _BOLD = re.compile(r"bold|black|heavy|demi|semibold", re.I)
 
@@ -174,14 +177,20 @@ def _furniture_key(line: Line) -> str:
     return re.sub(r"\d+", "#", line.text.lower())
 
 
-def strip_furniture(pages: list[list[Line]]) -> list[list[Line]]:
-    """Drop running headers and footers (the same text, digits aside, on most pages) and page numbers."""
+def strip_furniture(pages: list[list[Line]], spacing: float) -> list[list[Line]]:
+    """Drop running headers and footers and page numbers: lines apart from the text at a page's edge.
+
+    A running line has the same text, digits aside, on most pages; a page number is a
+    lone number.  Either stands more than two line spacings away from the body.
+    """
     edge = 2
     tops = Counter(key for lines in pages for key in {_furniture_key(line) for line in lines[:edge]})
     bottoms = Counter(key for lines in pages for key in {_furniture_key(line) for line in lines[-edge:]})
     needed = max(2, (len(pages) + 1) // 2)
 
-    def furniture(line: Line, counts: Counter[str]) -> bool:
+    def furniture(line: Line, inner: Line | None, counts: Counter[str]) -> bool:
+        if inner is not None and abs(inner.y - line.y) <= 2 * spacing:
+            return False
         if _PAGE_NUMBER.match(line.text):
             return True
         return len(pages) >= 2 and counts[_furniture_key(line)] >= needed
@@ -190,10 +199,10 @@ def strip_furniture(pages: list[list[Line]]) -> list[list[Line]]:
     for lines in pages:
         kept = list(lines)
         for _ in range(edge):
-            if kept and furniture(kept[0], tops):
+            if kept and furniture(kept[0], kept[1] if len(kept) > 1 else None, tops):
                 kept.pop(0)
         for _ in range(edge):
-            if kept and furniture(kept[-1], bottoms):
+            if kept and furniture(kept[-1], kept[-2] if len(kept) > 1 else None, bottoms):
                 kept.pop()
         out.append(kept)
     return out
@@ -289,9 +298,8 @@ def _apply_bookmarks(groups: list[_Group], page_index: dict[int, int], bookmarks
                 break
 
 
-def assign_levels(groups: list[_Group], page_index: dict[int, int], bookmarks: Sequence[Bookmark]) -> None:
-    """Level by size rank (bold before regular at a size); bookmarks confirm and give levels."""
-    _apply_bookmarks(groups, page_index, bookmarks)
+def assign_levels(groups: list[_Group]) -> None:
+    """Level by size rank (bold before regular at a size), or as bookmarks gave it for that style."""
     by_style: dict[tuple[float, bool], Counter[int]] = {}
     for group in groups:
         if group.heading is not None and group.style is not None:
@@ -377,7 +385,7 @@ def layout_blocks(
         if a.size == b.size == body_size and b.y > a.y
     )
     spacing = deltas.most_common(1)[0][0] if deltas else body_size * 1.2
-    kept = strip_furniture(raw)
+    kept = strip_furniture(raw, spacing)
     words = Words.of(line for lines in kept for line in lines)
 
     groups: list[_Group] = []
@@ -394,18 +402,21 @@ def layout_blocks(
             page_index[id(group)] = index
             groups.append(group)
 
+    _apply_bookmarks(groups, page_index, bookmarks)
     title = _take_title(groups, page_index, title)
-    assign_levels(groups, page_index, bookmarks)
+    assign_levels(groups)
     blocks = _blocks(groups, notes, words, widths)
     return title, blocks
 
 
 def _take_title(groups: list[_Group], page_index: dict[int, int], title: str) -> str:
-    """The first page's opening lines in the document's largest type, used nowhere else, are its title."""
-    if not groups or page_index[id(groups[0])] != 0 or groups[0].style is None:
+    """Unlabelled opening lines of the first page in the largest type, used nowhere else, are the title."""
+    if not groups or page_index[id(groups[0])] != 0 or groups[0].style is None or groups[0].heading:
         return title
     first = groups[0]
-    if any(g.style is not None and g.size >= first.size for g in groups[1:]):
+    if _LABEL.match(first.lines[0].text) or any(
+        g.style is not None and g.size >= first.size for g in groups[1:]
+    ):
         return title
     groups.pop(0)
     return title or " ".join(line.text for line in first.lines)
@@ -429,7 +440,8 @@ def _blocks(
             where, prev, prev_group = last
             tail = prev_group.lines[-1]
             full = tail.x1 - prev_group.lines[0].x0 >= 0.85 * widths.get(prev.page or 0, 0.0)
-            plain = text[:1].islower() or full or bool(_LINE_HYPHEN.search(prev.text))
+            last_word = prev.text.rsplit(" ", 1)[-1].lower()
+            plain = text[:1].islower() or full or last_word in _RUN_ON or bool(_LINE_HYPHEN.search(prev.text))
             if not _ends_sentence(prev.text) and plain:
                 paragraph = replace(paragraph, continued=True)
                 if (
@@ -503,11 +515,12 @@ def _glyphs(data: bytes, name: str) -> tuple[list[PageGlyphs], list[Bookmark], s
             if not any(not g.char.isspace() for g in glyphs):
                 images = images or any(obj.type == raw.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects())
             pages.append(PageGlyphs(number, tuple(glyphs)))
-        bookmarks = [
-            Bookmark(item.level + 1, item.get_title(), item.page_index)
-            for item in pdf.get_toc()
-            if item.page_index is not None
-        ]
+        bookmarks: list[Bookmark] = []
+        for item in pdf.get_toc():
+            dest = item.get_dest()
+            target = dest.get_index() if dest is not None else None
+            if target is not None:
+                bookmarks.append(Bookmark(item.level + 1, item.get_title(), int(target)))
         title = str(pdf.get_metadata_dict().get("Title", "") or "")
     finally:
         pdf.close()

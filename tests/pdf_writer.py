@@ -180,7 +180,7 @@ def write_pdf(
     if title:
         canvas.setTitle(title)
     if first_page != 1:
-        canvas.addPageLabel(0, start=first_page)
+        canvas.addPageLabel(0, style="D", start=first_page)
     for index, blocks in enumerate(pages):
         body: list[_Line] = []
         if index == 0 and title:

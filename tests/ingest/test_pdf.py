@@ -1,0 +1,249 @@
+"""The PDF reader: the outline, pages and footnotes come from the PDF's layout, as printed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from index.errors import SourceError
+from ingest.blocks import Block, Footnote, Heading, Paragraph
+from ingest.pdf import pdf_blocks, read_pdf
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from pdf_writer import write_image_pdf, write_pdf
+
+LONG = (
+    "Participants noted that strategies based on shared projects could mitigate some of the negative "
+    "impacts of international migration, and that countries of origin and destination could work together "
+    "on the design of such projects for the benefit of migrants and their families."
+)
+
+
+def blocks_of(pages: list[list[Block]], **options: object) -> tuple[str, list[Block]]:
+    return pdf_blocks(write_pdf(None, pages, **options), path="report.pdf")  # type: ignore[arg-type]
+
+
+def headings(blocks: list[Block]) -> list[tuple[int, str]]:
+    return [(b.level, b.text) for b in blocks if isinstance(b, Heading)]
+
+
+def paragraphs(blocks: list[Block]) -> list[Paragraph]:
+    return [b for b in blocks if isinstance(b, Paragraph)]
+
+
+def test_headings_come_from_type_size_and_weight_with_levels_by_size_rank() -> None:
+    _, blocks = blocks_of(
+        [
+            [
+                Heading(1, "A. THE WAY TO THE DIALOGUE"),
+                Heading(2, "1. Intergovernmental process"),
+                Paragraph(LONG),
+                Heading(3, "1.1 Early resolutions"),
+                Paragraph("The first resolution on the topic requested a report."),
+                Heading(2, "2. The Global Commission on International Migration and the States behind it"),
+                Paragraph("In 2003 the Governments of Sweden and Switzerland launched the Commission."),
+            ]
+        ]
+    )
+    assert headings(blocks) == [
+        (1, "A. THE WAY TO THE DIALOGUE"),
+        (2, "1. Intergovernmental process"),
+        (3, "1.1 Early resolutions"),
+        (2, "2. The Global Commission on International Migration and the States behind it"),
+    ]
+    assert [p.text for p in paragraphs(blocks)][1] == "The first resolution on the topic requested a report."
+
+
+def test_a_lone_line_that_starts_with_a_label_is_a_heading_even_in_body_type() -> None:
+    from ingest.pdf import Line, _Group, _numbered_heading
+
+    def lone(text: str) -> _Group:
+        return _Group([Line(text, 100.0, 72.0, 300.0, 10.0, False)], 1)
+
+    assert _numbered_heading(lone("0. Definitions."))
+    assert _numbered_heading(lone("Article 12 Remedies"))
+    assert not _numbered_heading(lone("1. The parties agree that the licence applies to every copy."))
+    assert not _numbered_heading(lone("The parties agree"))
+
+
+def test_the_title_in_the_largest_type_on_the_first_page_is_the_title_not_a_heading() -> None:
+    title, blocks = blocks_of([[Heading(1, "A. Scope"), Paragraph(LONG)]], title="MIGRATION AND DEVELOPMENT")
+    assert title == "MIGRATION AND DEVELOPMENT"
+    assert headings(blocks) == [(1, "A. Scope")]
+
+
+def test_bookmarks_confirm_the_headings_that_layout_finds() -> None:
+    pages: list[list[Block]] = [
+        [
+            Paragraph(LONG),
+            Heading(1, "Part one"),
+            Paragraph(LONG),
+            Heading(2, "Background"),
+            Paragraph("Short text under the background heading."),
+        ]
+    ]
+    _, plain = blocks_of(pages)
+    _, marked = blocks_of(pages, bookmarks=True)
+    assert headings(marked) == [(1, "Part one"), (2, "Background")]
+    assert headings(plain) == headings(marked)
+
+
+def test_a_bookmark_makes_a_heading_of_a_line_in_body_type_at_its_level() -> None:
+    from ingest.pdf import Bookmark, Glyph, PageGlyphs, layout_blocks
+
+    def line(text: str, y: float) -> list[Glyph]:
+        return [Glyph(c, 72.0 + 5 * i, y, 10.0, False) for i, c in enumerate(text)]
+
+    page = PageGlyphs(
+        1,
+        (
+            *line("Background", 100.0),
+            *(glyph for n in range(4) for glyph in line(LONG[60 * n : 60 * n + 60], 124.0 + 12 * n)),
+        ),
+    )
+    _, without = layout_blocks([page])
+    _, with_mark = layout_blocks([page], bookmarks=[Bookmark(2, "Background", 0)])
+    assert headings(without) == []
+    assert headings(with_mark) == [(2, "Background")]
+
+
+def test_running_headers_footers_and_page_numbers_never_reach_a_paragraph() -> None:
+    pages: list[list[Block]] = [
+        [Heading(1, f"{n}. Part {n}"), Paragraph(f"Body text of part {n} that says something.")]
+        for n in range(1, 4)
+    ]
+    _, blocks = blocks_of(pages, header="Migration report 2006, draft 3")
+    assert [p.text for p in paragraphs(blocks)] == [
+        f"Body text of part {n} that says something." for n in range(1, 4)
+    ]
+    assert headings(blocks) == [(1, f"{n}. Part {n}") for n in range(1, 4)]
+
+
+def test_a_hyphen_at_a_line_end_stays_when_the_word_is_hyphenated_elsewhere() -> None:
+    _, blocks = blocks_of(
+        [[Paragraph("Countries that supported co-\ndevelopment spoke."), Paragraph("Co-development helps.")]]
+    )
+    assert paragraphs(blocks)[0].text == "Countries that supported co-development spoke."
+
+
+def test_a_hyphen_at_a_line_end_stays_when_the_joined_word_occurs_nowhere() -> None:
+    _, blocks = blocks_of([[Paragraph("An inter-\ninstitutional group was called for.")]])
+    assert paragraphs(blocks)[0].text == "An inter-institutional group was called for."
+
+
+def test_a_hyphen_at_a_line_end_goes_when_only_the_whole_word_occurs_elsewhere() -> None:
+    _, blocks = blocks_of(
+        [
+            [
+                Paragraph("It serves the develop-\nment of origin countries."),
+                Paragraph("The development of nations."),
+            ]
+        ]
+    )
+    assert paragraphs(blocks)[0].text == "It serves the development of origin countries."
+
+
+def test_a_hyphenated_word_cut_by_a_page_break_is_mended_too() -> None:
+    _, blocks = blocks_of(
+        [
+            [Paragraph("The development of nations."), Paragraph(f"{LONG} It serves the develop-")],
+            [Paragraph("ment of origin countries.", continued=True)],
+        ]
+    )
+    cut = paragraphs(blocks)[1:]
+    assert cut[0].text.endswith("It serves the")
+    assert cut[1] == Paragraph("development of origin countries.", page=2, continued=True)
+
+
+def test_a_paragraph_cut_by_a_page_break_continues_on_the_next_page() -> None:
+    _, blocks = blocks_of(
+        [
+            [Paragraph(LONG), Paragraph("The report was presented to the Secretary-General of the")],
+            [Paragraph("United Nations in October 2005.", continued=True), Paragraph("A new paragraph.")],
+        ]
+    )
+    assert paragraphs(blocks)[1:] == [
+        Paragraph("The report was presented to the Secretary-General of the", page=1),
+        Paragraph("United Nations in October 2005.", page=2, continued=True),
+        Paragraph("A new paragraph.", page=2),
+    ]
+
+
+def test_a_paragraph_that_ends_a_sentence_at_the_page_foot_is_not_continued() -> None:
+    _, blocks = blocks_of([[Paragraph("The first part ends here.")], [Paragraph("the next one is new.")]])
+    assert [p.continued for p in paragraphs(blocks)] == [False, False]
+
+
+def test_footnotes_become_footnote_blocks_and_their_markers_are_dropped_and_recorded() -> None:
+    _, blocks = blocks_of(
+        [
+            [
+                Heading(1, "3. The Global Migration Group"),
+                Paragraph(
+                    "It was decided to expand the Geneva Migration Group[^1] to create a new mechanism."
+                ),
+                Paragraph(LONG),
+                Footnote(
+                    1, "The Geneva Migration Group had been started in April 2003 as a periodic meeting."
+                ),
+            ],
+            [
+                Paragraph("Participants agreed[^2] that it was useful to continue the dialogue."),
+                Footnote(2, "See the summary of the round tables, 2006."),
+            ],
+        ],
+        header="Migration report",
+    )
+    assert paragraphs(blocks)[0] == Paragraph(
+        "It was decided to expand the Geneva Migration Group to create a new mechanism.", page=1, notes=(1,)
+    )
+    assert paragraphs(blocks)[2].notes == (2,)
+    assert [b for b in blocks if isinstance(b, Footnote)] == [
+        Footnote(1, "The Geneva Migration Group had been started in April 2003 as a periodic meeting.", 1),
+        Footnote(2, "See the summary of the round tables, 2006.", 2),
+    ]
+
+
+def test_pages_are_cited_by_their_printed_page_labels() -> None:
+    _, blocks = blocks_of(
+        [[Heading(1, "A. One"), Paragraph("First page text.")], [Paragraph("Second page text.")]],
+        first_page=7,
+    )
+    assert [b.page for b in blocks] == [7, 7, 8]
+
+
+def test_read_pdf_gives_the_documents_own_outline_and_pages() -> None:
+    data = write_pdf(
+        None,
+        [
+            [Heading(1, "A. THE WAY"), Heading(2, "1. Process"), Paragraph(LONG)],
+            [Heading(2, "2. The Commission"), Paragraph("In 2003 the Commission was launched.")],
+        ],
+        title="THE DIALOGUE",
+    )
+    parsed = read_pdf(data, "report", path="report.pdf")
+    assert [(s.id, s.title) for s in parsed.sections] == [("A.1", "Process"), ("A.2", "The Commission")]
+    assert parsed.title == "THE DIALOGUE"
+    assert parsed.page_at(parsed.sections[1].body_start) == 2
+
+
+def test_a_scanned_pdf_without_text_says_to_run_ocr() -> None:
+    with pytest.raises(SourceError) as caught:
+        pdf_blocks(write_image_pdf(None), path="scan.pdf")
+    assert str(caught.value) == "scan.pdf: no text layer; it looks scanned: run OCR (e.g. ocrmypdf) first"
+
+
+def test_an_encrypted_pdf_says_to_save_an_unencrypted_copy() -> None:
+    data = write_pdf(None, [[Paragraph("Secret text.")]], password="s3cret")
+    with pytest.raises(SourceError) as caught:
+        pdf_blocks(data, path="locked.pdf")
+    assert str(caught.value) == "locked.pdf: encrypted; save an unencrypted copy"
+
+
+@pytest.mark.parametrize("data", [b"not a pdf at all", b"%PDF-1.7\n garbage \x00\x01", b""])
+def test_bytes_that_are_no_pdf_are_refused_naming_the_file(data: bytes) -> None:
+    with pytest.raises(SourceError) as caught:
+        pdf_blocks(data, path="broken.pdf")
+    assert str(caught.value).startswith("broken.pdf: not a readable PDF (")
