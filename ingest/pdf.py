@@ -3,11 +3,11 @@
 The text of a PDF is glyphs placed on a page; the outline is in their size, weight and
 spacing.  We read each glyph's character, baseline, font size and font name with
 pypdfium2 (Google's PDFium, the engine of Chrome's viewer, maintained and shipped as
-wheels): on the 20-page report our whole read takes 1.5 to 3 s where pdfplumber
-(pdfminer.six, pure Python) takes 11 to 13 s to list the characters alone; it also gives the page labels, bookmarks and metadata, so no
-second PDF library is needed.
+wheels): on the 20-page report our whole read takes 1.5 to 3 s, where pdfplumber
+(pdfminer.six, pure Python) takes 11 to 13 s only to list the characters.  PDFium also
+gives the page labels, bookmarks and metadata, so no second PDF library is needed.
 
-From the glyphs (pure functions below ``_glyphs``): lines by baseline; the body size is
+From the glyphs (pure functions; only ``_glyphs`` opens the PDF): lines by baseline; the body size is
 the most common size by character count; running headers and footers (the same text,
 digits aside, at the top or bottom of most pages) and lone page numbers are dropped;
 smaller lines at the foot of a page that start with a number are footnotes, and small
