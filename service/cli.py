@@ -348,6 +348,12 @@ def ask(
     ] = None,
     index_dir: IndexDirOption = None,
     as_json: JsonOption = False,
+    document: Annotated[
+        str | None,
+        typer.Option(
+            "--document", "-d", help="Only this document, by its id; --section then applies within it."
+        ),
+    ] = None,
 ) -> None:
     """Answer a question from the local index, without a server."""
     with user_errors():
@@ -356,10 +362,16 @@ def ask(
         from service.schemas import AskRequest
         from service.state import load_retriever
 
-        request = AskRequest(question=question, top_k=top_k, section=section)
+        request = AskRequest(question=question, top_k=top_k, section=section, document=document)
         settings = load_settings(index_dir=index_dir)
         retriever = load_retriever(settings.index_dir, embedder_factory=serving_embedder_factory(settings))
-        response = answer(retriever, request.question, top_k=request.top_k, section=request.section)
+        response = answer(
+            retriever,
+            request.question,
+            top_k=request.top_k,
+            section=request.section,
+            document=request.document,
+        )
     if as_json:
         typer.echo(response.model_dump_json(indent=2))
     else:
@@ -396,14 +408,55 @@ def eval_command(
         typer.echo(format_table(report))
 
 
-def pages(first: int, last: int) -> str:
-    return f"p. {first}" if first == last else f"pp. {first}-{last}"
+@cli.command()
+def outline(
+    files: Annotated[
+        list[Path], typer.Argument(help="Report files or folders to parse.", show_default=False)
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Show what the parser finds in each file, before anything is indexed: sections, pages, passages.
+
+    Warns of what would make citations poor: no headings, headings without a label of their
+    own (positional ids), sections with no passage.  No model is loaded.
+    """
+    from ingest.passages import passages_of
+    from ingest.sources import check_sources, parse_source, read_source
+    from service.outline_summary import DocumentSummary, outline_json, outline_text, summarise
+
+    with user_errors():
+        paths = check_sources(files)
+    summaries: list[DocumentSummary] = []
+    failed = 0
+    for path in paths:
+        try:
+            with user_errors():
+                source = read_source(path)
+                doc = parse_source(source)
+                summary = summarise(str(path), source.format, doc, passages_of(doc))
+        except typer.Exit:
+            failed += 1  # the error, naming the file, is printed; go on with the others
+            continue
+        summaries.append(summary)
+        if not as_json:
+            typer.echo(("\n" if len(summaries) > 1 else "") + outline_text(summary))
+    if as_json:
+        typer.echo(json.dumps(outline_json(summaries), ensure_ascii=False, indent=2))
+    if failed:
+        raise typer.Exit(1)
+
+
+def pages(first: int | None, last: int | None) -> str:
+    """``p. 6``, ``pp. 6-7``, or ``""`` for a format without pages."""
+    from service.citing import pages_text
+
+    return pages_text(first, last, one="p.", many="pp.")
 
 
 def render_passage(passage: PassageOut, *, width: int = TEXT_WIDTH) -> str:
     """A ranked passage for people: rank, score, section, title, pages, then the wrapped text."""
     citation = passage.citation
-    where = f"{citation.document}, {pages(citation.page, citation.page_end)}"
+    where = ", ".join(part for part in (citation.document, pages(citation.page, citation.page_end)) if part)
     if citation.footnote is not None:
         where += f", footnote {citation.footnote}"
     header = f"{passage.rank}. [{passage.score:.3f}] {citation.section} {citation.title} ({where})"
@@ -420,7 +473,8 @@ def render_answer(response: AskResponse) -> str:
     if response.answerable and response.answer is not None:
         c = response.answer.citation
         quote = " ".join(response.answer.text.split())
-        lead = f"Answer: “{quote}”\n({c.section} {c.title}, {pages(c.page, c.page_end)})"
+        where = ", ".join(part for part in (f"{c.section} {c.title}", pages(c.page, c.page_end)) if part)
+        lead = f"Answer: “{quote}”\n({where})"
     else:
         lead = f"The report does not appear to answer this. {response.reason or ''}".strip()
     lead += f"\nconfidence {response.confidence:.2f}"
