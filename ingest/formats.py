@@ -510,12 +510,15 @@ class _TreeBuilder(HTMLParser):
             self.open.append(element)
 
     def _close(self, names: frozenset[str], scope: frozenset[str]) -> None:
+        """Close the outermost open ``names`` element inside the innermost ``scope`` (a row, not its cell)."""
+        outermost = 0
         for depth in range(len(self.open) - 1, 0, -1):
-            if self.open[depth].tag in names:
-                del self.open[depth:]
-                return
             if self.open[depth].tag in scope:
-                return
+                break
+            if self.open[depth].tag in names:
+                outermost = depth
+        if outermost:
+            del self.open[outermost:]
 
 
 def html_blocks(raw: str) -> tuple[str, list[Block]]:
@@ -767,6 +770,8 @@ class _HtmlReader:
             return True
         if self.in_note and classes & {"label", "fn-label"}:
             return True
+        if "rubric" in classes and _squash(element.text()).casefold() in ("footnotes", "notes"):
+            return True  # Sphinx's caption above its footnotes
         return not landmark and (tag in ("header", "footer", "aside") or role in _LANDMARK_ROLES)
 
     def marker(self, element: _Element) -> int | None:
