@@ -1,13 +1,36 @@
-"""Running a question set through a retriever and printing the scores (``reportqa eval``)."""
+"""Running a question set through a retriever and printing the scores (``reportqa eval``).
+
+The pages a citation should name are found in the source files the index was built
+from, read here independently of the parsers: a plain-text file's page breaks, a
+PDF's pages as pypdf extracts them (numbered by the PDF's page labels where they are
+numbers, else by position).  Markdown, HTML and plain text without page breaks have
+no pages, so their citations must give none.  ``--peers`` runs the peers' recipes
+(``index/peers.py``) over the same documents and scores them the same way.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import io
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from index.answering import ask
-from index.evaluation import Outcome, Question, Report, Retrieved, raw_page_finder, score
+from index.evaluation import (
+    Outcome,
+    PageFinder,
+    Question,
+    Report,
+    Retrieved,
+    pages_finder,
+    raw_page_count,
+    raw_page_finder,
+    score,
+)
+from index.models import SourceInfo
+from index.peers import Paragraph, Peer, build_peers, paragraphs
 from index.search import Retriever
+from index.store import LoadedIndex
+from ingest.embedder import Embedder
 
 TOP_K = 10
 METRICS = (
@@ -35,6 +58,56 @@ def page_finder(retriever: Retriever) -> Callable[[str], set[int]] | None:
     return lambda quote: set().union(*(find(quote) for find in finders))
 
 
+PAGELESS_FORMATS = frozenset({"md", "markdown", "html", "htm"})
+
+
+def pdf_pages(data: bytes) -> list[tuple[int, str]]:
+    """A PDF's pages as pypdf extracts them, each with its number: its label if that is a number."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        labels = list(reader.page_labels)
+        numbers = [int(label) for label in labels if label.isdigit()]
+        use_labels = len(numbers) == len(reader.pages)
+        return [
+            (numbers[i] if use_labels else i + 1, page.extract_text() or "")
+            for i, page in enumerate(reader.pages)
+        ]
+    except PyPdfError as exc:
+        raise ValueError(f"cannot read the PDF: {exc}") from exc
+
+
+def source_pages(source: SourceInfo) -> tuple[bool, PageFinder | None]:
+    """Whether a source's pages are known, and its page finder (None: it has no pages).
+
+    ``(False, None)`` when its file is gone or unreadable: then only sections are checked.
+    """
+    if source.format in PAGELESS_FORMATS:
+        return True, None
+    path = Path(source.path)
+    try:
+        if source.format == "pdf":
+            return True, pages_finder(pdf_pages(path.read_bytes()))
+        if source.format == "txt":
+            raw = path.read_text(encoding="utf-8-sig")
+            return True, raw_page_finder(raw) if raw_page_count(raw) > 1 else None
+    except (OSError, ValueError):  # a file we cannot read again only loses the page check
+        return False, None
+    return False, None
+
+
+def document_pages(index: LoadedIndex) -> dict[str, PageFinder | None]:
+    """Each indexed document's page finder (None for a source without pages), where it is known."""
+    found: dict[str, PageFinder | None] = {}
+    for source in index.manifest.sources:
+        known, finder = source_pages(source)
+        if known:
+            found[source.document] = finder
+    return found
+
+
 def outcome(retriever: Retriever, question: str) -> Outcome:
     result = ask(retriever, question, top_k=TOP_K)
     return Outcome(
@@ -45,6 +118,7 @@ def outcome(retriever: Retriever, question: str) -> Outcome:
                 page=r.hit.passage.citation.page,
                 page_end=r.hit.passage.citation.page_end,
                 footnote=r.hit.passage.citation.footnote,
+                document=r.hit.passage.citation.document,
             )
             for r in result.passages
         ],
@@ -54,15 +128,60 @@ def outcome(retriever: Retriever, question: str) -> Outcome:
     )
 
 
-def run_eval(retriever: Retriever, questions: Sequence[Question]) -> Report:
+def run_eval(
+    retriever: Retriever,
+    questions: Sequence[Question],
+    *,
+    pages: Mapping[str, PageFinder | None] | None = None,
+) -> Report:
     """Score every question as the evaluation README says, top 10 passages each."""
-    return score(questions, lambda q: outcome(retriever, q), evidence_pages=page_finder(retriever))
+    return score(
+        questions,
+        lambda q: outcome(retriever, q),
+        evidence_pages=page_finder(retriever),
+        document_pages=document_pages(retriever.index) if pages is None else pages,
+    )
+
+
+def peer_outcome(peer: Peer, corpus: Sequence[Paragraph], question: str) -> Outcome:
+    """A peer's top 10 paragraphs, which cite no section, and its top score as its confidence."""
+    ranked = peer.rank(question)
+    return Outcome(
+        results=[
+            Retrieved(corpus[r.row].text, None, None, None, document=corpus[r.row].document) for r in ranked
+        ],
+        confidence=ranked[0].score if ranked else 0.0,
+    )
+
+
+def run_peers(index: LoadedIndex, questions: Sequence[Question], embedder: Embedder) -> dict[str, Report]:
+    """The peers' recipes over the index's canonical texts, scored on the same questions."""
+    corpus = paragraphs(index.texts)
+    return {peer.name: score(questions, _answerer(peer, corpus)) for peer in build_peers(corpus, embedder)}
+
+
+def _answerer(peer: Peer, corpus: Sequence[Paragraph]) -> Callable[[str], Outcome]:
+    return lambda question: peer_outcome(peer, corpus, question)
+
+
+COMPARED = (
+    ("questions", "questions"),
+    ("hit@1", "Hit@1"),
+    ("hit@3", "Hit@3"),
+    ("hit@5", "Hit@5"),
+    ("mrr@10", "MRR@10"),
+    ("chars@5", "chars@5"),
+    ("auroc", "no-answer AUROC"),
+    ("citation_accuracy", "citation"),
+)
+"""The columns of the comparison table: what reportqa and the peers both have."""
+PEER_LABEL = "peer: "
 
 
 def _cell(value: float | None, key: str) -> str:
     if value is None:
         return "-"
-    return f"{value:.0f}" if key == "chars@5" else f"{value:.3f}"
+    return f"{value:.0f}" if key in ("chars@5", "questions") else f"{value:.3f}"
 
 
 def format_table(report: Report) -> str:
@@ -84,14 +203,37 @@ def format_table(report: Report) -> str:
     return "\n".join([header, rule, count, *rows])
 
 
-def report_json(report: Report) -> dict[str, object]:
-    return {
+def comparison_rows(report: Report, peers: Mapping[str, Report]) -> list[tuple[str, dict[str, float | None]]]:
+    """reportqa's figures then each peer's, overall and per document, each with its row label."""
+    rows: list[tuple[str, dict[str, float | None]]] = []
+    for name, scored in [("reportqa", report), *((PEER_LABEL + n, r) for n, r in peers.items())]:
+        rows.append((name, scored.overall))
+        rows += [(f"{name} / {document}", metrics) for document, metrics in scored.by_document.items()]
+    return rows
+
+
+def format_comparison(report: Report, peers: Mapping[str, Report]) -> str | None:
+    """A Markdown table with one row per system and per document; None when it would hold one row."""
+    rows = comparison_rows(report, peers)
+    if len(rows) < 2:
+        return None
+    header = "| system | " + " | ".join(label for _, label in COMPARED) + " |"
+    rule = "|---|" + "---:|" * len(COMPARED)
+    lines = [
+        f"| {name} | " + " | ".join(_cell(m[key], key) for key, _ in COMPARED) + " |" for name, m in rows
+    ]
+    return "\n".join([header, rule, *lines])
+
+
+def report_json(report: Report, peers: Mapping[str, Report] | None = None) -> dict[str, object]:
+    body: dict[str, object] = {
         "overall": report.overall,
         "by_kind": report.by_kind,
         "questions": [
             {
                 "id": s.question.id,
                 "kind": s.question.kind,
+                "document": s.question.document,
                 "first_hit": s.first_hit,
                 "citation_ok": s.citation_ok,
                 "confidence": round(s.confidence, 4),
@@ -101,3 +243,11 @@ def report_json(report: Report) -> dict[str, object]:
             for s in report.questions
         ],
     }
+    if report.by_document:
+        body["by_document"] = report.by_document
+    if peers:
+        body["peers"] = {
+            name: {"overall": peer.overall, "by_document": peer.by_document, "by_kind": peer.by_kind}
+            for name, peer in peers.items()
+        }
+    return body

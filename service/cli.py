@@ -381,19 +381,28 @@ def ask(
 @cli.command("eval")
 def eval_command(
     questions_file: Annotated[
-        Path, typer.Argument(help="A JSONL question set (id, question, evidence, section, kind).")
+        Path, typer.Argument(help="A JSONL question set (id, question, evidence, section, kind, document).")
     ],
     index_dir: IndexDirOption = None,
     as_json: JsonOption = False,
+    peers: Annotated[
+        bool,
+        typer.Option(
+            "--peers",
+            help="Also score the peers' recipes over the same documents: BM25, dense (the untuned "
+            "base model) and their reciprocal rank fusion, over paragraphs.",
+        ),
+    ] = False,
 ) -> None:
     """Score retrieval on a question set: Hit@k, MRR, AUROC, abstention, answer and citation accuracy.
 
     Questions are embedded as the service embeds them (``REPORTQA_EMBED_BACKEND``), so what is
-    measured is what is served.
+    measured is what is served.  When the questions name several documents, a row per document
+    follows.
     """
     with user_errors():
-        from index.eval_run import format_table, report_json, run_eval
-        from index.evaluation import load_questions
+        from index.eval_run import format_comparison, format_table, report_json, run_eval, run_peers
+        from index.evaluation import Report, load_questions
         from service.app import serving_embedder_factory
         from service.state import load_retriever
 
@@ -401,11 +410,21 @@ def eval_command(
         settings = load_settings(index_dir=index_dir)
         retriever = load_retriever(settings.index_dir, embedder_factory=serving_embedder_factory(settings))
         report = run_eval(retriever, questions)
+        peer_reports: dict[str, Report] = {}
+        if peers:
+            from ingest.embedder import DEFAULT_MODEL, SentenceTransformerEmbedder
+
+            typer.echo(f"Scoring the peers' recipes with the base model {DEFAULT_MODEL} ...", err=True)
+            base = SentenceTransformerEmbedder(DEFAULT_MODEL, batch_size=settings.batch_size)
+            peer_reports = run_peers(retriever.index, questions, base)
     if as_json:
-        typer.echo(json.dumps(report_json(report), indent=2))
+        typer.echo(json.dumps(report_json(report, peer_reports), indent=2))
     else:
         typer.echo(f"{questions_file} on index {retriever.index.version}\n")
         typer.echo(format_table(report))
+        comparison = format_comparison(report, peer_reports)
+        if comparison is not None:
+            typer.echo(f"\n{comparison}")
 
 
 @cli.command()
