@@ -47,11 +47,12 @@ NO_TEXT_HINT = {
 """What to do about a document with no text, by format (the rest get ``DEFAULT_NO_TEXT_HINT``)."""
 DEFAULT_NO_TEXT_HINT = "add the document's text to it or remove it from the sources"
 
+IMAGE_HINT = "an image has no text to index; remove it from the sources"
 MAGIC: list[tuple[bytes, str, str]] = [
-    (b"\x89PNG\r\n\x1a\n", "a PNG image", "an image has no text to index; remove it from the sources"),
-    (b"\xff\xd8\xff", "a JPEG image", "an image has no text to index; remove it from the sources"),
-    (b"GIF87a", "a GIF image", "an image has no text to index; remove it from the sources"),
-    (b"GIF89a", "a GIF image", "an image has no text to index; remove it from the sources"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", IMAGE_HINT),
+    (b"\xff\xd8\xff", "a JPEG image", IMAGE_HINT),
+    (b"GIF87a", "a GIF image", IMAGE_HINT),
+    (b"GIF89a", "a GIF image", IMAGE_HINT),
     (b"%PDF-", "a PDF", "rename it to .pdf"),
     (b"PK\x03\x04", "a ZIP archive, as .docx and .odt files are", "save it as .md, .txt, .html or .pdf"),
     (b"\x1f\x8b", "gzip-compressed", "decompress it first"),
