@@ -34,12 +34,19 @@ from ingest.outline import document_from_blocks
 def read_markdown(raw: str, document: str) -> ParsedDocument:
     """A Markdown file's blocks, outlined by its own headings."""
     title, blocks = markdown_blocks(raw)
-    return document_from_blocks(document, title, blocks)
+    return _outlined(document, title, blocks)
 
 
 def read_html(raw: str, document: str) -> ParsedDocument:
     """An HTML page's main content as blocks, outlined by its own headings."""
     title, blocks = html_blocks(raw)
+    return _outlined(document, title, blocks)
+
+
+def _outlined(document: str, title: str, blocks: list[Block]) -> ParsedDocument:
+    """The outline of the blocks; no blocks is an empty document, which the caller refuses by name."""
+    if not blocks:
+        return ParsedDocument(document=document, title=title or document, text="", sections=[])
     return document_from_blocks(document, title, blocks)
 
 
@@ -764,7 +771,9 @@ class _HtmlReader:
         tag, classes, role = element.tag, element.classes, element.role
         if tag in _NEVER_TEXT or role in _NAVIGATION_ROLES or _invisible(element):
             return True
-        if classes & _NAVIGATION_CLASSES:
+        if classes & _NAVIGATION_CLASSES or element.attrs.get("id", "").lower() in _NAVIGATION_CLASSES:
+            return True
+        if not landmark and _link_list(element):
             return True
         if tag == "a" and (_backlink(element) or _anchor(element)):
             return True
@@ -828,6 +837,17 @@ class _HtmlReader:
         depths = [depth for _, depth in self.levels]
         by_depth = set(tags) == {1} and len(set(depths)) > 1
         return outermost_first(self.blocks, depths if by_depth else tags)
+
+
+def _link_list(element: _Element) -> bool:
+    """A list of nothing but links (three or more): a menu, on a page that does not mark its content."""
+    if element.tag not in ("ul", "ol"):
+        return False
+    items = [c for c in element.children if isinstance(c, _Element) and c.tag == "li"]
+    return len(items) >= 3 and all(
+        _squash(item.text()) == _squash(" ".join(a.text() for a in item.descendants() if a.tag == "a"))
+        for item in items
+    )
 
 
 def _anchor(element: _Element) -> bool:

@@ -247,6 +247,25 @@ def test_a_page_of_several_articles_is_read_from_its_body() -> None:
     assert texts(blocks) == ["One."]
 
 
+def test_an_unmarked_menu_of_links_is_dropped_from_a_page_without_main_content() -> None:
+    menu = "".join(f'<li><a href="/{name}">{name}</a></li>' for name in ("About", "Blog", "Contact"))
+    blocks = page(
+        f'<div id="nav"><a href="/">Home</a></div><ul>{menu}</ul><h1>Report</h1><p>Body.</p>'
+        "<ul><li>Plain point</li><li>With <a href='/x'>a link</a></li><li>Third</li></ul>"
+    )
+    assert texts(blocks) == ["Body.", "Plain point", "With a link", "Third"]
+
+
+def test_a_list_of_links_inside_main_content_is_text() -> None:
+    links = "".join(f'<li><a href="/{n}">Resolution {n}</a></li>' for n in (1, 2, 3))
+    assert texts(page(f"<main><p>See:</p><ul>{links}</ul></main>")) == [
+        "See:",
+        "Resolution 1",
+        "Resolution 2",
+        "Resolution 3",
+    ]
+
+
 def test_an_articles_own_header_and_footer_are_part_of_it() -> None:
     blocks = page(
         "<header>Site</header><main><article><header><h1>Post title</h1><p>By the author</p></header>"
