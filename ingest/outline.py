@@ -99,8 +99,8 @@ def document_from_blocks(document: str, title: str, blocks: Sequence[Block]) -> 
                 front = (start, start)
             _owner(headings, front_notes).extend(block.notes)
             last_paragraph_end = len(text)
-    for current, following in zip(headings, [*headings[1:], None], strict=True):
-        current.end = following.start if following else len(text)
+    for index, current in enumerate(headings):
+        current.end = headings[index + 1].start if index + 1 < len(headings) else len(text)
 
     _assign_ids(headings)
     sections: list[SectionSpan] = []

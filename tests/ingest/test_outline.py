@@ -173,3 +173,8 @@ def test_plain_text_run_in_headings_start_their_own_body() -> None:
     second = doc.sections[-1]
     assert (second.id, second.title) == ("2", "Grant of Licence")
     assert doc.text[second.body_start : second.end].strip().startswith("Subject to the terms")
+
+
+def test_a_document_without_headings_is_one_front_section() -> None:
+    doc = document_from_blocks("doc", "Notes", [Paragraph(BODY), Paragraph(BODY)])
+    assert [(s.id, s.title) for s in doc.sections] == [(FRONT, "Notes")]
