@@ -75,7 +75,7 @@ def outermost_first(blocks: Sequence[Block], levels: Sequence[int] | None = None
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _ATTRIBUTES = re.compile(r"\s*\{[#.][^{}]*\}\s*$")
-_HTML_HEADING = re.compile(r"^ {0,3}<h([1-6])\b[^>]*>(.*?)</h\1>\s*$", re.IGNORECASE)
+_HTML_HEADING = re.compile(r"^ {0,3}<h([1-6])\b[^>]*>", re.IGNORECASE)
 _SETEXT = re.compile(r"^ {0,3}(=+|-{2,})[ \t]*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _BULLET = re.compile(r"^[ \t]*[-*+](?:[ \t]+(.*))?$")
@@ -183,11 +183,12 @@ class _MarkdownBody:
             return self.blank(lines, at)
         if _QUOTE.match(line):
             return self.quote(lines, at)
-        if heading := _ATX.match(line) or _HTML_HEADING.match(line):
+        if heading := _ATX.match(line):
             self.flush()
-            level = len(heading.group(1)) if heading.group(1).startswith("#") else int(heading.group(1))
-            self.heading(level, _ATTRIBUTES.sub("", heading.group(2) or ""))
+            self.heading(len(heading.group(1)), _ATTRIBUTES.sub("", heading.group(2) or ""))
             return at + 1
+        if heading := _HTML_HEADING.match(line):
+            return self.html_heading(lines, at, int(heading.group(1)))
         if self.paragraph and self.kind == "text" and _SETEXT.match(line):
             text, self.paragraph = " ".join(self.paragraph), []
             self.heading(1 if "=" in line else 2, text)
@@ -215,6 +216,17 @@ class _MarkdownBody:
             self.kind = "item" if self.last == "item" and _INDENTED.match(line) else "text"
         self.paragraph.append(line)
         return at + 1
+
+    def html_heading(self, lines: list[str], at: int, level: int) -> int:
+        """An ``<hN>`` heading in Markdown, on one line or a few (a README's centred title)."""
+        closing = re.compile(rf"</h{level}\s*>", re.IGNORECASE)
+        end = next((n for n in range(at, min(at + 8, len(lines))) if closing.search(lines[n])), None)
+        if end is None:
+            self.paragraph.append(lines[at])
+            return at + 1
+        self.flush()
+        self.heading(level, " ".join(lines[at : end + 1]))
+        return end + 1
 
     def starts_item(self, item: re.Match[str]) -> bool:
         """A list item starts after a blank or another item; in a paragraph, only ``-`` or ``1.``."""

@@ -161,6 +161,16 @@ def test_markdown_footnotes_become_footnotes_and_their_markers_notes() -> None:
     ]
 
 
+def test_a_readmes_html_headings_are_headings_and_its_badges_are_not_text() -> None:
+    blocks = md(
+        '<h1 align="center">\n  <img src="logo.png" alt="Logo">\n  Tool\n</h1>\n\n'
+        '<p align="center">\n  <a href="https://ci"><img src="badge.svg" alt="CI status"></a>\n</p>\n\n'
+        "Tool does one thing.\n\n<h2>Install</h2>\n\nRun it.\n"
+    )
+    assert headings(blocks) == [(1, "Tool"), (2, "Install")]
+    assert texts(blocks) == ["Tool does one thing.", "Run it."]
+
+
 def test_html_comments_and_pandoc_heading_attributes_are_not_text() -> None:
     blocks = md("<!-- draft\nnotes -->\n# Scope {#scope .unnumbered}\n\nText <!-- aside --> here.\n")
     assert headings(blocks) == [(1, "Scope")]
