@@ -34,19 +34,12 @@ from ingest.outline import document_from_blocks
 def read_markdown(raw: str, document: str) -> ParsedDocument:
     """A Markdown file's blocks, outlined by its own headings."""
     title, blocks = markdown_blocks(raw)
-    return _outlined(document, title, blocks)
+    return document_from_blocks(document, title, blocks)
 
 
 def read_html(raw: str, document: str) -> ParsedDocument:
     """An HTML page's main content as blocks, outlined by its own headings."""
     title, blocks = html_blocks(raw)
-    return _outlined(document, title, blocks)
-
-
-def _outlined(document: str, title: str, blocks: list[Block]) -> ParsedDocument:
-    """The outline of the blocks; no blocks is an empty document, which the caller refuses by name."""
-    if not blocks:
-        return ParsedDocument(document=document, title=title or document, text="", sections=[])
     return document_from_blocks(document, title, blocks)
 
 
