@@ -119,6 +119,7 @@ def outcome(retriever: Retriever, question: str) -> Outcome:
                 page_end=r.hit.passage.citation.page_end,
                 footnote=r.hit.passage.citation.footnote,
                 document=r.hit.passage.citation.document,
+                title=r.hit.passage.citation.title,
             )
             for r in result.passages
         ],

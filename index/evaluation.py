@@ -108,6 +108,8 @@ class Retrieved:
     page_end: int | None
     footnote: int | None = None
     document: str | None = None
+    title: str | None = None
+    """The cited section's title: a heading printed without a label is cited by its text."""
 
 
 @dataclass(frozen=True)
@@ -164,9 +166,12 @@ def answers(question: Question, result: Retrieved) -> bool:
     return is_hit(result.text, question.evidence)
 
 
-def _same_label(cited: str, gold: str) -> bool:
-    # "0." and "0", "Article 12 " and "Article 12": the label as printed, without its punctuation.
-    return cited.strip().rstrip(".") == gold.strip().rstrip(".")
+def _names_section(hit: Retrieved, gold: str) -> bool:
+    """The hit's section id is the gold label ("0." and "0" alike), or, for a heading printed
+    without a label, its title is the gold heading text up to case and punctuation."""
+    if hit.section is not None and hit.section.strip().rstrip(".") == gold.strip().rstrip("."):
+        return True
+    return hit.title is not None and bool(normalise(gold)) and normalise(hit.title) == normalise(gold)
 
 
 def citation_ok(
@@ -183,7 +188,7 @@ def citation_ok(
     if question.section == "footnote":
         section_ok = hit.footnote is not None
     else:
-        section_ok = hit.section is not None and _same_label(hit.section, question.section)
+        section_ok = _names_section(hit, question.section)
     if not paged:
         return section_ok and hit.page is None
     if gold_pages is None:
@@ -305,7 +310,7 @@ def _metrics(subset: list[QuestionScore], everything: list[QuestionScore]) -> di
     }
 
 
-_PAGE_START = re.compile(r"^ \S|^\f")
+_ONE_SPACE = re.compile(r"^ \S")
 _PART_WORDS = 4
 _LINE_END_HYPHEN = re.compile(r"(?<=[a-z])-[ \t]*\n\s*(?=[a-z])")
 
@@ -340,15 +345,26 @@ def _locator(pieces: Iterable[tuple[int, str]]) -> Callable[[str], set[int]]:
 
 
 def _raw_lines(raw: str) -> list[tuple[int, str]]:
-    """Each line of a plain-text source with its page: a page begins with a line that starts
-    with one space (the report's layout) or with a form feed."""
-    lines: list[tuple[int, str]] = []
+    """Each line of a plain-text source with its page.
+
+    A page begins after a form feed or, in a text with none, at a line that starts with
+    exactly one space (the report's layout) when there are two or more and no two are
+    adjacent: an indented run, as in a licence's notice, is not a page each, and the text
+    has no pages.
+    """
+    lines = raw.split("\n")
+    starts = {i for i, line in enumerate(lines) if line.startswith("\f")}
+    if not starts:
+        starts = {i for i, line in enumerate(lines) if _ONE_SPACE.match(line)}
+        if len(starts) < 2 or any(i + 1 in starts for i in starts):
+            starts = set()
+    numbered: list[tuple[int, str]] = []
     page = 1
-    for i, line in enumerate(raw.split("\n")):
-        if i > 0 and _PAGE_START.match(line):
+    for i, line in enumerate(lines):
+        if i > 0 and i in starts:
             page += 1
-        lines.append((page, line))
-    return lines
+        numbered.append((page, line))
+    return numbered
 
 
 def raw_page_count(raw: str) -> int:

@@ -127,6 +127,15 @@ def test_a_citation_names_the_document_and_its_printed_label() -> None:
     ) == (1, True)
 
 
+def test_a_heading_printed_without_a_label_is_cited_by_its_text() -> None:
+    text = "Each licensee is addressed as you."
+    gold = licence_question(section="Update `NODE_MODULE_VERSION`")
+    positional = Retrieved(text, "4.2", None, None, document="gpl-3.0", title="Update NODE_MODULE_VERSION")
+    elsewhere = Retrieved(text, "4.3", None, None, document="gpl-3.0", title="Release the build")
+    assert first_hit(gold, [positional]) == (1, True)
+    assert first_hit(gold, [elsewhere]) == (1, False)
+
+
 def test_a_source_without_pages_is_cited_right_only_with_page_none() -> None:
     text = "Each licensee is addressed as you."
     pageless = {"gpl-3.0": None}
@@ -188,6 +197,9 @@ def test_pages_finder_finds_a_quote_across_a_page_break_and_a_line_end_hyphen() 
     assert find("nowhere in these pages at all") == set()
 
 
-def test_raw_page_count_sees_the_reports_page_starts_or_none() -> None:
+def test_raw_page_count_sees_form_feeds_or_the_reports_page_starts_or_none() -> None:
     assert raw_page_count("Title\n\nBody text.\nMore body.\n") == 1
-    assert raw_page_count("Title\n\nBody text.\n Page two starts here.\n\fPage three.\n") == 3
+    assert raw_page_count("Title\n\fPage two.\n\fPage three.\n") == 3
+    assert raw_page_count("Title\nBody.\n Page two starts here.\nBody.\n Page three.\n") == 3
+    notice = "Title\n\n Copyright the authors.\n All rights reserved.\n\nBody.\n"
+    assert raw_page_count(notice) == 1  # an indented run is not a page per line
