@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from index.eval_run import source_pages
 from index.evaluation import (
     Outcome,
     Question,
@@ -17,6 +18,9 @@ from index.evaluation import (
     raw_page_count,
     score,
 )
+from index.models import SourceInfo
+from ingest.blocks import Heading, Paragraph
+from tests.pdf_writer import write_pdf
 
 
 def test_normalise_joins_line_break_hyphens_and_folds_everything_else() -> None:
@@ -203,3 +207,38 @@ def test_raw_page_count_sees_form_feeds_or_the_reports_page_starts_or_none() -> 
     assert raw_page_count("Title\nBody.\n Page two starts here.\nBody.\n Page three.\n") == 3
     notice = "Title\n\n Copyright the authors.\n All rights reserved.\n\nBody.\n"
     assert raw_page_count(notice) == 1  # an indented run is not a page per line
+
+
+def source(path: Path, fmt: str) -> SourceInfo:
+    return SourceInfo(document=path.stem, path=str(path), sha256="0" * 64, format=fmt)
+
+
+def test_markdown_html_and_text_without_page_breaks_have_no_pages(tmp_path: Path) -> None:
+    flat = tmp_path / "licence.txt"
+    flat.write_text("0. Definitions.\n\nYou means each licensee.\n", encoding="utf-8")
+    paged = tmp_path / "report.txt"
+    paged.write_text("Title\n\nOne.\n Two begins here.\nMore.\n Three.\n", encoding="utf-8")
+    assert source_pages(source(tmp_path / "guide.md", "md")) == (True, None)
+    assert source_pages(source(tmp_path / "page.html", "html")) == (True, None)
+    assert source_pages(source(flat, "txt")) == (True, None)
+    known, finder = source_pages(source(paged, "txt"))
+    assert known and finder is not None and finder("Three.") == {3}
+    assert source_pages(source(tmp_path / "gone.txt", "txt")) == (False, None)  # only sections checked
+
+
+def test_a_pdfs_pages_are_its_page_labels_with_headers_and_hyphens_read_through(tmp_path: Path) -> None:
+    pdf = tmp_path / "report.pdf"
+    long = "The Secretary-General proposes a global forum on international migration and development " * 3
+    write_pdf(
+        pdf,
+        [
+            [Heading(1, "A. The forum"), Paragraph(long + "that would meet every year.")],
+            [Paragraph("It would be led by States and voluntary.")],
+        ],
+        header="A/60/871",
+        first_page=5,
+    )
+    known, finder = source_pages(source(pdf, "pdf"))
+    assert known and finder is not None
+    assert finder("international migration and development that would meet every year") == {5}
+    assert finder("It would be led by States and voluntary") == {6}
