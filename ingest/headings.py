@@ -91,9 +91,9 @@ class HeadingTracker:
             index = _ROMANS.index(self.part) + 1 if self.part in _ROMANS and self.part_kind == "roman" else 0
             expected = _ROMANS[index] if index < len(_ROMANS) else ""
             kind = "roman"
-        if value != expected or not _is_caps(title):
-            if not (value == expected and kind == "roman" and _is_title_like(title)):
-                return None
+        titled = _is_caps(title) or (kind == "roman" and _is_title_like(title))
+        if value != expected or not titled:
+            return None
         self.part, self.part_kind, self.next_number, self.current = value, kind, 1, []
         return Heading(1, value, title)
 

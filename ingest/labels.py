@@ -18,7 +18,7 @@ Kind = Literal["number", "letter", "roman", "named"]
 # Words that introduce a label.  Annex and appendix may stand alone ("ANNEX").
 _NAMED = (
     "article|chapter|section|part|appendix|annex|schedule|exhibit|book|clause|lesson|unit|volume|"
-    "attachment|supplement"
+    "attachment|supplement|step"
 )
 _ALONE = {"annex", "appendix"}
 NAMED = re.compile(
@@ -77,7 +77,7 @@ def _match(text: str) -> tuple[Label | None, str]:
             value = match.group("value")
             if kind == "roman" and not _ROMAN_NUMERAL.match(value):
                 continue
-            if kind == "number" and not match.group("title") and not text.rstrip(".").strip() == value:
+            if kind == "number" and not match.group("title") and text.rstrip(".").strip() != value:
                 continue
             return Label(value, kind), match.group("title")  # type: ignore[arg-type]
     return None, text

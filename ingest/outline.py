@@ -96,18 +96,23 @@ def document_from_blocks(document: str, title: str, blocks: Sequence[Block]) -> 
             if headings:
                 headings[-1].has_body = True
             elif front is None:
-                front = (start, start)
+                front = (start, start)  # (start, body_start): no heading of its own
             _owner(headings, front_notes).extend(block.notes)
             last_paragraph_end = len(text)
     for index, current in enumerate(headings):
         current.end = headings[index + 1].start if index + 1 < len(headings) else len(text)
 
+    doc_title = title or _first_title(headings) or document
+    first = headings[0].start if headings else len(text)
+    if front is None and _is_title_heading(headings) and headings[0].has_body:
+        # "# Report title" over the introduction: that text is the front matter.
+        title_heading = headings.pop(0)
+        front_notes.extend(title_heading.notes)
+        front, first = (title_heading.start, title_heading.body_start), headings[0].start
     _assign_ids(headings)
     sections: list[SectionSpan] = []
-    doc_title = title or _first_title(headings) or document
     if front is not None:
-        first = headings[0].start if headings else len(text)
-        sections.append(SectionSpan(FRONT, doc_title, front[0], front[0], _rstrip(text, first)))
+        sections.append(SectionSpan(FRONT, doc_title, front[0], front[1], _rstrip(text, first)))
     for heading in headings:
         if heading.has_body:
             end = _rstrip(text, heading.end)
@@ -160,6 +165,13 @@ def _first_title(headings: list[_Heading]) -> str:
     return ""
 
 
+def _is_title_heading(headings: list[_Heading]) -> bool:
+    """The first heading is the document's title: unlabelled, and the only one at its level or above."""
+    if len(headings) < 2 or headings[0].label is not None:
+        return False
+    return all(h.level > headings[0].level for h in headings[1:])
+
+
 def _merge_bare_labels(blocks: Sequence[Block]) -> list[Block]:
     """``ANNEX`` followed at once by its title (a deeper unlabelled heading) is one heading."""
     out: list[Block] = []
@@ -173,7 +185,9 @@ def _merge_bare_labels(blocks: Sequence[Block]) -> list[Block]:
         ):
             label, title = split_label(previous.text)
             if label is not None and not title:
-                out[-1] = Heading(previous.level, f"{clean(previous.text)} {clean(block.text)}", previous.page)
+                out[-1] = Heading(
+                    previous.level, f"{clean(previous.text)} {clean(block.text)}", previous.page
+                )
                 continue
         out.append(block)
     return out
@@ -209,9 +223,9 @@ def _labelled_id(heading: _Heading) -> str:
     parent = heading.parent
     while parent is not None and parent.label is None:
         parent = parent.parent
-    if heading.label.bare_number and parent is not None and parent.label is not None:
-        if parent.label.kind in ("letter", "roman"):
-            return f"{parent.label.value}.{heading.label.value}"
+    part = parent.label if parent is not None else None
+    if heading.label.bare_number and part is not None and part.kind in ("letter", "roman"):
+        return f"{part.value}.{heading.label.value}"
     return heading.label.value
 
 

@@ -18,6 +18,7 @@ canonical text, so that every offset in it is exact:
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -73,7 +74,7 @@ def page_starts(raw_lines: list[str]) -> set[int]:
     if feeds:
         return feeds | {0}
     starts = [i for i, line in enumerate(raw_lines) if PAGE_START.match(line)]
-    apart = all(b - a >= MIN_PAGE_LINES for a, b in zip(starts, starts[1:], strict=False))
+    apart = all(b - a >= MIN_PAGE_LINES for a, b in itertools.pairwise(starts))
     return set(starts) | {0} if len(starts) >= 2 and apart else set()
 
 

@@ -52,7 +52,9 @@ def _markers(blocks: list, notes: list) -> dict[tuple[int, int], int]:  # type: 
     found: dict[tuple[int, int], int] = {}
     for note in notes:
         for index, block in enumerate(blocks):
-            line = next((ln for ln in block.lines if ln.page == note.page and _marker(ln.text, note.number)), None)
+            line = next(
+                (ln for ln in block.lines if ln.page == note.page and _marker(ln.text, note.number)), None
+            )
             if line is not None and block.heading is None:
                 found[(index, id(line))] = note.number
                 break

@@ -178,3 +178,18 @@ def test_plain_text_run_in_headings_start_their_own_body() -> None:
 def test_a_document_without_headings_is_one_front_section() -> None:
     doc = document_from_blocks("doc", "Notes", [Paragraph(BODY), Paragraph(BODY)])
     assert [(s.id, s.title) for s in doc.sections] == [(FRONT, "Notes")]
+
+
+def test_a_lone_top_heading_over_an_introduction_is_the_title_and_its_text_the_front_matter() -> None:
+    blocks = [Heading(1, "Release process"), Paragraph(BODY), Heading(2, "1. Prepare"), Paragraph(BODY)]
+    doc = document_from_blocks("doc", "", blocks)
+    assert doc.title == "Release process"
+    assert [(s.id, s.title) for s in doc.sections] == [(FRONT, "Release process"), ("1", "Prepare")]
+    front = doc.sections[0]
+    assert doc.text[front.body_start : front.end].strip() == BODY
+
+
+def test_steps_keep_their_printed_label() -> None:
+    assert _ids([Heading(1, "Step 2: Update the changelog"), Paragraph(BODY)]) == [
+        ("Step 2", "Update the changelog")
+    ]
