@@ -55,10 +55,3 @@ def clean(text: str) -> str:
     """Runs of spaces to one, lines trimmed, no blank lines inside (they separate paragraphs)."""
     lines = [_SPACE.sub(" ", line).strip() for line in text.splitlines()]
     return "\n".join(line for line in lines if line)
-
-
-def document_from_blocks(document: str, title: str, blocks: object) -> object:
-    """Moved to ``ingest.outline``; kept importable while readers move over."""
-    from ingest.outline import document_from_blocks as build
-
-    return build(document, title, blocks)  # type: ignore[arg-type]

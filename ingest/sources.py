@@ -17,7 +17,8 @@ from typing import TypeVar
 
 from index.errors import SourceError
 from ingest.document import ParsedDocument
-from ingest.formats import read_html, read_markdown
+from ingest.html import read_html
+from ingest.markdown import read_markdown
 from ingest.pdf import read_pdf
 from ingest.plaintext import parse_plaintext
 

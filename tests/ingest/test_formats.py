@@ -13,7 +13,8 @@ import pytest
 from index.store import load_index
 from ingest.blocks import Block, Footnote, Heading, Paragraph
 from ingest.embedder import HashingEmbedder
-from ingest.formats import html_blocks, markdown_blocks
+from ingest.html import html_blocks
+from ingest.markdown import markdown_blocks
 from ingest.pipeline import build_index
 from ingest.sources import parse_source, read_source
 

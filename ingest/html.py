@@ -1,0 +1,532 @@
+"""The HTML reader: a page's main content as blocks; ``ingest.outline`` finds the sections.
+
+``h1``-``h6`` in ``<main>`` (else the one ``<article>``, else ``<body>``);
+navigation, menus, forms, scripts and hidden elements never reach a passage;
+linked footnote markers and footnote lists become footnotes.  The stdlib
+``html.parser`` with a small tree builder that tolerates unclosed ``p``/``li``.
+HTML has no pages, so blocks carry ``page=None`` and citations no page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from ingest.blocks import Block, Footnote, Heading, Paragraph, clean
+from ingest.document import ParsedDocument
+from ingest.markdown import outermost_first
+from ingest.outline import document_from_blocks
+
+
+def read_html(raw: str, document: str) -> ParsedDocument:
+    """An HTML page's main content as blocks, outlined by its own headings."""
+    title, blocks = html_blocks(raw)
+    return document_from_blocks(document, title, blocks)
+
+
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
+)
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_CLOSES_P = frozenset(
+    {
+        *_HEADINGS,
+        *("address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figcaption"),
+        *("figure", "footer", "form", "header", "hgroup", "hr", "main", "menu", "nav", "ol", "p", "pre"),
+        *("section", "table", "ul"),
+    }
+)
+_IMPLIED_END: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "li": (frozenset({"li"}), frozenset({"ul", "ol", "menu"})),
+    "dt": (frozenset({"dt", "dd"}), frozenset({"dl"})),
+    "dd": (frozenset({"dt", "dd"}), frozenset({"dl"})),
+    "tr": (frozenset({"tr", "td", "th"}), frozenset({"table", "thead", "tbody", "tfoot"})),
+    "td": (frozenset({"td", "th"}), frozenset({"tr", "table"})),
+    "th": (frozenset({"td", "th"}), frozenset({"tr", "table"})),
+    "thead": (frozenset({"thead", "tbody", "tfoot", "tr", "td", "th"}), frozenset({"table"})),
+    "tbody": (frozenset({"thead", "tbody", "tfoot", "tr", "td", "th"}), frozenset({"table"})),
+    "tfoot": (frozenset({"thead", "tbody", "tfoot", "tr", "td", "th"}), frozenset({"table"})),
+    "option": (frozenset({"option"}), frozenset({"select", "datalist"})),
+}
+"""What a start tag closes when left open (``<li>`` an open ``<li>``), searched up to its scope."""
+_MAX_DEPTH = 128
+"""Deeper elements (thousands of unclosed ``<font>``s) hold their text in the element at this depth."""
+_P_SCOPE = frozenset({"button", "table", "td", "th", "caption", "object", "template"})
+
+_NEVER_TEXT = frozenset(
+    {
+        *("nav", "menu", "form", "button", "script", "style", "template", "svg", "noscript", "iframe"),
+        *("object", "embed", "canvas", "select", "textarea", "input", "option", "datalist", "dialog"),
+        *("head", "title", "meta", "link", "audio", "video", "map"),
+    }
+)
+_NAVIGATION_ROLES = frozenset({"navigation", "menu", "menubar", "search", "toolbar", "dialog", "alertdialog"})
+_LANDMARK_ROLES = frozenset({"banner", "contentinfo", "complementary"})
+"""The roles of a page's header, footer and aside."""
+_NAVIGATION_CLASSES = frozenset(
+    {
+        *("nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "sidebar", "sphinxsidebar"),
+        *("toc", "skip-link", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text"),
+        "headerlink",
+    }
+)
+_ANCHOR_CLASSES = frozenset({"anchor", "anchor-link", "hash-link", "header-anchor", "heading-anchor"})
+_BLOCK = frozenset(
+    {
+        *_CLOSES_P,
+        *("body", "caption", "center", "dd", "dialog", "dt", "html", "legend", "li", "summary", "tbody"),
+        *("td", "tfoot", "th", "thead", "tr"),
+    }
+)
+_BACKLINK_CLASSES = frozenset({"footnote-back", "footnote-backref", "fn-backref", "reversefootnote"})
+_MARKER_CLASSES = frozenset({"footnote-ref", "footnote-reference", "footnoteref"})
+_MARKER_TEXT = re.compile(r"[\[(]?\s*(\d{1,4}|[*\u2020\u2021\u00a7a-z])\s*[\])]?")
+_NOTE_TARGET = re.compile(r"(?:user-content-)?(?:fn|footnote|cite_note|note)[-_:]?\w*\d", re.IGNORECASE)
+_BACK_TARGETS = ("fnref", "footnote-ref", "user-content-fnref")
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+_TITLE_SEPARATORS = (" | ", " \u2014 ", " \u2013 ", " - ", " \u00b7 ", " :: ", " \u00bb ")
+
+
+@dataclass(eq=False)
+class _Element:
+    """An element of the page: its tag, attributes and children (elements and text)."""
+
+    tag: str
+    attrs: dict[str, str]
+    parent: _Element | None = None
+    children: list[_Element | str] = field(default_factory=list)
+
+    @property
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+    @property
+    def role(self) -> str:
+        return self.attrs.get("role", "").strip().lower()
+
+    def descendants(self) -> Iterator[_Element]:
+        for child in self.children:
+            if isinstance(child, _Element):
+                yield child
+                yield from child.descendants()
+
+    def text(self) -> str:
+        """All the text under the element, as the source has it."""
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+
+class _TreeBuilder(HTMLParser):
+    """A forgiving tree: unclosed ``p``/``li``/``td`` end where HTML says; stray end tags are ignored."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = _Element("#document", {})
+        self.open = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs, closed=tag in _VOID)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs, closed=True)
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.open) - 1, 0, -1):
+            if self.open[depth].tag == tag:
+                del self.open[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.open[-1].children.append(data)
+
+    def _start(self, tag: str, attrs: list[tuple[str, str | None]], *, closed: bool) -> None:
+        if tag in _CLOSES_P:
+            self._close(frozenset({"p"}), _P_SCOPE)
+        if tag in _HEADINGS and self.open[-1].tag in _HEADINGS:
+            self.open.pop()
+        if tag in _IMPLIED_END:
+            self._close(*_IMPLIED_END[tag])
+        element = _Element(tag, {name: value or "" for name, value in attrs}, self.open[-1])
+        self.open[-1].children.append(element)
+        if not closed and len(self.open) < _MAX_DEPTH:
+            self.open.append(element)
+
+    def _close(self, names: frozenset[str], scope: frozenset[str]) -> None:
+        """Close the outermost open ``names`` element inside the innermost ``scope`` (a row, not its cell)."""
+        outermost = 0
+        for depth in range(len(self.open) - 1, 0, -1):
+            if self.open[depth].tag in scope:
+                break
+            if self.open[depth].tag in names:
+                outermost = depth
+        if outermost:
+            del self.open[outermost:]
+
+
+def html_blocks(raw: str) -> tuple[str, list[Block]]:
+    """The page's title and the blocks of its main content."""
+    builder = _TreeBuilder()
+    builder.feed(raw)
+    builder.close()
+    tree = builder.root
+    root = _content_root(tree)
+    reader = _HtmlReader(_footnotes(tree))
+    landmark = root.tag in ("main", "article") or root.role == "main"
+    reader.walk(root, depth=0, landmark=landmark)
+    reader.flush()
+    for container in reader.containers:  # footnote lists outside the main content
+        if not reader.seen(container) and not _hidden(container):
+            reader.visit(container, depth=0, landmark=True)
+    title_element = next((e for e in tree.descendants() if e.tag == "title"), None)
+    first = next((b.text for b in reader.blocks if isinstance(b, Heading)), "")
+    title = _page_title(title_element.text() if title_element else "", first)
+    return title, reader.outlined()
+
+
+def _content_root(tree: _Element) -> _Element:
+    """``<main>`` (or ``role="main"``), else the page's one ``<article>``, else ``<body>``."""
+    elements = [e for e in tree.descendants() if not _hidden(e)]
+    for element in elements:
+        if element.tag == "main" or element.role == "main":
+            return element
+    articles = [e for e in elements if e.tag == "article"]
+    if len(articles) == 1:
+        return articles[0]
+    return next((e for e in elements if e.tag == "body"), tree)
+
+
+def _hidden(element: _Element) -> bool:
+    """Hidden, or inside something hidden or navigational, wherever it stands."""
+    node: _Element | None = element
+    while node is not None:
+        if _invisible(node) or node.tag == "nav" or node.role in _NAVIGATION_ROLES:
+            return True
+        node = node.parent
+    return False
+
+
+def _invisible(element: _Element) -> bool:
+    attrs = element.attrs
+    style = attrs.get("style", "").replace(" ", "").lower()
+    return (
+        "hidden" in attrs
+        or attrs.get("aria-hidden", "").strip().lower() == "true"
+        or "display:none" in style
+        or "visibility:hidden" in style
+    )
+
+
+@dataclass(frozen=True)
+class _Note:
+    number: int
+    element: _Element
+    target: str
+
+
+@dataclass
+class _Footnotes:
+    """The page's footnote lists (by element) and the numbers their targets stand for."""
+
+    lists: dict[int, list[_Note]] = field(default_factory=dict)
+    elements: list[_Element] = field(default_factory=list)
+    numbers: dict[str, int] = field(default_factory=dict)
+
+
+def _footnotes(tree: _Element) -> _Footnotes:
+    found = _Footnotes()
+    following = 1
+
+    def search(element: _Element) -> None:
+        nonlocal following
+        for child in element.children:
+            if not isinstance(child, _Element):
+                continue
+            if _note_kind(child) is None:
+                search(child)
+                continue
+            notes = _notes_in(child)
+            renumbered = []
+            for note in notes:
+                number = note.number if note.number > 0 else following
+                following = max(following, number) + 1
+                renumbered.append(_Note(number, note.element, note.target))
+                if note.target:
+                    found.numbers[note.target] = number
+            found.lists[id(child)] = renumbered
+            found.elements.append(child)
+
+    search(tree)
+    return found
+
+
+def _note_kind(element: _Element) -> str | None:
+    """``list`` of footnotes, one ``note``, ``pairs`` (a ``dl`` of labels and texts), or ``None``."""
+    classes = element.classes
+    if element.role in ("doc-endnotes", "doc-footnotes"):
+        return "list"
+    if element.tag == "dl" and "footnote" in classes:
+        return "pairs"
+    if element.role in ("doc-footnote", "doc-endnote"):
+        return "note"
+    if classes & {"footnotes", "footnote-list"} or (element.tag == "ol" and "references" in classes):
+        return "list"
+    if "footnote" in classes and element.tag in ("aside", "div", "table", "section", "li"):
+        return "list" if any(e.tag == "li" for e in element.descendants()) else "note"
+    return None
+
+
+def _notes_in(element: _Element) -> list[_Note]:
+    """The footnotes an element holds, numbered by their label or list position (0: unknown)."""
+    kind = _note_kind(element)
+    if kind == "note":
+        mark = next((e for e in element.descendants() if e.classes & {"label", "fn-label"}), None)
+        number = _digits(mark.text()) if mark else 0
+        return [_Note(number or _digits(element.attrs.get("id", "")), element, element.attrs.get("id", ""))]
+    if kind == "pairs":
+        notes: list[_Note] = []
+        label: _Element | None = None
+        for child in element.children:
+            if isinstance(child, _Element) and child.tag == "dt":
+                label = child
+            elif isinstance(child, _Element) and child.tag == "dd" and label is not None:
+                target = label.attrs.get("id", "") or child.attrs.get("id", "")
+                notes.append(_Note(_digits(label.text()), child, target))
+        return notes
+    return _listed_notes(element)
+
+
+def _listed_notes(element: _Element) -> list[_Note]:
+    """The footnotes of a list of them: ``li`` items numbered by position, or notes of their own."""
+    notes: list[_Note] = []
+    for child in element.children:
+        if not isinstance(child, _Element):
+            continue
+        if child.tag in ("ol", "ul"):
+            start = _digits(child.attrs.get("start", "")) or 1
+            items = [c for c in child.children if isinstance(c, _Element) and c.tag == "li"]
+            for position, item in enumerate(items):
+                number = start + position if child.tag == "ol" else _digits(item.attrs.get("id", ""))
+                notes.append(_Note(number, item, item.attrs.get("id", "")))
+        elif _note_kind(child) is not None:
+            notes.extend(_notes_in(child))
+        else:
+            notes.extend(_listed_notes(child))
+    return notes
+
+
+def _digits(text: str) -> int:
+    found = re.findall(r"\d+", text)
+    return int(found[-1]) if found else 0
+
+
+class _HtmlReader:
+    """Walks the main content, emitting a paragraph at each block boundary and a heading per ``hN``."""
+
+    def __init__(self, footnotes: _Footnotes) -> None:
+        self.footnotes = footnotes
+        self.containers = footnotes.elements
+        self.blocks: list[Block] = []
+        self.levels: list[tuple[int, int]] = []
+        """Each heading's tag level and the number of sections around it."""
+        self.buffer: list[str] = []
+        self.notes: list[int] = []
+        self.flat = False
+        """Collecting one text (a heading, a cell, a footnote): block boundaries are spaces."""
+        self.in_note = False
+        self.done: set[int] = set()
+
+    def seen(self, element: _Element) -> bool:
+        return id(element) in self.done
+
+    def walk(self, element: _Element, *, depth: int, landmark: bool) -> None:
+        for child in element.children:
+            if isinstance(child, str):
+                self.buffer.append(child)
+            else:
+                self.visit(child, depth=depth, landmark=landmark)
+
+    def visit(self, element: _Element, *, depth: int, landmark: bool) -> None:
+        tag = element.tag
+        if id(element) in self.footnotes.lists:
+            if not self.flat:
+                self.flush()
+                self.done.add(id(element))
+                for note in self.footnotes.lists[id(element)]:
+                    text, _ = self.collect(note.element, in_note=True)
+                    if text:
+                        self.blocks.append(Footnote(note.number, text))
+            return
+        if self.dropped(element, landmark=landmark):
+            return
+        number = self.marker(element)
+        if number is not None:
+            self.notes.append(number)
+            return
+        if tag == "br":
+            self.buffer.append(" ")
+        elif self.flat:
+            spaced = tag in _BLOCK
+            self.buffer.append(" " if spaced else "")
+            self.walk(element, depth=depth, landmark=True)
+            self.buffer.append(" " if spaced else "")
+        elif tag in _HEADINGS:
+            self.flush()
+            text, _ = self.collect(element)
+            text = text.rstrip("\u00b6\U0001f517 ")
+            if text:
+                self.levels.append((_HEADINGS[tag], depth))
+                self.blocks.append(Heading(_HEADINGS[tag], text))
+        elif tag == "tr" and not self.layout_row(element):
+            self.flush()
+            cells = [
+                self.collect(c) for c in element.children if isinstance(c, _Element) and c.tag in ("td", "th")
+            ]
+            text = " | ".join(cell for cell, _ in cells if cell)
+            if text:
+                self.blocks.append(Paragraph(text, notes=tuple(n for _, notes in cells for n in notes)))
+        elif tag == "pre":
+            self.flush()
+            text = clean(_INVISIBLE.sub("", element.text()))
+            if text:
+                self.blocks.append(Paragraph(text))
+        elif tag in _BLOCK:
+            self.flush()
+            inside = depth + (tag in ("section", "article"))
+            self.walk(
+                element,
+                depth=inside,
+                landmark=landmark or tag in ("main", "article") or element.role == "main",
+            )
+            self.flush()
+        else:
+            self.walk(element, depth=depth, landmark=landmark)
+
+    def dropped(self, element: _Element, *, landmark: bool) -> bool:
+        """Never text: navigation, forms, scripts, hidden things; headers, footers, asides outside main."""
+        tag, classes, role = element.tag, element.classes, element.role
+        if tag in _NEVER_TEXT or role in _NAVIGATION_ROLES or _invisible(element):
+            return True
+        if classes & _NAVIGATION_CLASSES or element.attrs.get("id", "").lower() in _NAVIGATION_CLASSES:
+            return True
+        if not landmark and _link_list(element):
+            return True
+        if tag == "a" and (_backlink(element) or _anchor(element)):
+            return True
+        if self.in_note and classes & {"label", "fn-label"}:
+            return True
+        if "rubric" in classes and _squash(element.text()).casefold() in ("footnotes", "notes"):
+            return True  # Sphinx's caption above its footnotes
+        return not landmark and (tag in ("header", "footer", "aside") or role in _LANDMARK_ROLES)
+
+    def marker(self, element: _Element) -> int | None:
+        """The footnote number a ``<sup>`` or link marker stands for, or ``None`` if it is not one."""
+        if element.tag == "sup":
+            links = [e for e in element.descendants() if e.tag == "a"]
+            if len(links) == 1 and _squash(links[0].text()) == _squash(element.text()):
+                return self.marker(links[0])
+            return None
+        if element.tag != "a" or self.in_note:
+            return None
+        href = element.attrs.get("href", "")
+        target = href.partition("#")[2] if "#" in href else ""
+        text = _squash(element.text())
+        if not target or _backlink(element) or not _MARKER_TEXT.fullmatch(text):
+            return None
+        if target in self.footnotes.numbers:
+            return self.footnotes.numbers[target]
+        announced = (
+            element.role == "doc-noteref"
+            or bool(element.classes & _MARKER_CLASSES)
+            or "data-footnote-ref" in element.attrs
+            or bool(_NOTE_TARGET.fullmatch(target) and not target.lower().startswith(_BACK_TARGETS))
+        )
+        return _digits(text) or None if announced else None
+
+    def layout_row(self, row: _Element) -> bool:
+        """A table row used for page layout (its cells hold headings or tables) is read as blocks."""
+        return any(e.tag in _HEADINGS or e.tag == "table" for e in row.descendants())
+
+    def collect(self, element: _Element, *, in_note: bool = False) -> tuple[str, list[int]]:
+        """The element's text on one line (and the footnote markers in it)."""
+        saved = self.buffer, self.notes, self.flat, self.in_note
+        self.buffer, self.notes, self.flat, self.in_note = [], [], True, in_note
+        self.walk(element, depth=0, landmark=True)
+        text, notes = _squash("".join(self.buffer)), self.notes
+        self.buffer, self.notes, self.flat, self.in_note = saved
+        return text, notes
+
+    def flush(self) -> None:
+        text = _squash("".join(self.buffer))
+        self.buffer = []
+        if text:
+            self.blocks.append(Paragraph(text, notes=tuple(self.notes)))
+            self.notes = []
+        elif self.notes and self.blocks and isinstance(self.blocks[-1], Paragraph):
+            last = self.blocks[-1]
+            self.blocks[-1] = Paragraph(last.text, last.page, last.continued, (*last.notes, *self.notes))
+            self.notes = []
+
+    def outlined(self) -> list[Block]:
+        """Levels by tag; by section depth only when every heading is an ``h1`` in nested sections."""
+        tags = [tag for tag, _ in self.levels]
+        depths = [depth for _, depth in self.levels]
+        by_depth = set(tags) == {1} and len(set(depths)) > 1
+        return outermost_first(self.blocks, depths if by_depth else tags)
+
+
+def _link_list(element: _Element) -> bool:
+    """A list of nothing but links (three or more): a menu, on a page that does not mark its content."""
+    if element.tag not in ("ul", "ol"):
+        return False
+    items = [c for c in element.children if isinstance(c, _Element) and c.tag == "li"]
+    return len(items) >= 3 and all(
+        _squash(item.text()) == _squash(" ".join(a.text() for a in item.descendants() if a.tag == "a"))
+        for item in items
+    )
+
+
+def _anchor(element: _Element) -> bool:
+    """A heading's permalink (``¶``, ``#``): a mark, not text."""
+    return bool(element.classes & _ANCHOR_CLASSES) and len(_squash(element.text())) <= 2
+
+
+def _backlink(element: _Element) -> bool:
+    return (
+        element.role == "doc-backlink"
+        or bool(element.classes & _BACKLINK_CLASSES)
+        or "data-footnote-backref" in element.attrs
+        or _squash(element.text()) in ("\u21a9", "\u21a9\ufe0e", "\u21a9\ufe0f")
+    )
+
+
+def _squash(text: str) -> str:
+    return " ".join(_INVISIBLE.sub("", text).split())
+
+
+def _page_title(title: str, first_heading: str) -> str:
+    """``<title>``, without a site's name beside it when the rest is the first heading; else that heading."""
+    title = _squash(title)
+    if not title:
+        return first_heading
+    wanted = _squash(first_heading).casefold()
+    for separator in _TITLE_SEPARATORS:
+        for part in title.split(separator):
+            if wanted and part.strip().casefold() == wanted:
+                return part.strip()
+    return title

@@ -1,0 +1,355 @@
+"""The Markdown reader: says what it saw as blocks; ``ingest.outline`` finds the sections.
+
+ATX and setext headings at any depth, never inside fenced code; front matter
+skipped; list items, quotes and table rows are paragraphs of their own; inline
+markup reduced to the text a reader sees; ``[^n]`` footnotes.  Markdown has no
+pages, so blocks carry ``page=None`` and citations no page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ingest.blocks import Block, Footnote, Heading, Paragraph, clean
+from ingest.document import ParsedDocument
+from ingest.outline import document_from_blocks
+
+
+def read_markdown(raw: str, document: str) -> ParsedDocument:
+    """A Markdown file's blocks, outlined by its own headings."""
+    title, blocks = markdown_blocks(raw)
+    return document_from_blocks(document, title, blocks)
+
+
+def outermost_first(blocks: Sequence[Block], levels: Sequence[int] | None = None) -> list[Block]:
+    """The blocks with heading levels shifted so the outermost heading seen is level 1.
+
+    ``levels`` replaces the headings' own levels, in order, when given.  A report
+    whose Markdown starts at ``##`` nests the same as one that starts at ``#``.
+    """
+    found = list(levels) if levels is not None else [b.level for b in blocks if isinstance(b, Heading)]
+    shift = min(found, default=1) - 1
+    out: list[Block] = []
+    position = 0
+    for block in blocks:
+        if isinstance(block, Heading):
+            out.append(Heading(found[position] - shift, block.text, block.page))
+            position += 1
+        else:
+            out.append(block)
+    return out
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ATTRIBUTES = re.compile(r"\s*\{[#.][^{}]*\}\s*$")
+_HTML_HEADING = re.compile(r"^ {0,3}<h([1-6])\b[^>]*>", re.IGNORECASE)
+_SETEXT = re.compile(r"^ {0,3}(=+|-{2,})[ \t]*$")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_BULLET = re.compile(r"^[ \t]*[-*+](?:[ \t]+(.*))?$")
+_ORDERED = re.compile(r"^[ \t]*(\d{1,9})[.)](?:[ \t]+(.*))?$")
+_TASK = re.compile(r"^\[[ xX]\][ \t]+")
+_QUOTE = re.compile(r"^ {0,3}> ?(.*)$")
+_REFERENCE = re.compile(
+    r"^ {0,3}\[(?!\^)([^\]]+)\]:[ \t]*<?\S+>?(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$"
+)
+_NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*(.*)$")
+_TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_INDENTED = re.compile(r"^(?: {4}|\t)")
+_FRONT_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*[:=]")
+_FRONT_TITLE = re.compile(r"""^title\s*[:=]\s*["']?(.*?)["']?\s*$""")
+
+
+def markdown_blocks(raw: str) -> tuple[str, list[Block]]:
+    """The title its front matter gives (or ``""``) and the blocks of a Markdown text."""
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff").split("\n")
+    title, lines = _front_matter(lines)
+    lines = _without_comments(lines)
+    text = "\n".join(lines)
+    inline = _Inline(_note_numbers(text), {m.group(1).casefold() for m in map(_REFERENCE.match, lines) if m})
+    return title, outermost_first(_MarkdownBody(inline).read(lines))
+
+
+def _front_matter(lines: list[str]) -> tuple[str, list[str]]:
+    """YAML (``---``) or TOML (``+++``) front matter at the top: its title, and the lines after it."""
+    fence = lines[0].strip() if lines else ""
+    if fence not in ("---", "+++") or len(lines) < 3 or not _FRONT_KEY.match(lines[1]):
+        return "", lines
+    ends = ("---", "...") if fence == "---" else ("+++",)
+    for end, line in enumerate(lines[1:], start=1):
+        if line.strip() in ends:
+            titles = [m.group(1) for m in map(_FRONT_TITLE.match, lines[1:end]) if m]
+            return (titles[0] if titles else ""), lines[end + 1 :]
+    return "", lines
+
+
+def _without_comments(lines: list[str]) -> list[str]:
+    """HTML comments removed outside fenced code, including those spanning lines."""
+    out: list[str] = []
+    fence = ""
+    in_comment = False
+    for line in lines:
+        if in_comment:
+            if "-->" not in line:
+                continue
+            line = line.split("-->", 1)[1]
+            in_comment = False
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+        elif opening:
+            fence = opening.group(1)
+        else:
+            line = re.sub(r"<!--.*?-->", "", line)
+            if "<!--" in line:
+                line, in_comment = line.split("<!--", 1)[0], True
+        out.append(line)
+    return out
+
+
+def _note_numbers(text: str) -> dict[str, int]:
+    """Footnote labels to numbers: ``[^3]`` is 3; a named one takes the next free number."""
+    labels = list(dict.fromkeys(re.findall(r"\[\^([^\]\s]+)\]", text)))
+    numbers = {label: int(label) for label in labels if label.isdigit()}
+    taken = set(numbers.values())
+    following = 1
+    for label in labels:
+        if label not in numbers:
+            while following in taken:
+                following += 1
+            numbers[label] = following
+            taken.add(following)
+    return numbers
+
+
+class _MarkdownBody:
+    """Markdown lines to blocks, one open paragraph at a time (block quotes read recursively)."""
+
+    def __init__(self, inline: _Inline) -> None:
+        self.inline = inline
+        self.blocks: list[Block] = []
+        self.paragraph: list[str] = []
+        self.kind = "text"
+        """What the open paragraph is: ``text`` (may become a setext heading), ``item`` or ``note``."""
+        self.note = 0
+        self.last = "text"
+
+    def read(self, lines: list[str]) -> list[Block]:
+        at = 0
+        while at < len(lines):
+            at = self.line(lines, at)
+        self.flush()
+        return self.blocks
+
+    def line(self, lines: list[str], at: int) -> int:
+        """Read the construct that starts at line ``at``; the index of the line after it."""
+        line = lines[at]
+        if fence := _FENCE.match(line):
+            return self.code(lines, at, fence.group(1))
+        if not line.strip():
+            return self.blank(lines, at)
+        if _QUOTE.match(line):
+            return self.quote(lines, at)
+        if heading := _ATX.match(line):
+            self.flush()
+            self.heading(len(heading.group(1)), _ATTRIBUTES.sub("", heading.group(2) or ""))
+            return at + 1
+        if heading := _HTML_HEADING.match(line):
+            return self.html_heading(lines, at, int(heading.group(1)))
+        if self.paragraph and self.kind == "text" and _SETEXT.match(line):
+            text, self.paragraph = " ".join(self.paragraph), []
+            self.heading(1 if "=" in line else 2, text)
+            return at + 1
+        if _RULE.match(line):
+            self.flush()
+            return at + 1
+        if "|" in line and at + 1 < len(lines) and "|" in lines[at + 1] and _TABLE_RULE.match(lines[at + 1]):
+            return self.table(lines, at)
+        if note := _NOTE_DEFINITION.match(line):
+            self.flush()
+            self.kind, self.note, self.paragraph = "note", self.inline.numbers[note.group(1)], [note.group(2)]
+            return at + 1
+        if _REFERENCE.match(line):
+            self.flush()
+            return at + 1
+        item = _BULLET.match(line) or _ORDERED.match(line)
+        if item and self.starts_item(item):
+            self.flush()
+            self.kind, self.paragraph = "item", [_TASK.sub("", _item_text(item))]
+            return at + 1
+        if not self.paragraph and _INDENTED.match(line) and self.last not in ("item", "note"):
+            return self.indented_code(lines, at)
+        if not self.paragraph:
+            self.kind = "item" if self.last == "item" and _INDENTED.match(line) else "text"
+        self.paragraph.append(line)
+        return at + 1
+
+    def html_heading(self, lines: list[str], at: int, level: int) -> int:
+        """An ``<hN>`` heading in Markdown, on one line or a few (a README's centred title)."""
+        closing = re.compile(rf"</h{level}\s*>", re.IGNORECASE)
+        end = next((n for n in range(at, min(at + 8, len(lines))) if closing.search(lines[n])), None)
+        if end is None:
+            self.paragraph.append(lines[at])
+            return at + 1
+        self.flush()
+        self.heading(level, " ".join(lines[at : end + 1]))
+        return end + 1
+
+    def starts_item(self, item: re.Match[str]) -> bool:
+        """A list item starts after a blank or another item; in a paragraph, only ``-`` or ``1.``."""
+        if not self.paragraph or self.kind != "text":
+            return True
+        ordered_from_one = item.re is not _ORDERED or item.group(1) == "1"
+        return ordered_from_one and bool(_item_text(item))
+
+    def blank(self, lines: list[str], at: int) -> int:
+        following = next((n for n in range(at, len(lines)) if lines[n].strip()), len(lines))
+        if self.kind == "note" and following < len(lines) and _INDENTED.match(lines[following]):
+            return following  # the footnote's next paragraph, indented under it
+        self.flush()
+        return at + 1
+
+    def code(self, lines: list[str], at: int, fence: str) -> int:
+        self.flush()
+        closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        end = next((n for n in range(at + 1, len(lines)) if closing.match(lines[n])), len(lines))
+        self.verbatim(lines[at + 1 : end])
+        return end + 1
+
+    def indented_code(self, lines: list[str], at: int) -> int:
+        end = at
+        while end < len(lines) and (_INDENTED.match(lines[end]) or not lines[end].strip()):
+            end += 1
+        self.verbatim(lines[at:end])
+        return end
+
+    def verbatim(self, lines: list[str]) -> None:
+        text = clean("\n".join(lines))
+        if text:
+            self.blocks.append(Paragraph(text))
+        self.last = "code"
+
+    def quote(self, lines: list[str], at: int) -> int:
+        """A block quote: its lines without their ``>``, read as Markdown; headings in it are text."""
+        self.flush()
+        quoted: list[str] = []
+        while at < len(lines) and lines[at].strip():
+            marked = _QUOTE.match(lines[at])
+            if marked:
+                quoted.append(marked.group(1))
+            elif any(p.match(lines[at]) for p in (_ATX, _FENCE, _RULE, _BULLET, _ORDERED)):
+                break
+            else:
+                quoted.append(lines[at])  # a lazy continuation of the quoted paragraph
+            at += 1
+        for block in _MarkdownBody(self.inline).read(quoted):
+            self.blocks.append(Paragraph(block.text) if isinstance(block, Heading) else block)
+        self.last = "quote"
+        return at
+
+    def table(self, lines: list[str], at: int) -> int:
+        """One paragraph per row, cells joined by `` | ``; the header's rule is dropped."""
+        self.flush()
+        while at < len(lines) and lines[at].strip() and "|" in lines[at]:
+            if not _TABLE_RULE.match(lines[at]):
+                cells = [self.inline.reduce(cell) for cell in _cells(lines[at])]
+                text = " | ".join(cell for cell, _ in cells if cell)
+                if text:
+                    notes = tuple(n for _, found in cells for n in found)
+                    self.blocks.append(Paragraph(text, notes=notes))
+            at += 1
+        self.last = "table"
+        return at
+
+    def heading(self, level: int, text: str) -> None:
+        reduced, _ = self.inline.reduce(text)
+        if reduced:
+            self.blocks.append(Heading(level, reduced))
+        self.last = "heading"
+
+    def flush(self) -> None:
+        if not self.paragraph:
+            return
+        joined = " ".join(line.strip().removesuffix("\\") for line in self.paragraph)
+        self.paragraph = []
+        text, notes = self.inline.reduce(joined)
+        if text and self.kind == "note":
+            self.blocks.append(Footnote(self.note, text))
+        elif text:
+            self.blocks.append(Paragraph(text, notes=notes))
+        self.last, self.kind = self.kind, "text"
+
+
+def _item_text(item: re.Match[str]) -> str:
+    return (item.group(1) if item.re is _BULLET else item.group(2)) or ""
+
+
+def _cells(row: str) -> list[str]:
+    row = row.strip().replace("\\|", "\ue000")
+    row = row.removeprefix("|").removesuffix("|")
+    return [cell.replace("\ue000", "|") for cell in row.split("|")]
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>")
+_LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TARGET = r"(?:\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\])"
+_IMAGE = re.compile(r"!\[([^\]]*)\]" + _TARGET)
+_NOTE_MARK = re.compile(r"\[\^([^\]\s]+)\]")
+_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]" + _TARGET)
+_SHORTCUT = re.compile(r"\[([^\[\]]+)\](?![(\[:])")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_STRONG = re.compile(r"(\*\*|~~)(?=\S)(.+?)(?<=\S)\1|(?<![\w\\])__(?=\S)(.+?)(?<=\S)__(?!\w)")
+_EMPHASIS = re.compile(r"\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*|(?<![\w\\])_(?=[^\s_])([^_]+?)(?<=[^\s_])_(?!\w)")
+_PRIVATE = 0xE000
+
+
+@dataclass(frozen=True)
+class _Inline:
+    """Markdown inline markup reduced to its text; footnote markers become note numbers."""
+
+    numbers: dict[str, int]
+    references: set[str]
+
+    def reduce(self, text: str) -> tuple[str, tuple[int, ...]]:
+        kept: list[str] = []
+
+        def keep(literal: str) -> str:
+            kept.append(literal)
+            return chr(_PRIVATE + len(kept) - 1)
+
+        text = _ESCAPED.sub(lambda m: keep(m.group(1)), text)
+        text = _CODE_SPAN.sub(lambda m: keep(_code_span(m.group(2))), text)
+        text = _AUTOLINK.sub(lambda m: keep(m.group(1)), text)
+        text = _LINE_BREAK_TAG.sub(" ", text)
+        text = _IMAGE.sub(lambda m: m.group(1), text)
+        notes = tuple(self.numbers[label] for label in _NOTE_MARK.findall(text) if label in self.numbers)
+        text = _NOTE_MARK.sub("", text)
+        for _ in range(3):  # a link inside a link's text (a badge's image link) unwraps in turn
+            text = _LINK.sub(lambda m: m.group(1), text)
+        text = _SHORTCUT.sub(
+            lambda m: m.group(1) if m.group(1).casefold() in self.references else m.group(0), text
+        )
+        text = _TAG.sub("", text)
+        for pattern in (_STRONG, _EMPHASIS, _STRONG, _EMPHASIS):
+            text = pattern.sub(lambda m: next(g for g in m.groups()[::-1] if g is not None), text)
+        text = html.unescape(text)
+        text = re.sub(r"[\ue000-\uf8ff]", lambda m: _restore(kept, m.group(0)), text)
+        return " ".join(text.split()), notes
+
+
+def _code_span(content: str) -> str:
+    content = " ".join(content.split("\n"))
+    if content.startswith(" ") and content.endswith(" ") and content.strip():
+        return content[1:-1]
+    return content
+
+
+def _restore(kept: list[str], token: str) -> str:
+    index = ord(token) - _PRIVATE
+    return kept[index] if index < len(kept) else token
