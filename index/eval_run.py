@@ -129,18 +129,13 @@ def outcome(retriever: Retriever, question: str) -> Outcome:
     )
 
 
-def run_eval(
-    retriever: Retriever,
-    questions: Sequence[Question],
-    *,
-    pages: Mapping[str, PageFinder | None] | None = None,
-) -> Report:
+def run_eval(retriever: Retriever, questions: Sequence[Question]) -> Report:
     """Score every question as the evaluation README says, top 10 passages each."""
     return score(
         questions,
         lambda q: outcome(retriever, q),
         evidence_pages=page_finder(retriever),
-        document_pages=document_pages(retriever.index) if pages is None else pages,
+        document_pages=document_pages(retriever.index),
     )
 
 
