@@ -380,8 +380,11 @@ def ask(
 
 @cli.command("eval")
 def eval_command(
-    questions_file: Annotated[
-        Path, typer.Argument(help="A JSONL question set (id, question, evidence, section, kind, document).")
+    questions_files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="JSONL question sets (id, question, evidence, section, kind, document), scored as one."
+        ),
     ],
     index_dir: IndexDirOption = None,
     as_json: JsonOption = False,
@@ -406,7 +409,7 @@ def eval_command(
         from service.app import serving_embedder_factory
         from service.state import load_retriever
 
-        questions = load_questions(questions_file)
+        questions = [q for path in questions_files for q in load_questions(path)]
         settings = load_settings(index_dir=index_dir)
         retriever = load_retriever(settings.index_dir, embedder_factory=serving_embedder_factory(settings))
         report = run_eval(retriever, questions)
@@ -420,7 +423,7 @@ def eval_command(
     if as_json:
         typer.echo(json.dumps(report_json(report, peer_reports), indent=2))
     else:
-        typer.echo(f"{questions_file} on index {retriever.index.version}\n")
+        typer.echo(f"{', '.join(map(str, questions_files))} on index {retriever.index.version}\n")
         typer.echo(format_table(report))
         comparison = format_comparison(report, peer_reports)
         if comparison is not None:
