@@ -85,8 +85,13 @@ def test_tools_describe_search_report_as_the_body_of_ask(small_server: LiveServe
     tools = httpx.get(f"{small_server.url}/v1/tools").json()
     function = tools[0]["function"]
     assert tools[0]["type"] == "function" and function["name"] == "search_report"
-    assert set(function["parameters"]["properties"]) == {"question", "top_k", "section"}
-    arguments = {"question": QUESTION, "top_k": 2, "section": "A"}  # what a model would send
+    assert set(function["parameters"]["properties"]) == {"question", "top_k", "section", "document"}
+    arguments = {
+        "question": QUESTION,
+        "top_k": 2,
+        "section": "A",
+        "document": "test-report",
+    }  # as a model would
     assert httpx.post(f"{small_server.url}/ask", json=arguments).status_code == 200
 
 
