@@ -312,3 +312,51 @@ def test_mcp_searches_one_document_and_lists_sections_by_document(two_documents:
     )
     grouped = seen["sections"].structured_content["documents"]
     assert [d["id"] for d in grouped] == ["report", "guide"]
+
+
+# --- through the real pipeline -----------------------------------------------------------------------
+
+GUIDE_MD = """# Field guide
+
+## 1. Sending money home
+
+Transfer fees for remittances fall when banks compete.
+
+## 2. Data sources
+
+Household surveys count the migrants of a village.
+"""
+NOTES_TXT = (
+    "NOTES ON MIGRATION\n\n1. Remittances\n\n"
+    "Remittances sent home by migrants reduce poverty in origin countries.\n"
+    "\f\n2. Refugees\n\nRefugees fleeing persecution seek asylum under international law.\n"
+)
+
+
+def test_a_markdown_file_and_a_text_file_built_and_served_side_by_side(tmp_path: Path) -> None:
+    """Both have a section "1"; the Markdown one cites no page, the text one its page."""
+    from ingest.pipeline import build_index
+
+    guide, notes = tmp_path / "guide.md", tmp_path / "notes.txt"
+    guide.write_text(GUIDE_MD, encoding="utf-8")
+    notes.write_text(NOTES_TXT, encoding="utf-8")
+    root = tmp_path / "index"
+    build_index([guide, notes], root, embedder=HashingEmbedder(DIMENSION), progress=False)
+    with TestClient(create_app(Settings(index_dir=root), embedder_factory=hashing)) as client:
+        documents = client.get("/sections").json()["documents"]
+        assert [(d["id"], d["title"], d["format"], [s["id"] for s in d["sections"]]) for d in documents] == [
+            ("guide", "Field guide", "md", ["1", "2"]),
+            ("notes", "NOTES ON MIGRATION", "txt", ["1", "2"]),
+        ]
+        in_guide = ask(client, question="remittances", top_k=5, document="guide", section="1")["passages"]
+        assert [p["citation"]["document"] for p in in_guide] == ["guide"]
+        assert (in_guide[0]["citation"]["page"], in_guide[0]["citation"]["document_title"]) == (
+            None,
+            "Field guide",
+        )
+        in_notes = ask(client, question="refugees asylum", top_k=1, document="notes")["passages"][0]
+        assert (in_notes["citation"]["section"], in_notes["citation"]["page"]) == ("2", 2)
+        assert places(ask(client, question="remittances", top_k=10, section="1")) == {
+            ("guide", "1"),
+            ("notes", "1"),
+        }
