@@ -188,5 +188,7 @@ def test_a_failed_reindex_keeps_serving_and_says_why(
     client.post("/admin/reindex", headers=AUTH)
     status = wait_idle(client)
     assert status["phase"] == "failed"
-    assert status["last_error"] == f"{report_copy}: the file is empty"
+    assert status["last_error"] == (
+        f"{report_copy}: the file is empty; add the document's text to it or remove it from the sources"
+    )
     assert served_version(client) == first
