@@ -360,3 +360,13 @@ def test_a_markdown_file_and_a_text_file_built_and_served_side_by_side(tmp_path:
             ("guide", "1"),
             ("notes", "1"),
         }
+
+
+def test_a_reason_names_the_closest_passages_document_and_no_missing_page(client: TestClient) -> None:
+    payload = ask(client, question="Who won the 2006 FIFA World Cup?", top_k=1, document="guide")
+    assert payload["answerable"] is False
+    section, title = (
+        payload["passages"][0]["citation"]["section"],
+        payload["passages"][0]["citation"]["title"],
+    )
+    assert payload["reason"].endswith(f"The closest passage is section {section} ({title}) of Field guide.")
