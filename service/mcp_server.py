@@ -37,6 +37,7 @@ from service.schemas import (
     DEFAULT_TOP_K,
     AskRequest,
     AskResponse,
+    DocumentOut,
     PassageResponse,
     SectionOut,
     SectionsResponse,
@@ -76,6 +77,13 @@ def section_line(section: SectionOut) -> str:
     return f"{section.id} {section.title} ({pages})" if pages else f"{section.id} {section.title}"
 
 
+def document_line(document: DocumentOut) -> str:
+    """``Document licence "GNU General Public License" (txt):``; the title only when it is not the id."""
+    title = f' "{document.title}"' if document.title != document.id else ""
+    form = f" ({document.format})" if document.format else ""
+    return f"Document {document.id}{title}{form}:"
+
+
 def sections_text(response: SectionsResponse) -> str:
     """Each document's id and title, then its sections, one a line."""
     lead = (
@@ -83,10 +91,7 @@ def sections_text(response: SectionsResponse) -> str:
         "section id, or a part such as 'B', as section):"
     )
     blocks = [
-        "\n".join(
-            [f'Document {d.id} "{d.title}" ({d.format or "unknown format"}):']
-            + [f"  {section_line(s)}" for s in d.sections]
-        )
+        "\n".join([document_line(d)] + [f"  {section_line(s)}" for s in d.sections])
         for d in response.documents
     ]
     return "\n\n".join([lead, *blocks])
