@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -17,12 +18,27 @@ DEFAULT_INDEX_DIR = PROJECT_ROOT / "data" / "index"
 DEFAULT_TUNING = PROJECT_ROOT / "corpus" / "tuning"
 
 
+def default_cache_dir() -> Path:
+    """The user's cache folder for reportqa (``$XDG_CACHE_HOME/reportqa``, else ``~/.cache/reportqa``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "reportqa"
+
+
 class Settings(BaseSettings):
     """Settings for ingest, the service and the CLI (one object, passed down, never global)."""
 
     model_config = SettingsConfigDict(env_prefix="REPORTQA_", extra="ignore")
 
     index_dir: Path = Field(DEFAULT_INDEX_DIR, description="Where index versions are stored.")
+    cache_dir: Path = Field(
+        default_factory=default_cache_dir,
+        description="Where tuned models and ONNX exports are kept by digest, shared by all index dirs.",
+    )
+    public_url: str | None = Field(
+        None,
+        description="The service's public base URL for citation links (e.g. https://qa.example.org); "
+        "default: the request's own origin.",
+    )
     sources: Annotated[list[Path], NoDecode] = Field(
         default_factory=lambda: [DEFAULT_CORPUS],
         description="Files or folders to index; several separated by ':'.",
