@@ -16,8 +16,6 @@ import math
 import re
 from dataclasses import dataclass
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 DEFAULT_CHUNK_SIZE = 1000
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 SENTENCE_SEPARATORS = ["\n", r"(?<=[.!?;])\s+", r"(?<=,)\s+", " "]
@@ -56,6 +54,8 @@ def split_long(text: str, span: Span, chunk_size: int) -> list[Span]:
     length = span.end - span.start
     if length <= chunk_size:
         return [span]
+    from langchain_text_splitters import RecursiveCharacterTextSplitter  # ~1 s to import: only when cutting
+
     pieces = math.ceil(length / chunk_size)
     target = min(chunk_size, math.ceil(length / pieces * 1.15))
     splitter = RecursiveCharacterTextSplitter(

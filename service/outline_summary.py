@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 
 from index.models import Passage
 from ingest.document import ParsedDocument, SectionSpan
+from ingest.labels import split_label
 
 _MARKUP = re.compile(r"^[\s#*_=\-]+")
 
@@ -45,15 +46,10 @@ def heading_of(doc: ParsedDocument, section: SectionSpan) -> str:
     return doc.text[section.start : section.body_start].strip()
 
 
-def has_label(section: SectionSpan, heading: str) -> bool:
-    """Whether the heading prints the section's own label ("3.2 Scope" for "3.2" or "A.3.2").
-
-    The label is the id's last part, as printed at the start of the heading; a
-    positional id (given to a heading with no label) is not printed there.
-    """
-    label = section.id.rsplit(".", 1)[-1].casefold()
-    text = _MARKUP.sub("", heading).casefold()
-    return text.startswith(label) and not text[len(label) : len(label) + 1].isalnum()
+def has_label(heading: str) -> bool:
+    """Whether the heading prints a label of its own ("3.2 Scope", "Article 12", "ANNEX"), read as
+    the outline reads it (``ingest.labels``); a heading without one has a positional id."""
+    return split_label(_MARKUP.sub("", heading))[0] is not None
 
 
 def warnings_of(doc: ParsedDocument, sections: Sequence[SectionSummary]) -> list[str]:
@@ -63,7 +59,7 @@ def warnings_of(doc: ParsedDocument, sections: Sequence[SectionSummary]) -> list
     if not headed:
         count = len(doc.sections)
         found.append(f"no headings found; {count} section{'' if count == 1 else 's'}")
-    unlabelled = [span.id for span, heading in headed if not has_label(span, heading)]
+    unlabelled = [span.id for span, heading in headed if not has_label(heading)]
     if unlabelled:
         have = "section has" if len(unlabelled) == 1 else "sections have"
         found.append(f"{len(unlabelled)} {have} no label (positional ids): {', '.join(unlabelled)}")
