@@ -25,6 +25,14 @@ class UnknownPassage(ReportQAError):
     """A passage id that the loaded index does not hold."""
 
 
+class NoSuchDocument(ReportQAError):
+    """A document id (in a URL path) that the loaded index does not hold."""
+
+
+class SourceNotKept(ReportQAError):
+    """The loaded index keeps no original file for a document: it was built before originals were kept."""
+
+
 class BuildInProgress(ReportQAError):
     """Another build holds the lock on this index root."""
 

@@ -75,6 +75,33 @@ class SourceInfo(BaseModel):
     title: str = ""
 
 
+_NO_PAGES: tuple[int, int | None] = (0, None)
+
+
+class StoredDocument(BaseModel):
+    """What a version keeps of a document besides its passages: its original file and its pages.
+
+    ``file`` is where the original bytes lie, relative to the version directory
+    (``sources/<document>.<extension>``, hashed in the manifest like every data file), so a
+    citation can be checked against exactly what was indexed even after the user edits or
+    deletes the source.  ``page_breaks`` are the ``(offset, page)`` pairs of the canonical
+    text (``[(0, None)]`` without pages); ``file_pages`` maps a printed page number to the
+    1-based page of the file where they differ (a PDF whose front matter is numbered apart).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    document: str
+    file: str
+    media_type: str
+    page_breaks: list[tuple[int, int | None]] = Field(default_factory=lambda: [_NO_PAGES])
+    file_pages: dict[int, int] = Field(default_factory=dict)
+
+    def file_page(self, page: int) -> int:
+        """The page of the file (as a PDF viewer counts) on which printed page ``page`` stands."""
+        return self.file_pages.get(page, page)
+
+
 class Manifest(BaseModel):
     """The build record: what built the index, from what, and how to read it."""
 

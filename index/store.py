@@ -12,6 +12,8 @@ Layout (documented in README, "The index format")::
         passages.jsonl              one Passage (text + citation) per line, in vector order
         sections.json               every document's table of contents
         texts/<document>.txt        each document's canonical text, which citations index
+        sources/<document>.<ext>    each document's original file, byte for byte as indexed
+        documents.json              per document: its original file, media type and page breaks
 
 A version is written completely in a hidden temporary directory, fsynced, renamed
 into place and only then made current, so a reader never sees half an index and an
@@ -23,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -33,14 +36,25 @@ import faiss
 import numpy as np
 from pydantic import ValidationError
 
-from index.errors import CorruptIndex, IncompatibleIndex, IndexNotFound, IndexWriteError, UnknownPassage
+from index.errors import (
+    CorruptIndex,
+    IncompatibleIndex,
+    IndexNotFound,
+    IndexWriteError,
+    NoSuchDocument,
+    SourceNotKept,
+    UnknownPassage,
+)
 from index.late import TokenVectors, offsets_of
-from index.models import FORMAT_NAME, FORMAT_VERSION, Manifest, Passage, Section
+from index.models import FORMAT_NAME, FORMAT_VERSION, Manifest, Passage, Section, StoredDocument
 from index.sentences import sentence_spans
 
 CURRENT = "current"
 VERSIONS = "versions"
 REBUILD_HINT = "rebuild with: reportqa ingest"
+SOURCES = "sources"
+DOCUMENTS_FILE = "documents.json"
+_FILE_NAME_PART = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
 def file_sha256(path: Path) -> str:
@@ -81,6 +95,8 @@ class LoadedIndex:
     """``(passage row, start, end)`` of each sentence vector, spans within the passage text."""
     tokens: TokenVectors | None = None
     """Every passage's token vectors, for late interaction; None in an index built without them."""
+    documents: dict[str, StoredDocument] = field(default_factory=dict)
+    """Each document's original file and page breaks, by id; empty in an index built before they were kept."""
 
     def __post_init__(self) -> None:
         self.by_id = {passage.id: row for row, passage in enumerate(self.passages)}
@@ -112,6 +128,22 @@ class LoadedIndex:
         if row is None:
             raise UnknownPassage(f"no passage with id {passage_id!r} in index {self.version}")
         return self.passages[row]
+
+    def original(self, document: str) -> tuple[StoredDocument, Path]:
+        """The record and the file of a document's original bytes, found by id in this version's table.
+
+        The id is only ever a key of the table: the path comes from the manifest-hashed
+        record, so no request can name a file outside the version's ``sources/``.
+        """
+        if document not in self.texts:
+            raise NoSuchDocument(f"no document {document!r} in index {self.version}")
+        record = self.documents.get(document)
+        if record is None:
+            raise SourceNotKept(
+                f"index {self.version} keeps no original file of {document!r} (built before originals "
+                f"were kept); rebuild the index to serve it: reportqa ingest"
+            )
+        return record, self.path / record.file
 
     def all_scores(self, query: np.ndarray) -> np.ndarray:
         """Inner product of the query with every passage, in row order (for fusion)."""
@@ -178,6 +210,18 @@ def load_index(root: Path, *, model: str | None = None, version_dir: Path | None
             path.stem: path.read_text(encoding="utf-8")
             for path in sorted((directory / "texts").glob("*.txt"))
         }
+        documents = (
+            {
+                record.document: record
+                for record in (
+                    StoredDocument.model_validate(item)
+                    for item in json.loads((directory / DOCUMENTS_FILE).read_text(encoding="utf-8"))
+                )
+                if record.file in manifest.files
+            }
+            if DOCUMENTS_FILE in manifest.files
+            else {}
+        )
         tokens = (
             TokenVectors(
                 np.load(directory / "tokens.npy", allow_pickle=False),
@@ -196,8 +240,56 @@ def load_index(root: Path, *, model: str | None = None, version_dir: Path | None
     if vectors.d != manifest.dimension:
         raise CorruptIndex(f"vectors at {directory} have dimension {vectors.d}, not {manifest.dimension}")
     return LoadedIndex(
-        directory, manifest, passages, sections, texts, vectors, sentence_vectors, tokens=tokens
+        directory,
+        manifest,
+        passages,
+        sections,
+        texts,
+        vectors,
+        sentence_vectors,
+        tokens=tokens,
+        documents=documents,
     )
+
+
+@dataclass(frozen=True)
+class OriginalFile:
+    """A source's original bytes as read for the build, and what a version records beside them."""
+
+    document: str
+    extension: str
+    """The file's extension without the dot (``pdf``), kept on the stored copy."""
+    data: bytes
+    media_type: str
+    page_breaks: Sequence[tuple[int, int | None]] = ((0, None),)
+    file_pages: Mapping[int, int] = field(default_factory=dict)
+
+
+def _write_originals(staging: Path, originals: Sequence[OriginalFile]) -> None:
+    """Each original under ``sources/`` and the table that finds it by document id."""
+    records: list[StoredDocument] = []
+    if originals:
+        (staging / SOURCES).mkdir()
+    for original in originals:
+        for part in (original.document, original.extension):
+            if not _FILE_NAME_PART.match(part) or part in {".", ".."}:
+                raise ValueError(f"{part!r} cannot name a stored source file")
+        name = f"{SOURCES}/{original.document}.{original.extension}"
+        (staging / name).write_bytes(original.data)
+        records.append(
+            StoredDocument(
+                document=original.document,
+                file=name,
+                media_type=original.media_type,
+                page_breaks=list(original.page_breaks),
+                file_pages=dict(original.file_pages),
+            )
+        )
+    if records:
+        (staging / DOCUMENTS_FILE).write_text(
+            json.dumps([r.model_dump(mode="json") for r in records], ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
 
 
 def write_index(
@@ -210,13 +302,15 @@ def write_index(
     vectors: np.ndarray,
     sentence_vectors: np.ndarray,
     passage_tokens: Sequence[np.ndarray] | None = None,
+    originals: Sequence[OriginalFile] = (),
     keep: int = 3,
     activate: bool = True,
 ) -> Path:
     """Write a new version completely, then point ``current`` at it; return its directory.
 
     ``passage_tokens`` are each passage's token vectors (late interaction), when the
-    model gives them.  With ``activate=False`` the version is written but not made current (a gated
+    model gives them.  ``originals`` are the sources' bytes, kept so that ``/documents/{id}/source``
+    serves what was indexed.  With ``activate=False`` the version is written but not made current (a gated
     build decides later).  An OS error (full disk, permissions) becomes
     IndexWriteError after the partial version is removed, so nothing is lost.
     """
@@ -255,6 +349,7 @@ def write_index(
         (staging / "texts").mkdir()
         for document, text in texts.items():
             (staging / "texts" / f"{document}.txt").write_text(text, encoding="utf-8")
+        _write_originals(staging, originals)
         files = {
             str(p.relative_to(staging)): file_sha256(p) for p in sorted(staging.rglob("*")) if p.is_file()
         }

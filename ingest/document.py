@@ -48,6 +48,8 @@ class ParsedDocument:
     ``None`` throughout for a format without pages (Markdown, HTML, plain text with
     no page breaks): such a document is cited without a page, never an invented one.
     """
+    file_pages: dict[int, int] = field(default_factory=dict)
+    """Printed page -> 1-based page of the file, where they differ (a PDF's own page labels)."""
 
     def page_at(self, offset: int) -> int | None:
         """The page on which the character at ``offset`` stands, or ``None`` without pages."""

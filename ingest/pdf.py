@@ -461,6 +461,30 @@ def _blocks(
 # ---------------------------------------------------------------- the PDF itself (I/O)
 
 
+def printed_page(label: str, index: int) -> int:
+    """The page number cited for the page at ``index`` (0-based): its label when a number, else its place."""
+    label = label.strip()
+    return int(label) if label.isdigit() else index + 1
+
+
+def file_pages(data: bytes) -> dict[int, int]:
+    """Printed page -> 1-based page of the file, for the pages whose label is not their place.
+
+    A PDF viewer opens ``#page=N`` at the N-th page of the file; a report whose front
+    matter is numbered apart prints "8" on its tenth page.  The first page printed N wins.
+    """
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        found: dict[int, int] = {}
+        for index in range(len(pdf)):
+            found.setdefault(printed_page(pdf.get_page_label(index), index), index + 1)
+    finally:
+        pdf.close()
+    return {printed: place for printed, place in found.items() if printed != place}
+
+
 def _glyphs(data: bytes, name: str) -> tuple[list[PageGlyphs], list[Bookmark], str, bool]:
     """Each page's glyphs and page to cite, the bookmarks, the title, and whether the PDF has images."""
     import ctypes
@@ -482,8 +506,7 @@ def _glyphs(data: bytes, name: str) -> tuple[list[PageGlyphs], list[Bookmark], s
         for index in range(len(pdf)):
             page = pdf[index]
             height = page.get_height()
-            label = pdf.get_page_label(index).strip()
-            number = int(label) if label.isdigit() else index + 1
+            number = printed_page(pdf.get_page_label(index), index)
             text_page = page.get_textpage()
             count = text_page.count_chars()
             chars = text_page.get_text_range(0, count) if count else ""
@@ -545,4 +568,6 @@ def read_pdf(data: bytes, document: str, *, path: str = "") -> ParsedDocument:
     from ingest.outline import document_from_blocks
 
     title, blocks = pdf_blocks(data, path=path or document)
-    return document_from_blocks(document, title, blocks)
+    doc = document_from_blocks(document, title, blocks)
+    doc.file_pages = file_pages(data)
+    return doc

@@ -17,14 +17,14 @@ from index.errors import IndexNotFound, SourceError
 from index.lock import build_lock
 from index.models import Manifest, Passage, Section, SourceInfo
 from index.sentences import sentence_spans
-from index.store import current_path, read_passages, write_index
+from index.store import OriginalFile, current_path, read_passages, write_index
 from ingest.changes import ChangeSummary, compare
 from ingest.chunking import DEFAULT_CHUNK_SIZE
 from ingest.document import ParsedDocument
 from ingest.embed_cache import CachingEmbedder, caching, token_vectors
 from ingest.embedder import Embedder
 from ingest.passages import passages_of, sections_of
-from ingest.sources import Source, find_sources, parse_source, read_each, read_source
+from ingest.sources import MEDIA_TYPES, Source, find_sources, parse_source, read_each, read_source
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +131,7 @@ def build_index(
         sections: list[Section] = []
         texts: dict[str, str] = {}
         infos: list[SourceInfo] = []
+        originals: list[OriginalFile] = []
         for source, doc, doc_passages in documents:
             passages.extend(doc_passages)
             sections.extend(sections_of(doc))
@@ -144,6 +145,7 @@ def build_index(
                     title=doc.title,
                 )
             )
+            originals.append(original_file(source, doc))
         if tune is not None:
             on_phase("tuning")
             embedder = tune(embedder, passages)
@@ -182,6 +184,7 @@ def build_index(
             vectors=vectors,
             sentence_vectors=sentence_vectors,
             passage_tokens=passage_tokens,
+            originals=originals,
             keep=keep,
             activate=activate,
         )
@@ -198,6 +201,18 @@ def build_index(
         summary=compare(before, passages, embedded=embedded),
         previous=previous,
         warnings=warnings,
+    )
+
+
+def original_file(source: Source, doc: ParsedDocument) -> OriginalFile:
+    """What the version keeps of a source: its bytes as read, and where the document's pages fall."""
+    return OriginalFile(
+        document=doc.document,
+        extension=source.format,
+        data=source.data,
+        media_type=MEDIA_TYPES.get(source.format, "application/octet-stream"),
+        page_breaks=doc.page_breaks,
+        file_pages=doc.file_pages,
     )
 
 

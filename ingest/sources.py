@@ -40,6 +40,16 @@ READERS: dict[str, Reader] = {
 BINARY_READERS = {".pdf"}
 """Formats read from bytes (``read_pdf``), not from UTF-8 text."""
 
+MEDIA_TYPES = {
+    "txt": "text/plain; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "markdown": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "htm": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+}
+"""The content type of each format's original file (text formats are read as UTF-8)."""
+
 NO_TEXT_HINT = {
     "html": "its page holds only scripts, styles or empty tags; save the page with its text",
     "htm": "its page holds only scripts, styles or empty tags; save the page with its text",
@@ -77,7 +87,9 @@ class Source:
     sha256: str
     format: str
     raw: str
+    """The decoded text of a text format; empty for a PDF (read from ``data``)."""
     data: bytes = b""
+    """The file's bytes as read, kept in the index so the original can be served."""
 
 
 @dataclass(frozen=True)
@@ -226,7 +238,7 @@ def read_source(path: Path) -> Source:
         raise SourceError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
     if not raw.strip():
         raise SourceError(f"{path}: the file is empty; {DEFAULT_NO_TEXT_HINT}")
-    return Source(path, document_name(path), digest, suffix.lstrip("."), raw)
+    return Source(path, document_name(path), digest, suffix.lstrip("."), raw, data)
 
 
 def parse_source(source: Source) -> ParsedDocument:
