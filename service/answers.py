@@ -17,11 +17,14 @@ from index.search import Retriever
 from index.store import LoadedIndex
 from ingest.embedder import Encoded
 from service.citing import pages_text
+from service.links import Links
 from service.schemas import (
     AnswerOut,
     AskResponse,
     CitationOut,
     DocumentOut,
+    DocumentsResponse,
+    DocumentSummary,
     Highlight,
     IndexInfo,
     PassageOut,
@@ -46,10 +49,24 @@ def index_info(index: LoadedIndex) -> IndexInfo:
     return IndexInfo(version=manifest.version, built_at=manifest.built_at, model=manifest.model)
 
 
-def citation_out(passage: Passage, scopes: Scopes) -> CitationOut:
-    """The API's citation: the index's own, with the title of its document."""
-    document = passage.citation.document
-    return CitationOut(**passage.citation.model_dump(), document_title=scopes.title_of(document))
+def citation_out(
+    passage: Passage,
+    scopes: Scopes,
+    links: Links | None = None,
+    highlight: tuple[int, int] | None = None,
+) -> CitationOut:
+    """The API's citation: the index's own, with the title of its document and, given ``links``,
+    the passage's link in the reader view (marking ``highlight``) and, for a PDF, its page's.
+    """
+    citation = passage.citation
+    document = citation.document
+    url = source_url = None
+    if links is not None:
+        url = links.passage(document, passage.id, highlight)
+        source_url = links.source_page(document, citation.page)
+    return CitationOut(
+        **citation.model_dump(), document_title=scopes.title_of(document), url=url, source_url=source_url
+    )
 
 
 def source_line(citation: CitationOut) -> str:
@@ -71,15 +88,20 @@ def prompt_context(passages: Sequence[PassageOut]) -> str:
     )
 
 
-def answer_out(best: RankedPassage, scopes: Scopes) -> AnswerOut:
+def answer_out(best: RankedPassage, scopes: Scopes, links: Links | None = None) -> AnswerOut:
     passage = best.hit.passage
     return AnswerOut(
-        text=best.highlighted_text, passage_id=passage.id, citation=citation_out(passage, scopes)
+        text=best.highlighted_text,
+        passage_id=passage.id,
+        citation=citation_out(passage, scopes, links, best.highlight),
     )
 
 
-def build_answer(result: AnswerResult, retriever: Retriever) -> AskResponse:
-    """The ``/ask`` payload for an answer; pure, so the routes, the CLI and MCP share it."""
+def build_answer(result: AnswerResult, retriever: Retriever, links: Links | None = None) -> AskResponse:
+    """The ``/ask`` payload for an answer; pure, so the routes, the CLI and MCP share it.
+
+    With ``links``, every citation links to its passage in the reader view, its highlight marked.
+    """
     scopes = retriever.scopes
     passages = [
         PassageOut(
@@ -87,7 +109,7 @@ def build_answer(result: AnswerResult, retriever: Retriever) -> AskResponse:
             rank=rank,
             score=round(ranked.hit.score, SCORE_DIGITS),
             text=ranked.hit.passage.text,
-            citation=citation_out(ranked.hit.passage, scopes),
+            citation=citation_out(ranked.hit.passage, scopes, links, ranked.highlight),
             highlight=Highlight(start=ranked.highlight[0], end=ranked.highlight[1]),
         )
         for rank, ranked in enumerate(result.passages, start=1)
@@ -98,7 +120,7 @@ def build_answer(result: AnswerResult, retriever: Retriever) -> AskResponse:
         passages=passages,
         index=index_info(retriever.index),
         context=prompt_context(passages),
-        answer=answer_out(best, scopes) if best is not None else None,
+        answer=answer_out(best, scopes, links) if best is not None else None,
         answerable=result.answerable,
         confidence=round(result.confidence, SCORE_DIGITS),
         reason=result.reason,
@@ -146,13 +168,15 @@ def answer(
     section: str | None = None,
     document: str | None = None,
     query: Encoded | None = None,
+    links: Links | None = None,
 ) -> AskResponse:
     """Rank passages for an already validated question and build the payload.
 
     ``document`` keeps one document's passages and ``section`` then applies within it;
     without ``document``, ``section`` matches that id in any document.  ``query`` is the
     question's encoding when the caller embedded it already (the service's
-    micro-batcher); without it the retriever embeds the question.
+    micro-batcher); without it the retriever embeds the question.  ``links`` adds each
+    citation's ``url`` (and ``source_url`` for a PDF).
     """
     document, section = resolve_scope(retriever.scopes, document=document, section=section)
     signals = (
@@ -163,7 +187,7 @@ def answer(
         )
     )
     result = ask(retriever, question, top_k=top_k, section=section, document=document, signals=signals)
-    return build_answer(result, retriever)
+    return build_answer(result, retriever, links)
 
 
 def section_out(section: Section) -> SectionOut:
@@ -190,13 +214,33 @@ def table_of_contents(retriever: Retriever) -> SectionsResponse:
     return SectionsResponse(sections=sections, documents=documents, index=index_info(index))
 
 
-def passage_detail(retriever: Retriever, passage_id: str) -> PassageResponse:
+def passage_detail(retriever: Retriever, passage_id: str, links: Links | None = None) -> PassageResponse:
     """One passage by id; UnknownPassage (from the index) when there is none."""
     index = retriever.index
     passage = index.passage(passage_id)
     return PassageResponse(
         id=passage.id,
         text=passage.text,
-        citation=citation_out(passage, retriever.scopes),
+        citation=citation_out(passage, retriever.scopes, links),
         index=index_info(index),
     )
+
+
+def document_list(retriever: Retriever, links: Links) -> DocumentsResponse:
+    """Every indexed document with its title, format, section count and links, in index order."""
+    index = retriever.index
+    counts: dict[str, int] = {}
+    for section in index.sections:
+        counts[section.document] = counts.get(section.document, 0) + 1
+    documents = [
+        DocumentSummary(
+            id=info.id,
+            title=info.title,
+            format=info.format,
+            section_count=counts.get(info.id, 0),
+            url=links.document(info.id),
+            source_url=links.source(info.id),
+        )
+        for info in retriever.scopes.documents.values()
+    ]
+    return DocumentsResponse(documents=documents, index=index_info(index))

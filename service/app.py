@@ -32,7 +32,7 @@ from service.errors import install_error_handlers
 from service.mcp_server import build_mcp_server, http_routes
 from service.metrics import Metrics
 from service.reindex import Reindexer
-from service.routes import admin, ask, chat, health, metrics, passages, sections, tools
+from service.routes import admin, ask, chat, documents, health, metrics, passages, sections, tools
 from service.settings import Settings
 from service.state import EmbedderFactory, ServiceState, not_ready_detail
 from service.web.pages import install_web_page
@@ -104,7 +104,7 @@ def create_app(
             if state.pointer_moved():
                 await run_in_threadpool(state.reload)
 
-    mcp = build_mcp_server(state.current, version=_version())
+    mcp = build_mcp_server(state.current, version=_version(), public_url=settings.public_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -157,7 +157,7 @@ def create_app(
             allow_headers=["*"],
         )
     app.add_middleware(EdgeMiddleware, settings=settings, metrics=registry)
-    for module in (ask, sections, passages, health, admin, chat, tools, metrics):
+    for module in (ask, sections, documents, passages, health, admin, chat, tools, metrics):
         app.include_router(module.router)
     app.router.routes.extend(http_routes(mcp, host=settings.host))
     install_web_page(app)

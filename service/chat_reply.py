@@ -21,12 +21,14 @@ NOT_ANSWERED = "The report does not answer this question."
 
 
 class ChatCitation(BaseModel):
-    """A numbered source of a chat reply: the passage id, its text and its citation."""
+    """A numbered source of a chat reply: the passage id, its text, its citation and its link."""
 
     number: int
     passage_id: str
     text: str
     citation: CitationOut
+    url: str | None = None
+    """The citation's link to the passage in the reader view, at the top for a front end to show."""
 
 
 def source_entry(number: int, citation: CitationOut) -> str:
@@ -60,7 +62,7 @@ def answer_quote(response: AskResponse) -> tuple[str, int]:
 
 def citations(response: AskResponse) -> list[ChatCitation]:
     return [
-        ChatCitation(number=p.rank, passage_id=p.id, text=p.text, citation=p.citation)
+        ChatCitation(number=p.rank, passage_id=p.id, text=p.text, citation=p.citation, url=p.citation.url)
         for p in response.passages
     ]
 

@@ -336,7 +336,7 @@ def mcp(index_dir: IndexDirOption = None) -> None:
         typer.echo(f"Loading the index at {settings.index_dir} ...", err=True)
         retriever = load_retriever(settings.index_dir, embedder_factory=serving_embedder_factory(settings))
     typer.echo(f"Serving index {retriever.index.version} over MCP stdio", err=True)
-    build_mcp_server(lambda: retriever).run("stdio")
+    build_mcp_server(lambda: retriever, public_url=settings.public_url).run("stdio")
 
 
 @cli.command()

@@ -14,6 +14,7 @@ from fastapi import Depends, Request, Response
 from index.search import Retriever
 from index.store import LoadedIndex
 from service.batcher import QueryEmbedder, QueryEmbedders
+from service.links import Links, base_url
 from service.metrics import Metrics
 from service.settings import Settings
 from service.state import ServiceState
@@ -73,3 +74,13 @@ async def get_query_embedder(request: Request, retriever: RetrieverDep) -> Query
 
 
 QueryEmbedderDep = Annotated[QueryEmbedder, Depends(get_query_embedder)]
+
+
+async def get_links(request: Request, settings: SettingsDep, index: IndexDep) -> Links:
+    """Links to the reader view for this request's index: from the public URL, else the request's origin."""
+    base = base_url(settings.public_url, str(request.base_url))
+    assert base is not None  # the request always has a base
+    return Links(base=base, index=index)
+
+
+LinksDep = Annotated[Links, Depends(get_links)]

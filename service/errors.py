@@ -23,8 +23,10 @@ from index.errors import (
     IncompatibleIndex,
     IndexNotFound,
     IndexWriteError,
+    NoSuchDocument,
     ReportQAError,
     SourceError,
+    SourceNotKept,
     UnknownPassage,
 )
 from service.admin_auth import AdminDisabled, Unauthorized
@@ -34,6 +36,8 @@ from service.state import IndexUnavailable
 # Most specific first is not needed: the lookup walks each error's MRO.
 STATUS_BY_ERROR: dict[type[ReportQAError], int] = {
     UnknownPassage: 404,
+    NoSuchDocument: 404,
+    SourceNotKept: 404,
     UnknownSection: 422,
     UnknownDocument: 422,
     SourceError: 400,

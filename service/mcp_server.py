@@ -11,9 +11,11 @@ gets from the API:
 
 Every tool answers twice: ``structured_content`` is the API's JSON (validated against
 the advertised output schema), and the text content is the numbered, cited passages a
-language model can quote directly.  The server holds no index of its own: it asks
-``current`` for the retriever on each call, so the HTTP service (``/mcp``) and the
-stdio command (``reportqa mcp``) can each supply theirs.
+language model can quote directly, with each passage's link to the reader view.  The
+server holds no index of its own: it asks ``current`` for the retriever on each call, so
+the HTTP service (``/mcp``) and the stdio command (``reportqa mcp``) can each supply theirs.
+Links start at ``public_url``, else at the origin of the HTTP request that called the
+tool; over stdio without ``public_url`` there are none.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import ValidationError
@@ -33,6 +35,7 @@ from index.search import Retriever
 from service.answers import answer, passage_detail, source_line, table_of_contents
 from service.citing import pages_text
 from service.errors import describe_errors
+from service.links import Links, base_url
 from service.schemas import (
     DEFAULT_TOP_K,
     AskRequest,
@@ -64,11 +67,25 @@ def search_text(response: AskResponse) -> str:
         lead = f"Answer: {response.answer.text} [1]\n\n"
     else:
         lead = ""
-    return f"{lead}Passages from the report for: {response.question}\n\n{response.context}"
+    links = "\n".join(f"[{p.rank}] {p.citation.url}" for p in response.passages if p.citation.url)
+    tail = f"\n\nLinks to each passage in its document:\n{links}" if links else ""
+    return f"{lead}Passages from the report for: {response.question}\n\n{response.context}{tail}"
 
 
 def passage_text(response: PassageResponse) -> str:
-    return f"{response.text}\n{source_line(response.citation)}"
+    link = f"\nLink: {response.citation.url}" if response.citation.url else ""
+    return f"{response.text}\n{source_line(response.citation)}{link}"
+
+
+def links_for(ctx: Context, retriever: Retriever, public_url: str | None) -> Links | None:
+    """Links from ``public_url``, else from the origin of the HTTP request; None over stdio without one."""
+    try:
+        request = ctx.request_context.request
+    except ValueError:  # called outside a request (directly, in a test)
+        request = None
+    origin = getattr(request, "base_url", None)
+    base = base_url(public_url, str(origin) if origin is not None else None)
+    return Links(base=base, index=retriever.index) if base is not None else None
 
 
 def section_line(section: SectionOut) -> str:
@@ -103,7 +120,9 @@ def tool_result(text: str, payload: AskResponse | PassageResponse | SectionsResp
     )
 
 
-def build_mcp_server(current: Callable[[], Retriever], *, version: str = "") -> MCPServer:
+def build_mcp_server(
+    current: Callable[[], Retriever], *, version: str = "", public_url: str | None = None
+) -> MCPServer:
     """An MCP server whose tools answer from ``current()``, the retriever of the moment.
 
     Domain errors (no index, unknown section or passage, a blank question) become tool
@@ -113,7 +132,11 @@ def build_mcp_server(current: Callable[[], Retriever], *, version: str = "") -> 
 
     @server.tool(annotations=READ_ONLY)
     def search_report(
-        question: str, top_k: int = DEFAULT_TOP_K, section: str | None = None, document: str | None = None
+        ctx: Context,
+        question: str,
+        top_k: int = DEFAULT_TOP_K,
+        section: str | None = None,
+        document: str | None = None,
     ) -> Annotated[CallToolResult, AskResponse]:
         """Search the indexed documents for passages that answer a question, best first, with citations.
 
@@ -126,24 +149,27 @@ def build_mcp_server(current: Callable[[], Retriever], *, version: str = "") -> 
         """
         with tool_errors():
             request = AskRequest(question=question, top_k=top_k, section=section, document=document)
+            retriever = current()
             response = answer(
-                current(),
+                retriever,
                 request.question,
                 top_k=request.top_k,
                 section=request.section,
                 document=request.document,
+                links=links_for(ctx, retriever, public_url),
             )
         return tool_result(search_text(response), response)
 
     @server.tool(annotations=READ_ONLY)
-    def get_passage(id: str) -> Annotated[CallToolResult, PassageResponse]:
+    def get_passage(ctx: Context, id: str) -> Annotated[CallToolResult, PassageResponse]:
         """One passage of the report by the id search_report gave, with its citation.
 
         Args:
             id: A passage id from search_report.
         """
         with tool_errors():
-            response = passage_detail(current(), id)
+            retriever = current()
+            response = passage_detail(retriever, id, links_for(ctx, retriever, public_url))
         return tool_result(passage_text(response), response)
 
     @server.tool(annotations=READ_ONLY)

@@ -123,6 +123,20 @@ class CitationOut(BaseModel):
     start: int = Field(description="Offset of the passage's first character in the document's text.")
     end: int = Field(description="Offset one past the passage's last character.")
     footnote: int | None = Field(None, description="The footnote number when the passage is a footnote.")
+    url: str | None = Field(
+        None,
+        examples=[
+            "https://qa.example.org/documents/high-level-dialogue-2006"
+            "?passage=a1b2c3d4e5f60718&highlight=0-72#p-a1b2c3d4e5f60718"
+        ],
+        description="The passage in the reader view, scrolled to and highlighted (with the answer's span "
+        "when there is one); based on REPORTQA_PUBLIC_URL, else the request's origin.",
+    )
+    source_url: str | None = Field(
+        None,
+        examples=["https://qa.example.org/documents/report/source#page=8"],
+        description="For a PDF: the original file opened at the passage's page; null otherwise.",
+    )
 
 
 class Highlight(BaseModel):
@@ -247,6 +261,28 @@ class DocumentOut(BaseModel):
     title: str = Field(description="The document's title (its id when it has none).")
     format: str = Field(examples=["txt", "md", "html", "pdf"], description="The source's format.")
     sections: list[SectionOut]
+
+
+class DocumentSummary(BaseModel):
+    """One indexed document, with links to its reader view and its original file."""
+
+    id: str = Field(examples=["high-level-dialogue-2006"])
+    title: str = Field(
+        examples=[EXAMPLE_TITLE], description="The document's title (its id when it has none)."
+    )
+    format: str = Field(examples=["txt", "md", "html", "pdf"], description="The source's format.")
+    section_count: int
+    url: str = Field(description="The reader view: the document's outline and text, by section and page.")
+    source_url: str | None = Field(
+        description="The original file as indexed; null for an index built before originals were kept."
+    )
+
+
+class DocumentsResponse(BaseModel):
+    """The indexed documents, in index order."""
+
+    documents: list[DocumentSummary]
+    index: IndexInfo
 
 
 class SectionsResponse(BaseModel):

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Body, Query
 from index.search import Retriever
 from service.answers import answer
 from service.batcher import QueryEmbedder
-from service.deps import MetricsDep, QueryEmbedderDep, RetrieverDep
+from service.deps import LinksDep, MetricsDep, QueryEmbedderDep, RetrieverDep
+from service.links import Links
 from service.metrics import Metrics
 from service.schemas import (
     DEFAULT_TOP_K,
@@ -62,11 +63,14 @@ async def answered(
     top_k: int,
     section: str | None,
     document: str | None = None,
+    links: Links | None = None,
 ) -> AskResponse:
     """Embed through the cache and micro-batcher, then rank on the event loop (about a millisecond)."""
     query = await embedder.embed(question)
     started = time.perf_counter()
-    response = answer(retriever, question, top_k=top_k, section=section, document=document, query=query)
+    response = answer(
+        retriever, question, top_k=top_k, section=section, document=document, query=query, links=links
+    )
     metrics.observe_answer(answerable=response.answerable, seconds=time.perf_counter() - started)
     return response
 
@@ -77,8 +81,9 @@ async def ask(
     retriever: RetrieverDep,
     embedder: QueryEmbedderDep,
     metrics: MetricsDep,
+    links: LinksDep,
 ) -> AskResponse:
-    """Rank the passages for a question, best first, each with a citation.
+    """Rank the passages for a question, best first, each with a citation and its link.
 
     ``document`` keeps one document's passages; ``section`` then applies within it, and
     without ``document`` matches that section id in any document.
@@ -91,6 +96,7 @@ async def ask(
         top_k=request.top_k,
         section=request.section,
         document=request.document,
+        links=links,
     )
 
 
@@ -99,10 +105,13 @@ async def ask_get(
     retriever: RetrieverDep,
     embedder: QueryEmbedderDep,
     metrics: MetricsDep,
+    links: LinksDep,
     q: Annotated[Question, Query(examples=[EXAMPLE_QUESTION])],
     top_k: Annotated[TopK, Query()] = DEFAULT_TOP_K,
     section: Annotated[SectionFilter, Query()] = None,
     document: Annotated[DocumentFilter, Query()] = None,
 ) -> AskResponse:
     """The same as ``POST /ask``, for a browser or curl: ``/ask?q=...&top_k=3&document=...&section=B``."""
-    return await answered(retriever, embedder, metrics, q, top_k=top_k, section=section, document=document)
+    return await answered(
+        retriever, embedder, metrics, q, top_k=top_k, section=section, document=document, links=links
+    )

@@ -30,7 +30,7 @@ from service.chat_schemas import (
     ModelCard,
     ModelList,
 )
-from service.deps import MetricsDep, QueryEmbedderDep, RetrieverDep
+from service.deps import LinksDep, MetricsDep, QueryEmbedderDep, RetrieverDep
 from service.routes.ask import answered as answer_question
 from service.schemas import AskRequest, ErrorOut, ValidationErrorOut
 
@@ -98,6 +98,7 @@ async def chat_completions(
     retriever: RetrieverDep,
     embedder: QueryEmbedderDep,
     metrics: MetricsDep,
+    links: LinksDep,
 ) -> ChatCompletion | StreamingResponse:
     """Answer the last user message with quotes from the report and numbered sources.
 
@@ -112,6 +113,7 @@ async def chat_completions(
         top_k=question.top_k,
         section=question.section,
         document=question.document,
+        links=links,
     )
     message = ChatMessageOut(
         content=reply_text(response), citations=citations(response) if answered(response) else []
