@@ -1,5 +1,5 @@
-// The page at "/": ask /ask, show the answer sentence highlighted inside its passage, its citation,
-// the other passages and the table of contents. Plain DOM, no build step, no external resources.
+// The page at "/": ask /ask, show the answer sentence highlighted inside its passage, its citation (a link
+// to the passage in the reader view), the other passages and the table of contents. Plain DOM, no build step, no external resources.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -29,6 +29,28 @@ function spanOf(passage, answer) {
   return null;
 }
 
+// The citation, as a link to its passage in the reader view, and for a PDF a second link to its page.
+function citeNode(c) {
+  const cite = document.createElement("p");
+  cite.className = "cite";
+  if (c.url) {
+    const link = document.createElement("a");
+    link.href = c.url;
+    link.textContent = citationText(c);
+    cite.append(link);
+  } else {
+    cite.textContent = citationText(c);
+  }
+  if (c.source_url) {
+    const pdf = document.createElement("a");
+    pdf.href = c.source_url;
+    pdf.className = "source-link";
+    pdf.textContent = pages(c) ? `PDF, ${pages(c)}` : "PDF";
+    cite.append(" ", pdf);
+  }
+  return cite;
+}
+
 function passageNode(passage, answer, tag) {
   const node = document.createElement(tag);
   node.className = "passage";
@@ -43,10 +65,7 @@ function passageNode(passage, answer, tag) {
   } else {
     text.textContent = passage.text;
   }
-  const cite = document.createElement("p");
-  cite.className = "cite";
-  cite.textContent = citationText(passage.citation);
-  node.append(text, cite);
+  node.append(text, citeNode(passage.citation));
   return node;
 }
 
