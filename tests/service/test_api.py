@@ -162,7 +162,9 @@ def test_passage_by_id(client: TestClient) -> None:
     payload = response.json()
     assert payload["id"] == hit["id"]
     assert payload["text"] == hit["text"]
-    assert payload["citation"] == hit["citation"]
+    # The same citation; its link opens the passage without the answer's span.
+    assert {**payload["citation"], "url": None} == {**hit["citation"], "url": None}
+    assert payload["citation"]["url"] == hit["citation"]["url"].split("&highlight=")[0] + f"#p-{hit['id']}"
     assert payload["index"]["version"] == "20250101T000000Z-test"
 
 

@@ -209,7 +209,7 @@ def test_citations_name_the_document_title_and_no_page_where_there_are_none(clie
 def test_a_passage_by_id_names_its_document_title(client: TestClient) -> None:
     top = ask(client, question="household surveys", top_k=1, document="guide")["passages"][0]
     detail = client.get(f"/passages/{top['id']}").json()
-    assert detail["citation"] == top["citation"]
+    assert {**detail["citation"], "url": None} == {**top["citation"], "url": None}
     assert detail["citation"]["document_title"] == "Field guide"
 
 

@@ -26,11 +26,10 @@ def run(scenario: Callable[[Client], Awaitable[T]], server: str | StdioServerPar
     return asyncio.run(main())
 
 
-def stdio(index_dir: Path) -> StdioServerParameters:
-    """``reportqa mcp`` as a desktop chat client would launch it."""
-    return StdioServerParameters(
-        command=str(REPORTQA), args=["mcp"], env={"REPORTQA_INDEX_DIR": str(index_dir), "HF_HUB_OFFLINE": "1"}
-    )
+def stdio(index_dir: Path, public_url: str) -> StdioServerParameters:
+    """``reportqa mcp`` as a desktop chat client would launch it, its links pointing at the service."""
+    env = {"REPORTQA_INDEX_DIR": str(index_dir), "REPORTQA_PUBLIC_URL": public_url, "HF_HUB_OFFLINE": "1"}
+    return StdioServerParameters(command=str(REPORTQA), args=["mcp"], env=env)
 
 
 async def every_tool(client: Client) -> dict[str, Any]:
@@ -74,11 +73,19 @@ def check_every_tool(seen: dict[str, Any], reference: dict[str, Any]) -> None:
     assert '(Source: test-report, section A.1 "Remittances as a tool of development", page 3)' in text
 
     passage = seen["passage"].structured_content
-    assert passage["citation"] == reference["passages"][0]["citation"]
+    # The same citation; its link opens the passage without the answer's span.
+    assert {**passage["citation"], "url": None} == {**reference["passages"][0]["citation"], "url": None}
+    first = reference["passages"][0]
+    assert (
+        passage["citation"]["url"] == first["citation"]["url"].split("&highlight=")[0] + f"#p-{first['id']}"
+    )
     assert (
         seen["passage"]
         .content[0]
-        .text.endswith('(Source: test-report, section A.1 "Remittances as a tool of development", page 3)')
+        .text.endswith(
+            '(Source: test-report, section A.1 "Remittances as a tool of development", page 3)\n'
+            f"Link: {passage['citation']['url']}"
+        )
     )
 
     sections = seen["sections"].structured_content["sections"]
@@ -96,7 +103,7 @@ def test_every_tool_over_streamable_http(small_server: LiveServer) -> None:
 
 
 def test_every_tool_over_stdio(small_server: LiveServer) -> None:
-    seen = run(every_tool, stdio(small_server.index_dir))
+    seen = run(every_tool, stdio(small_server.index_dir, small_server.url))
     check_every_tool(seen, small_server.ask("Do remittances reduce poverty?", top_k=2))
 
 
