@@ -6,6 +6,7 @@ served on a real socket; the browser is Debian's Chromium, as for the web page's
 
 from __future__ import annotations
 
+import http.client
 import re
 from collections.abc import Iterator
 
@@ -117,3 +118,27 @@ def test_a_pdf_citation_opens_its_page_of_the_pdf_and_its_passage_in_the_reader_
     expect(cited).to_have_text(ASYLUM)
     expect(cited).to_be_in_viewport()
     expect(page.locator("#page-4")).to_contain_text("Page 4")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/documents/..%2F..%2F..%2Fetc%2Fpasswd/source",
+        "/documents/../../etc/passwd",
+        "/documents/%2Fetc%2Fpasswd/source",
+        "/documents/report%00/source",
+        "/documents/%2e%2e/source",
+    ],
+)
+def test_path_like_ids_are_404_over_a_real_socket(citable_server: LiveServer, path: str) -> None:
+    """Sent byte for byte (``http.client`` normalises nothing), as an attacker would send them."""
+    host, port = citable_server.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    assert response.status == 404, body
+    assert b"root:" not in body
