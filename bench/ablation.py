@@ -48,7 +48,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=Path("data/index"))
     args = parser.parse_args()
     index = load_index(args.index)
-    embedder = load_embedder(index.manifest.model, root=args.index)
+    embedder = load_embedder(index.manifest.model)
     retriever = Retriever(index, embedder)
     passages = index.passages
     plain_vectors = embedder.embed([p.text for p in passages])

@@ -34,7 +34,7 @@ def backend_rows(index_dir: Path, *, threads: int = 1, repeats: int = 3) -> list
     texts = [q.question for q in questions]
     rows: list[dict[str, object]] = []
     for backend in BACKENDS:
-        embedder = load_embedder(index.manifest.model, backend=backend, threads=threads, root=index_dir)
+        embedder = load_embedder(index.manifest.model, backend=backend, threads=threads)
         embedder.embed(texts[:4])
         singles = []
         for _ in range(repeats):

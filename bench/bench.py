@@ -38,6 +38,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import wrk
+from ingest.model_cache import default_cache_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTQA = str(Path(sys.executable).with_name("reportqa"))
@@ -68,6 +69,7 @@ def env_for(index_dir: Path) -> dict[str, str]:
         TRANSFORMERS_OFFLINE="1",
         TOKENIZERS_PARALLELISM="false",
         REPORTQA_INDEX_DIR=str(index_dir),
+        REPORTQA_CACHE_DIR=str(default_cache_dir()),  # the models this process loads too
     )
     return env
 
@@ -480,7 +482,7 @@ def measure_rebuild(ctx: Context) -> list[Row]:
     from bench.rebuild import rebuild_rows
     from ingest.embedder import load_embedder
 
-    embedder = load_embedder(ctx.details["index"]["model"], root=ctx.index_dir)
+    embedder = load_embedder(ctx.details["index"]["model"])
     embedder.embed(["warm up"])
     rows = {row["metric"]: row for row in rebuild_rows(embedder=embedder)}
     return [

@@ -45,11 +45,11 @@ def rebuild_rows(*, embedder: Embedder, source: Path = DEFAULT_SOURCE) -> list[d
         shutil.copy(source, copy)
         root = scratch / "index"
         began = time.perf_counter()
-        full = build_index([copy], root, embedder=embedder, progress=False)
+        full = build_index([copy], root, embedder=embedder, progress=False, cache_dir=scratch / "cache")
         full_seconds = time.perf_counter() - began
         edit_one_paragraph(copy)
         began = time.perf_counter()
-        edited = build_index([copy], root, embedder=embedder, progress=False)
+        edited = build_index([copy], root, embedder=embedder, progress=False, cache_dir=scratch / "cache")
         edit_seconds = time.perf_counter() - began
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -4,6 +4,8 @@ The lock is ``fcntl.flock`` on ``<root>/.build.lock``: the kernel drops it when 
 process dies, even by ``kill -9``, so a killed build never blocks the next one.
 Whoever holds the lock may sweep what killed builds left behind: hidden staging
 directories ``versions/.<version>.*`` and hidden pointer links ``.current.<pid>``.
+Models and their embedding caches are not under the root but in the model cache that
+every index directory shares (``ingest/model_cache.py``), which clears its own leftovers.
 """
 
 from __future__ import annotations
@@ -51,9 +53,4 @@ def sweep_leftovers(root: Path) -> list[Path]:
     for path in root.glob(".current.*"):
         path.unlink(missing_ok=True)
         swept.append(path)
-    cache = root / "cache"
-    if cache.is_dir():
-        for path in cache.glob("*/.embeddings.*"):
-            path.unlink(missing_ok=True)
-            swept.append(path)
     return swept

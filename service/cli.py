@@ -91,10 +91,10 @@ def prepare_serving(settings: Settings) -> None:
         return
     from ingest.onnx_embedder import export_onnx, is_exported, onnx_dir
 
-    directory = onnx_dir(settings.index_dir, model)
+    directory = onnx_dir(settings.cache_dir, model)
     if not is_exported(directory):
         typer.echo(f"Exporting {model} to ONNX for the service in {directory} ...", err=True)
-        export_onnx(model, directory, root=settings.index_dir)
+        export_onnx(model, directory, cache=settings.cache_dir)
 
 
 def summary_line(report: BuildReport) -> str:
@@ -117,9 +117,11 @@ def build_once(
 ) -> BuildReport:
     """One build; with a gate, the new version becomes current only if it scores as well."""
     from index.store import current_path, prune_versions, switch_current
+    from ingest.model_cache import adopt_legacy
     from ingest.pipeline import build_index
     from ingest.tuning import tuning
 
+    adopt_legacy(settings.index_dir, settings.cache_dir)  # an index built before the shared cache
     options: dict[str, Any] = {}
     if gate_questions is not None:
         options["activate"] = False
@@ -130,8 +132,11 @@ def build_once(
         chunk_size=settings.chunk_size,
         keep=settings.keep_versions,
         progress=True,
-        tune=tuning(settings.index_dir, settings.tune_questions, batch_size=settings.batch_size),
+        tune=tuning(
+            settings.cache_dir, settings.tune_questions, batch_size=settings.batch_size, progress=True
+        ),
         on_phase=lambda phase: typer.echo(f"phase: {phase}", err=True),
+        cache_dir=settings.cache_dir,
         **options,
     )
     if gate_questions is None:
@@ -149,7 +154,7 @@ def build_once(
     if current is not None:
 
         def embedder_for(name: str) -> Embedder:
-            return embedder if name == embedder.name else load_embedder(name, root=settings.index_dir)
+            return embedder if name == embedder.name else load_embedder(name, cache=settings.cache_dir)
 
         result = gate(current, report.path, gate_questions, embedder_for, margin=margin)
         typer.echo(result.describe(), err=True)
@@ -505,6 +510,9 @@ def render_answer(response: AskResponse) -> str:
 
 def main() -> None:
     """Console-script entry point (``reportqa``)."""
+    from ingest.progress import quiet_library_bars
+
+    quiet_library_bars()  # no carriage-return bars in a redirected log
     try:
         cli()
     except KeyboardInterrupt:

@@ -76,8 +76,9 @@ class Reindexer:
                 chunk_size=settings.chunk_size,
                 keep=settings.keep_versions,
                 progress=False,
-                tune=tuning(settings.index_dir, settings.tune_questions, batch_size=settings.batch_size),
+                tune=tuning(settings.cache_dir, settings.tune_questions, batch_size=settings.batch_size),
                 on_phase=self._set_phase,
+                cache_dir=settings.cache_dir,
             )
             self.phase = "swapping"
             self._on_built()

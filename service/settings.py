@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -11,17 +10,12 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from ingest.chunking import DEFAULT_CHUNK_SIZE
 from ingest.embedder import DEFAULT_MODEL
+from ingest.model_cache import default_cache_dir
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "corpus" / "high-level-dialogue-2006.txt"
 DEFAULT_INDEX_DIR = PROJECT_ROOT / "data" / "index"
 DEFAULT_TUNING = PROJECT_ROOT / "corpus" / "tuning"
-
-
-def default_cache_dir() -> Path:
-    """The user's cache folder for reportqa (``$XDG_CACHE_HOME/reportqa``, else ``~/.cache/reportqa``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "reportqa"
 
 
 class Settings(BaseSettings):

@@ -1,5 +1,8 @@
 """Shared fixtures: an isolated environment, a small index built with the hashing embedder,
 and the real report indexed once per session with the real model (read-only for every test).
+
+Every test gets its own empty model cache (``REPORTQA_CACHE_DIR``), except the real
+build: it uses the user's, so the tuned model is trained once and later sessions reuse it.
 """
 
 from __future__ import annotations
@@ -20,8 +23,11 @@ import pytest
 from index.models import Citation, Manifest, Passage, Section
 from index.store import write_index
 from ingest.embedder import HashingEmbedder
+from ingest.model_cache import CACHE_ENV, default_cache_dir
 from ingest.pipeline import sentence_inputs
 
+USER_CACHE = default_cache_dir()
+"""The user's model cache, read before any test changes the environment."""
 DOCUMENT = "test-report"
 DIMENSION = 64
 
@@ -67,6 +73,7 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
             monkeypatch.delenv(name)
     empty = tmp_path_factory.mktemp("no-index")
     monkeypatch.setenv("REPORTQA_INDEX_DIR", str(empty))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("model-cache")))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     return empty
 
@@ -153,23 +160,29 @@ def report_copy(tmp_path: Path) -> Path:
     return copy
 
 
-REAL_INGEST_TIMEOUT = 900  # the first build also fine-tunes the model (about a minute alone)
+REAL_INGEST_TIMEOUT = 900  # a first build also fine-tunes the model (minutes on a busy machine)
 
 
 @dataclass(frozen=True)
 class RealBuild:
-    """The real report indexed by ``reportqa ingest --json``: where, and what the command printed."""
+    """The real report indexed by ``reportqa ingest --json``: where, what it printed, its model cache."""
 
     root: Path
     report: dict[str, Any]
+    cache: Path = USER_CACHE
 
 
 @pytest.fixture(scope="session")
 def real_build(tmp_path_factory: pytest.TempPathFactory) -> RealBuild:
-    """Built once per session, as a user builds it: the CLI, the bundled model, no network."""
+    """Built once per session, as a user builds it: the CLI, the bundled model, no network.
+
+    The tuned model and its ONNX export come from the user's model cache when an earlier
+    session left them there; only the first session on a machine tunes.
+    """
     root = tmp_path_factory.mktemp("real-index")
     env = {name: value for name, value in os.environ.items() if not name.startswith("REPORTQA_")}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    env[CACHE_ENV] = str(USER_CACHE)
     result = subprocess.run(
         [REPORTQA, "ingest", "--json", "--index-dir", str(root)],
         env=env,

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import RealBuild, free_port
+from conftest import USER_CACHE, RealBuild, free_port
 
 from index.evaluation import Question, load_questions, raw_page_finder
 from service.settings import DEFAULT_CORPUS, DEFAULT_TUNING
@@ -30,13 +30,17 @@ READY_TIMEOUT = 60
 
 
 def cli_env(index_dir: Path) -> dict[str, str]:
-    """The environment of a user's shell: no stray REPORTQA_* settings, offline, this index dir."""
+    """The environment of a user's shell: no stray REPORTQA_* settings, offline, this index dir.
+
+    The user's model cache, where the session's real build put its tuned model.
+    """
     env = {name: value for name, value in os.environ.items() if not name.startswith("REPORTQA_")}
     env.update(
         HF_HUB_OFFLINE="1",
         TRANSFORMERS_OFFLINE="1",
         TOKENIZERS_PARALLELISM="false",
         REPORTQA_INDEX_DIR=str(index_dir),
+        REPORTQA_CACHE_DIR=str(USER_CACHE),
     )
     return env
 

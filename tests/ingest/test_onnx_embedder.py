@@ -18,6 +18,7 @@ from ingest.embedder import SentenceTransformerEmbedder, load_embedder
 from ingest.onnx_embedder import export_onnx, graph_path, is_exported, onnx_dir
 
 DEV = Path(__file__).resolve().parents[1] / "data" / "dev.jsonl"
+pytestmark = pytest.mark.e2e  # every test here needs the real tuned build
 
 
 @pytest.fixture(scope="module")
@@ -31,16 +32,16 @@ def model_of(build: RealBuild) -> str:
 
 @pytest.fixture(scope="module")
 def torch_vectors(questions: list[str], real_build: RealBuild) -> np.ndarray:
-    return SentenceTransformerEmbedder(model_of(real_build), root=real_build.root).embed(questions)
+    return SentenceTransformerEmbedder(model_of(real_build), cache=real_build.cache).embed(questions)
 
 
 def embed(build: RealBuild, backend: str, questions: list[str]) -> np.ndarray:
-    embedder = load_embedder(model_of(build), backend=backend, threads=1, root=build.root)
+    embedder = load_embedder(model_of(build), backend=backend, threads=1, cache=build.cache)
     return embedder.embed(questions)
 
 
 def test_ingest_exports_both_graphs_for_the_service(real_build: RealBuild) -> None:
-    directory = onnx_dir(real_build.root, model_of(real_build))
+    directory = onnx_dir(real_build.cache, model_of(real_build))
     assert is_exported(directory)
     int8, float32 = (graph_path(directory, quantized=q).stat().st_size for q in (True, False))
     assert int8 < float32 / 2
@@ -66,10 +67,10 @@ def test_both_graphs_give_the_token_vectors_of_the_model(real_build: RealBuild, 
     """Late interaction matches the question's tokens (ONNX) against the passages' (PyTorch, at ingest)."""
     torch_tokens = [
         e.tokens
-        for e in SentenceTransformerEmbedder(model_of(real_build), root=real_build.root).encode(questions)
+        for e in SentenceTransformerEmbedder(model_of(real_build), cache=real_build.cache).encode(questions)
     ]
     for backend, floor in (("onnx", 0.9999), ("onnx-int8", 0.9)):
-        embedder = load_embedder(model_of(real_build), backend=backend, threads=1, root=real_build.root)
+        embedder = load_embedder(model_of(real_build), backend=backend, threads=1, cache=real_build.cache)
         for expected, encoded in zip(torch_tokens, embedder.encode(questions), strict=True):  # type: ignore[attr-defined]
             assert expected is not None and encoded.tokens is not None
             assert encoded.tokens.shape == expected.shape
@@ -81,7 +82,7 @@ def test_an_older_export_is_replaced_and_its_graph_removed(real_build: RealBuild
     (tmp_path / "model.onnx").write_bytes(b"float32 graph of an older release")
     (tmp_path / "model_int8_per_channel.onnx").write_bytes(b"int8 graph without the token vectors")
     assert not is_exported(tmp_path)
-    export_onnx(model_of(real_build), tmp_path, root=real_build.root)
+    export_onnx(model_of(real_build), tmp_path, cache=real_build.cache)
     assert is_exported(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         graph_path(tmp_path, quantized=q).name for q in (False, True)

@@ -11,13 +11,8 @@ import pytest
 from index.errors import ReportQAError
 from index.evaluation import Question
 from index.models import Citation, Passage
-from ingest.embedder import (
-    HashingEmbedder,
-    SentenceTransformerEmbedder,
-    is_tuned,
-    resolve_model_path,
-    tuned_dir,
-)
+from ingest.embedder import HashingEmbedder, SentenceTransformerEmbedder, is_tuned, resolve_model_path
+from ingest.model_cache import tuned_dir
 from ingest.tuning import Recipe, Tuning, fine_tune, question_files, training_pairs, tuned_name
 
 
@@ -125,7 +120,7 @@ def test_fine_tuning_brings_a_question_closer_to_its_answer_than_to_other_passag
         tuned_dir(tmp_path, name),
         Recipe(epochs=8, learning_rate=5e-5, warmup_steps=1),
     )
-    tuned = SentenceTransformerEmbedder(name, root=tmp_path)
+    tuned = SentenceTransformerEmbedder(name, cache=tmp_path)
     after = tuned.embed([asked, answer, other])
     margin_before = before[0] @ before[1] - before[0] @ before[2]
     margin_after = after[0] @ after[1] - after[0] @ after[2]

@@ -22,15 +22,9 @@ def small_server(small_index: Path) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="session")
-def real_index(real_build: RealBuild) -> Path:
-    """The real report indexed with the real model, shared with the end-to-end suite."""
-    return real_build.root
-
-
-@pytest.fixture(scope="session")
-def real_server(real_index: Path) -> Iterator[LiveServer]:
+def real_server(real_build: RealBuild) -> Iterator[LiveServer]:
     """The service over the real index, shared by every surface's agreement test."""
-    yield from serve(real_index)
+    yield from serve(real_build.root, cache=real_build.cache)
 
 
 @pytest.fixture(scope="session")

@@ -43,12 +43,15 @@ class LiveServer:
         return payload
 
 
-def serve(index_dir: Path) -> Iterator[LiveServer]:
-    """Run the app under uvicorn in a thread until the generator is closed."""
+def serve(index_dir: Path, *, cache: Path | None = None) -> Iterator[LiveServer]:
+    """Run the app under uvicorn in a thread until the generator is closed.
+
+    ``cache`` is the model cache that holds the index's model (default: the test's own).
+    """
     port = free_port()
     settings = Settings(index_dir=index_dir, host="127.0.0.1", port=port)
     config = uvicorn.Config(
-        create_app(settings, embedder_factory=partial(load_embedder, root=index_dir)),
+        create_app(settings, embedder_factory=partial(load_embedder, cache=cache or settings.cache_dir)),
         host="127.0.0.1",
         port=port,
         log_level="warning",
