@@ -52,6 +52,7 @@ def test_a_refusal_carries_the_services_message(small_server: LiveServer) -> Non
         retriever.invoke("remittances")
 
 
+@pytest.mark.e2e  # needs the real tuned build
 def test_the_retriever_agrees_with_ask_on_the_real_report(real_server: LiveServer, real_tops: Tops) -> None:
     retriever = ReportQARetriever(base_url=real_server.url)
     for question, top in real_tops.items():

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
@@ -116,6 +117,7 @@ def test_a_blank_question_is_a_tool_error_saying_what_to_fix(small_server: LiveS
     assert "question must not be blank; ask something about the report" in result.content[0].text
 
 
+@pytest.mark.e2e  # needs the real tuned build
 def test_search_report_agrees_with_ask_on_the_real_report(real_server: LiveServer, real_tops: Tops) -> None:
     questions = list(real_tops)
 

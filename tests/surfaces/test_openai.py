@@ -95,6 +95,7 @@ def test_tools_describe_search_report_as_the_body_of_ask(small_server: LiveServe
     assert httpx.post(f"{small_server.url}/ask", json=arguments).status_code == 200
 
 
+@pytest.mark.e2e  # needs the real tuned build
 def test_chat_agrees_with_ask_on_the_real_report(real_server: LiveServer, real_tops: Tops) -> None:
     client = client_for(real_server)
     for question, top in real_tops.items():

@@ -92,6 +92,7 @@ def test_the_table_of_contents_scopes_a_question(page: Page, small_server: LiveS
         assert "section B.1" in text
 
 
+@pytest.mark.e2e  # needs the real tuned build
 def test_the_answer_sentence_is_highlighted_and_no_answer_is_said_plainly(
     page: Page, real_server: LiveServer
 ) -> None:
@@ -125,6 +126,7 @@ def test_errors_say_what_to_do(page: Page, tmp_path: Path) -> None:
         expect(page.get_by_role("button", name="Ask")).to_be_enabled()
 
 
+@pytest.mark.e2e  # needs the real tuned build
 def test_the_page_agrees_with_ask_on_the_real_report(
     page: Page, real_server: LiveServer, real_tops: Tops
 ) -> None:
