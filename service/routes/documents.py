@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
 from index.errors import NoSuchDocument, UnknownPassage
+from ingest.sources import MEDIA_TYPES
 from service.answers import document_list
 from service.deps import LinksDep, RetrieverDep
 from service.links import PDF
@@ -21,9 +22,26 @@ from service.web.reader import ReaderDocument, pages_from_passages, render_reade
 
 router = APIRouter(tags=["documents"])
 
+
+def _json(schema: str) -> dict[str, object]:
+    """Errors are JSON whatever the route's own type (an HTML page, a PDF)."""
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
+
+
 _NOT_FOUND: dict[int | str, dict[str, object]] = {
-    404: {"model": ErrorOut, "description": "No such document (or passage) in the index."},
-    503: {"model": ErrorOut},
+    404: {"content": _json("ErrorOut"), "description": "No such document (or passage) in the index."},
+    503: {"content": _json("ErrorOut"), "description": "No index is loaded; run `reportqa ingest`."},
+}
+_READER_RESPONSES: dict[int | str, dict[str, object]] = {
+    **_NOT_FOUND,
+    422: {"content": _json("ValidationErrorOut"), "description": "A malformed `highlight`."},
+}
+_SOURCE_RESPONSES: dict[int | str, dict[str, object]] = {
+    **_NOT_FOUND,
+    200: {
+        "description": "The original file, byte for byte as indexed.",
+        "content": {kind: {} for kind in sorted(set(MEDIA_TYPES.values()))},
+    },
 }
 SANDBOX = "sandbox"
 """An HTML or text original is the author's page, not ours: served sandboxed (no scripts, no origin)."""
@@ -35,7 +53,7 @@ def documents(retriever: RetrieverDep, links: LinksDep) -> DocumentsResponse:
     return document_list(retriever, links)
 
 
-@router.get("/documents/{document}", response_class=HTMLResponse, responses=_NOT_FOUND)
+@router.get("/documents/{document}", response_class=HTMLResponse, responses=_READER_RESPONSES)
 def reader(
     document: str,
     retriever: RetrieverDep,
@@ -78,7 +96,7 @@ def reader(
 @router.get(
     "/documents/{document}/source",
     response_class=FileResponse,
-    responses={**_NOT_FOUND, 200: {"description": "The original file, byte for byte as indexed."}},
+    responses=_SOURCE_RESPONSES,
 )
 def source(document: str, retriever: RetrieverDep) -> FileResponse:
     """The original file as it was indexed (kept in the index version), shown inline by the browser."""
