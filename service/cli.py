@@ -364,18 +364,22 @@ def ask(
     with user_errors():
         from service.answers import answer
         from service.app import serving_embedder_factory
+        from service.links import Links, base_url
         from service.schemas import AskRequest
         from service.state import load_retriever
 
         request = AskRequest(question=question, top_k=top_k, section=section, document=document)
         settings = load_settings(index_dir=index_dir)
         retriever = load_retriever(settings.index_dir, embedder_factory=serving_embedder_factory(settings))
+        # Links only from REPORTQA_PUBLIC_URL: without a server there is no request origin.
+        base = base_url(settings.public_url, None)
         response = answer(
             retriever,
             request.question,
             top_k=request.top_k,
             section=request.section,
             document=request.document,
+            links=Links(base=base, index=retriever.index) if base is not None else None,
         )
     if as_json:
         typer.echo(response.model_dump_json(indent=2))

@@ -22,7 +22,11 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def test_ask_json_is_the_api_response(runner: CliRunner, small_index: Path) -> None:
+def test_ask_json_is_the_api_response(
+    runner: CliRunner, small_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Links included: the CLI has no request origin, so both take theirs from REPORTQA_PUBLIC_URL."""
+    monkeypatch.setenv("REPORTQA_PUBLIC_URL", "https://qa.example.org")
     result = runner.invoke(
         cli, ["ask", "Do remittances reduce poverty?", "-k", "3", "--index-dir", str(small_index), "--json"]
     )
@@ -32,6 +36,7 @@ def test_ask_json_is_the_api_response(runner: CliRunner, small_index: Path) -> N
     with TestClient(app) as client:
         api = client.post("/ask", json={"question": "Do remittances reduce poverty?", "top_k": 3}).json()
     assert payload == api
+    assert payload["passages"][0]["citation"]["url"].startswith("https://qa.example.org/documents/")
     assert payload["passages"][0]["citation"]["section"] == "A.1"
 
 
