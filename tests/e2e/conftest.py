@@ -45,11 +45,13 @@ def cli_env(index_dir: Path) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, index_dir: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run ``reportqa ARGS`` as a user would, capturing stdout and stderr."""
+def run_cli(
+    *args: str, index_dir: Path, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``reportqa ARGS`` as a user would, capturing stdout and stderr; ``env`` adds settings."""
     return subprocess.run(
         [REPORTQA, *args],
-        env=cli_env(index_dir),
+        env={**cli_env(index_dir), **(env or {})},
         capture_output=True,
         text=True,
         timeout=timeout,

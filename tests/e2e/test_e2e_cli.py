@@ -21,10 +21,13 @@ QUESTION = "Why do highly skilled migrants leave developing countries?"
 def test_ask_json_prints_the_same_top_passage_as_the_api(
     client: httpx.Client, built_index: BuiltIndex
 ) -> None:
-    result = run_cli("ask", QUESTION, "--json", index_dir=built_index.root)
+    # The CLI has no request origin: its links come from the public URL, here the server's own.
+    public = {"REPORTQA_PUBLIC_URL": str(client.base_url).rstrip("/")}
+    result = run_cli("ask", QUESTION, "--json", index_dir=built_index.root, env=public)
     assert result.returncode == 0, result.stderr[-2000:]
     printed = json.loads(result.stdout)
     api = client.post("/ask", json={"question": QUESTION}).json()
+    assert printed["passages"][0]["citation"]["url"].startswith(public["REPORTQA_PUBLIC_URL"])
     assert printed["index"] == api["index"]
     assert [p["id"] for p in printed["passages"]] == [p["id"] for p in api["passages"]]
     top, api_top = printed["passages"][0], api["passages"][0]
