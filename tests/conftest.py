@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from index.models import Citation, Manifest, Passage, Section
+from index.models import Citation, Manifest, Passage, Section, SourceInfo
 from index.store import write_index
 from ingest.embedder import HashingEmbedder
 from ingest.model_cache import CACHE_ENV, default_cache_dir
@@ -32,7 +32,7 @@ DOCUMENT = "test-report"
 DIMENSION = 64
 
 # (section id, title, page, [passage texts]); three sections, six passages.
-SECTIONS: list[tuple[str, str, int, list[str]]] = [
+SECTIONS: list[tuple[str, str, int | None, list[str]]] = [
     (
         "A.1",
         "Remittances as a tool of development",
@@ -86,46 +86,71 @@ def free_port() -> int:
         return port
 
 
-def build_small_index(root: Path) -> Path:
-    """Write a consistent index (canonical text, offsets, sections) under ``root``; return ``root``."""
-    text = ""
+Outline = list[tuple[str, str, int | None, list[str]]]
+"""A test document's sections: (section id, title, page or None, [passage texts])."""
+
+
+@dataclass(frozen=True)
+class TestDocument:
+    """One document of a hand-made index: its id, title, format and outline."""
+
+    __test__ = False  # not a test class, despite its name
+    id: str
+    title: str
+    format: str
+    outline: Outline
+
+
+def write_test_index(root: Path, documents: list[TestDocument], *, version: str) -> Path:
+    """Write a consistent index (canonical texts, offsets, sections) of ``documents`` under ``root``."""
     passages: list[Passage] = []
     sections: list[Section] = []
-    for section_id, title, page, texts in SECTIONS:
-        section_start = len(text)
-        for body in texts:
-            start = len(text)
-            text += body
-            citation = Citation(
-                document=DOCUMENT,
-                section=section_id,
-                title=title,
-                page=page,
-                page_end=page,
-                start=start,
-                end=len(text),
+    texts: dict[str, str] = {}
+    for doc in documents:
+        text = ""
+        for section_id, title, page, bodies in doc.outline:
+            section_start = len(text)
+            for body in bodies:
+                start = len(text)
+                text += body
+                citation = Citation(
+                    document=doc.id,
+                    section=section_id,
+                    title=title,
+                    page=page,
+                    page_end=page,
+                    start=start,
+                    end=len(text),
+                )
+                passage_id = hashlib.sha256(f"{doc.id}:{start}:{body}".encode()).hexdigest()[:16]
+                passages.append(Passage(id=passage_id, text=body, citation=citation))
+                text += "\n\n"
+            sections.append(
+                Section(
+                    document=doc.id,
+                    id=section_id,
+                    title=title,
+                    page=page,
+                    page_end=page,
+                    start=section_start,
+                    end=len(text),
+                )
             )
-            passage_id = hashlib.sha256(f"{DOCUMENT}:{start}:{body}".encode()).hexdigest()[:16]
-            passages.append(Passage(id=passage_id, text=body, citation=citation))
-            text += "\n\n"
-        sections.append(
-            Section(
-                document=DOCUMENT,
-                id=section_id,
-                title=title,
-                page=page,
-                page_end=page,
-                start=section_start,
-                end=len(text),
-            )
-        )
+        texts[doc.id] = text
     embedder = HashingEmbedder(DIMENSION)
     manifest = Manifest(
-        version="20250101T000000Z-test",
+        version=version,
         model=embedder.name,
         dimension=DIMENSION,
         passage_count=len(passages),
         section_count=len(sections),
+        sources=[
+            SourceInfo(
+                document=d.id, path=f"{d.id}.{d.format}", sha256="0" * 64, format=d.format, title=d.title
+            )
+            for d in documents
+            if d.title
+        ],
         built_at="2025-01-01T00:00:00+00:00",
         tool_version="test",
     )
@@ -134,11 +159,18 @@ def build_small_index(root: Path) -> Path:
         manifest=manifest,
         passages=passages,
         sections=sections,
-        texts={DOCUMENT: text},
+        texts=texts,
         vectors=embedder.embed([p.text for p in passages]),
         sentence_vectors=embedder.embed([s for p in passages for s in sentence_inputs(p)]),
     )
     return root
+
+
+def build_small_index(root: Path) -> Path:
+    """The one-document test index (no sources recorded, as an index built before sources were)."""
+    return write_test_index(
+        root, [TestDocument(DOCUMENT, "", "txt", SECTIONS)], version="20250101T000000Z-test"
+    )
 
 
 @pytest.fixture

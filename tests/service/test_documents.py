@@ -8,7 +8,6 @@ citations that name their document's title and give ``page: null`` where there a
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,104 +16,45 @@ import pytest
 from fastapi.testclient import TestClient
 from mcp import Client
 
-from index.models import Citation, Manifest, Passage, Section, SourceInfo
 from index.search import Retriever
-from index.store import load_index, write_index
+from index.store import load_index
 from ingest.embedder import Embedder, HashingEmbedder
-from ingest.pipeline import sentence_inputs
 from service.app import create_app
 from service.mcp_server import build_mcp_server
 from service.settings import Settings
+from tests.conftest import DIMENSION, TestDocument, write_test_index
 
-DIMENSION = 64
-# document id, title, format, paged, [(section id, title, [passage texts])]
-DOCUMENTS: list[tuple[str, str, str, bool, list[tuple[str, str, list[str]]]]] = [
-    (
+DOCUMENTS = [
+    TestDocument(
         "report",
         "Report on migration",
         "txt",
-        True,
         [
-            ("1", "Remittances", ["Remittances sent home by migrants reduce poverty in origin countries."]),
-            ("2", "Refugees", ["Refugees fleeing persecution seek asylum under international law."]),
+            (
+                "1",
+                "Remittances",
+                1,
+                ["Remittances sent home by migrants reduce poverty in origin countries."],
+            ),
+            ("2", "Refugees", 2, ["Refugees fleeing persecution seek asylum under international law."]),
         ],
     ),
-    (
+    TestDocument(
         "guide",
         "Field guide",
         "md",
-        False,
         [
-            ("1", "Sending money home", ["Transfer fees for remittances fall when banks compete."]),
-            ("1.1", "Mobile money", ["Mobile phones let migrants send remittances cheaply."]),
-            ("2", "Data sources", ["Household surveys count the migrants of a village."]),
+            ("1", "Sending money home", None, ["Transfer fees for remittances fall when banks compete."]),
+            ("1.1", "Mobile money", None, ["Mobile phones let migrants send remittances cheaply."]),
+            ("2", "Data sources", None, ["Household surveys count the migrants of a village."]),
         ],
     ),
 ]
 
 
 def build_two_documents(root: Path) -> Path:
-    """Write an index of both documents; the report has pages 1, 2, ..., the guide none."""
-    passages: list[Passage] = []
-    sections: list[Section] = []
-    texts: dict[str, str] = {}
-    sources: list[SourceInfo] = []
-    for document, title, fmt, paged, outline in DOCUMENTS:
-        text = ""
-        for number, (section_id, section_title, bodies) in enumerate(outline, start=1):
-            page = number if paged else None
-            section_start = len(text)
-            for body in bodies:
-                start = len(text)
-                text += body
-                citation = Citation(
-                    document=document,
-                    section=section_id,
-                    title=section_title,
-                    page=page,
-                    page_end=page,
-                    start=start,
-                    end=len(text),
-                )
-                ident = hashlib.sha256(f"{document}:{start}:{body}".encode()).hexdigest()[:16]
-                passages.append(Passage(id=ident, text=body, citation=citation))
-                text += "\n\n"
-            sections.append(
-                Section(
-                    document=document,
-                    id=section_id,
-                    title=section_title,
-                    page=page,
-                    page_end=page,
-                    start=section_start,
-                    end=len(text),
-                )
-            )
-        texts[document] = text
-        sources.append(
-            SourceInfo(document=document, path=f"{document}.{fmt}", sha256="0" * 64, format=fmt, title=title)
-        )
-    embedder = HashingEmbedder(DIMENSION)
-    manifest = Manifest(
-        version="20250101T000000Z-two",
-        model=embedder.name,
-        dimension=DIMENSION,
-        passage_count=len(passages),
-        section_count=len(sections),
-        sources=sources,
-        built_at="2025-01-01T00:00:00+00:00",
-        tool_version="test",
-    )
-    write_index(
-        root,
-        manifest=manifest,
-        passages=passages,
-        sections=sections,
-        texts=texts,
-        vectors=embedder.embed([p.text for p in passages]),
-        sentence_vectors=embedder.embed([s for p in passages for s in sentence_inputs(p)]),
-    )
-    return root
+    """Write an index of both documents; the report has pages 1 and 2, the guide none."""
+    return write_test_index(root, DOCUMENTS, version="20250101T000000Z-two")
 
 
 def hashing(name: str) -> Embedder:
