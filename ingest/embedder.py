@@ -109,9 +109,7 @@ def resolve_model_path(name: str, cache: Path | None = None) -> str:
 class SentenceTransformerEmbedder:
     """The real model, loaded once; CPU only, batched, with a progress bar on stderr."""
 
-    def __init__(
-        self, name: str = DEFAULT_MODEL, *, batch_size: int = 32, cache: Path | None = None
-    ) -> None:
+    def __init__(self, name: str = DEFAULT_MODEL, *, batch_size: int = 32, cache: Path | None = None) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
 
