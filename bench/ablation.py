@@ -18,7 +18,7 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from index.eval_run import page_finder
+from index.eval_run import document_pages
 from index.evaluation import Outcome, Question, Retrieved, load_questions, score
 from index.lexical import LexicalIndex
 from index.search import Retriever
@@ -91,7 +91,7 @@ def main() -> None:
     encoded = encode(embedder, [q.question for q in every])
     vectors = {q.question: e.vector for q, e in zip(every, encoded, strict=True)}
     tokens = {q.question: e.tokens for q, e in zip(every, encoded, strict=True)}
-    pages = page_finder(retriever)
+    pages = document_pages(retriever.index)
     header = (
         "| variant | " + " | ".join(f"{name} Hit@1 | {name} Hit@5 | {name} MRR@10" for name in sets) + " |"
     )
@@ -109,6 +109,8 @@ def main() -> None:
                     passages[i].citation.page,
                     passages[i].citation.page_end,
                     passages[i].citation.footnote,
+                    document=passages[i].citation.document,
+                    title=passages[i].citation.title,
                 )
                 for i in order
             ]
@@ -116,7 +118,7 @@ def main() -> None:
 
         cells = []
         for questions in sets.values():
-            metrics = score(questions, answer, evidence_pages=pages).overall
+            metrics = score(questions, answer, document_pages=pages).overall
             cells += [f"{metrics['hit@1']:.2f}", f"{metrics['hit@5']:.2f}", f"{metrics['mrr@10']:.3f}"]
         print(f"| {label} | " + " | ".join(cells) + " |")
 

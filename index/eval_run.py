@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from index.answering import ask
+from index.errors import ReportQAError
 from index.evaluation import (
     Outcome,
     PageFinder,
@@ -46,18 +47,6 @@ METRICS = (
 )
 
 
-def page_finder(retriever: Retriever) -> Callable[[str], set[int]] | None:
-    """Pages of a quote, counted in the plain-text sources the index was built from (None if none)."""
-    finders = [
-        raw_page_finder(Path(source.path).read_text(encoding="utf-8"))
-        for source in retriever.index.manifest.sources
-        if source.format == "txt" and Path(source.path).is_file()
-    ]
-    if not finders:
-        return None
-    return lambda quote: set().union(*(find(quote) for find in finders))
-
-
 PAGELESS_FORMATS = frozenset({"md", "markdown", "html", "htm"})
 
 
@@ -79,14 +68,15 @@ def pdf_pages(data: bytes) -> list[tuple[int, str]]:
         raise ValueError(f"cannot read the PDF: {exc}") from exc
 
 
-def source_pages(source: SourceInfo) -> tuple[bool, PageFinder | None]:
+def source_pages(source: SourceInfo, path: Path | None = None) -> tuple[bool, PageFinder | None]:
     """Whether a source's pages are known, and its page finder (None: it has no pages).
 
-    ``(False, None)`` when its file is gone or unreadable: then only sections are checked.
+    Read from ``path`` (the original the index keeps), else from the source's own path.
+    ``(False, None)`` when the file is gone or unreadable: then only sections are checked.
     """
     if source.format in PAGELESS_FORMATS:
         return True, None
-    path = Path(source.path)
+    path = path or Path(source.path)
     try:
         if source.format == "pdf":
             return True, pages_finder(pdf_pages(path.read_bytes()))
@@ -102,10 +92,18 @@ def document_pages(index: LoadedIndex) -> dict[str, PageFinder | None]:
     """Each indexed document's page finder (None for a source without pages), where it is known."""
     found: dict[str, PageFinder | None] = {}
     for source in index.manifest.sources:
-        known, finder = source_pages(source)
+        known, finder = source_pages(source, _kept_original(index, source.document))
         if known:
             found[source.document] = finder
     return found
+
+
+def _kept_original(index: LoadedIndex, document: str) -> Path | None:
+    """The original bytes the index version keeps of a document: what was indexed, even if edited since."""
+    try:
+        return index.original(document)[1]
+    except ReportQAError:  # an index built before originals were kept
+        return None
 
 
 def outcome(retriever: Retriever, question: str) -> Outcome:
@@ -134,7 +132,6 @@ def run_eval(retriever: Retriever, questions: Sequence[Question]) -> Report:
     return score(
         questions,
         lambda q: outcome(retriever, q),
-        evidence_pages=page_finder(retriever),
         document_pages=document_pages(retriever.index),
     )
 
@@ -162,13 +159,7 @@ def _answerer(peer: Peer, corpus: Sequence[Paragraph]) -> Callable[[str], Outcom
 
 COMPARED = (
     ("questions", "questions"),
-    ("hit@1", "Hit@1"),
-    ("hit@3", "Hit@3"),
-    ("hit@5", "Hit@5"),
-    ("mrr@10", "MRR@10"),
-    ("chars@5", "chars@5"),
-    ("auroc", "no-answer AUROC"),
-    ("citation_accuracy", "citation"),
+    *((key, label) for key, label in METRICS if key not in ("abstention_accuracy", "answer_accuracy")),
 )
 """The columns of the comparison table: what reportqa and the peers both have."""
 PEER_LABEL = "peer: "
