@@ -20,6 +20,8 @@ class SectionSpan:
     start: int
     body_start: int
     end: int
+    positional: bool = False
+    """The id is the heading's position, not a label the document prints."""
 
 
 @dataclass(frozen=True)

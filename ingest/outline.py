@@ -117,7 +117,14 @@ def document_from_blocks(document: str, title: str, blocks: Sequence[Block]) -> 
         if heading.has_body:
             end = _rstrip(text, heading.end)
             sections.append(
-                SectionSpan(heading.id, heading.title or heading.id, heading.start, heading.body_start, end)
+                SectionSpan(
+                    heading.id,
+                    heading.title or heading.id,
+                    heading.start,
+                    heading.body_start,
+                    end,
+                    positional=heading.label is None,
+                )
             )
 
     footnotes: list[FootnoteSpan] = []

@@ -8,16 +8,12 @@ with no passage, an id used twice.  Pure: it reads a parsed document and its pas
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from index.models import Passage
 from ingest.document import ParsedDocument, SectionSpan
-from ingest.labels import split_label
-
-_MARKUP = re.compile(r"^[\s#*_=\-]+")
 
 
 @dataclass(frozen=True)
@@ -46,12 +42,6 @@ def heading_of(doc: ParsedDocument, section: SectionSpan) -> str:
     return doc.text[section.start : section.body_start].strip()
 
 
-def has_label(heading: str) -> bool:
-    """Whether the heading prints a label of its own ("3.2 Scope", "Article 12", "ANNEX"), read as
-    the outline reads it (``ingest.labels``); a heading without one has a positional id."""
-    return split_label(_MARKUP.sub("", heading))[0] is not None
-
-
 def warnings_of(doc: ParsedDocument, sections: Sequence[SectionSummary]) -> list[str]:
     headed = [(span, heading_of(doc, span)) for span in doc.sections]
     headed = [(span, heading) for span, heading in headed if heading]
@@ -59,7 +49,7 @@ def warnings_of(doc: ParsedDocument, sections: Sequence[SectionSummary]) -> list
     if not headed:
         count = len(doc.sections)
         found.append(f"no headings found; {count} section{'' if count == 1 else 's'}")
-    unlabelled = [span.id for span, heading in headed if not has_label(heading)]
+    unlabelled = [span.id for span in doc.sections if span.positional]
     if unlabelled:
         have = "section has" if len(unlabelled) == 1 else "sections have"
         found.append(f"{len(unlabelled)} {have} no label (positional ids): {', '.join(unlabelled)}")
