@@ -120,20 +120,6 @@ class Signals:
     """Late interaction of the reranked candidates (zeros elsewhere); None without token vectors."""
 
 
-def in_scope(passage: Passage, section: str | None, document: str | None = None) -> bool:
-    """Whether a passage lies in ``section`` of ``document``: ``"B.4"``, or ``"B"`` for all of part B.
-
-    Without ``document``, the section of that id in any document.  The retriever uses
-    the precomputed ``Scopes``; this is the same rule for one passage.
-    """
-    if document is not None and passage.citation.document != document:
-        return False
-    if section is None:
-        return True
-    own = passage.citation.section
-    return own == section or own.startswith(f"{section}.")
-
-
 def _scaled(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Min-max scale over the candidates in ``mask``; zeros where all candidates tie."""
     out = np.zeros_like(values, dtype=np.float32)
