@@ -47,6 +47,8 @@ _RUN_ON = frozenset(
     "a an the of to in on at by for from with and or nor but as than that which who whose whom".split()
 )
 _BOLD = re.compile(r"bold|black|heavy|demi|semibold", re.I)
+MARKER_SHARE = 0.86
+"""A footnote marker's size at most, as a share of its line's."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,8 @@ def _line(row: list[Glyph]) -> Line | None:
     marker = ""
     marker_end = 0.0
     for glyph in ordered:
-        raised = glyph.size <= 0.8 * size and glyph.y < base - 0.15 * size and glyph.char.isdigit()
+        # Smaller and raised: a superscript (HTML's <sup> prints at 83% of the text, a typesetter's smaller).
+        raised = glyph.size <= MARKER_SHARE * size and glyph.y < base - 0.15 * size and glyph.char.isdigit()
         if raised:
             marker += glyph.char
             marker_end = glyph.x + 0.56 * glyph.size
@@ -522,7 +525,14 @@ def _glyphs(data: bytes, name: str) -> tuple[list[PageGlyphs], list[Bookmark], s
                 raw.FPDFText_GetCharOrigin(text_page.raw, i, ctypes.byref(x), ctypes.byref(y))
                 size = raw.FPDFText_GetFontSize(text_page.raw, i)
                 if char.isspace():
-                    glyphs.append(Glyph(" ", x.value, height - y.value, 0.0, False))
+                    # A space PDFium generates between words has no reliable origin of its own (in a
+                    # Chromium-printed PDF it can land after the next letter: "AG lobal"); it stands
+                    # where the text stream puts it, right after the glyph before it.
+                    if glyphs and glyphs[-1].size > 0:
+                        before = glyphs[-1]
+                        glyphs.append(Glyph(" ", before.x + 0.01, before.y, 0.0, False))
+                    else:
+                        glyphs.append(Glyph(" ", x.value, height - y.value, 0.0, False))
                     continue
                 obj = raw.FPDFText_GetTextObject(text_page.raw, i)
                 key = ctypes.cast(obj, ctypes.c_void_p).value

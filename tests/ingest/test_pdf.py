@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -247,3 +248,37 @@ def test_bytes_that_are_no_pdf_are_refused_naming_the_file(data: bytes) -> None:
     with pytest.raises(SourceError) as caught:
         pdf_blocks(data, path="broken.pdf")
     assert str(caught.value).startswith("broken.pdf: not a readable PDF (")
+
+
+def test_a_pdf_printed_by_chromium_keeps_its_words_and_drops_its_superscript_markers(tmp_path: Path) -> None:
+    """Another PDF writer than our test's: Chromium prints HTML with generated spaces and <sup> at 83%."""
+    page = tmp_path / "report.html"
+    page.write_text(
+        "<html><body><h1>A report</h1><h2>A. THE WAY TO THE DIALOGUE</h2>"
+        "<h3>5. A Global Migration Forum</h3>"
+        "<p>Mrs. Arbour transmitted the terms of reference in February 2006.<sup>1</sup></p>"
+        "<p>The Forum would be led by States and would meet every year in another country.</p>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    pdf = tmp_path / "report.pdf"
+    subprocess.run(
+        [
+            "/usr/bin/chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    doc = read_pdf(pdf.read_bytes(), "report")
+    assert [(s.id, s.title) for s in doc.sections][-1] == ("A.5", "A Global Migration Forum")
+    assert "February 2006." in doc.text and "2006.1" not in doc.text
