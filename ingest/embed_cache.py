@@ -86,6 +86,8 @@ class EmbeddingCache:
 
     kind = "embedding"
     dtype: type[np.floating] = np.float32
+    limit = 200_000
+    """Entries kept at most (about 300 MB of 384-d vectors), most recently used first."""
 
     def __init__(self, path: Path, *, dimension: int) -> None:
         self.path = path
@@ -124,13 +126,27 @@ class EmbeddingCache:
         self._rows[key] = np.asarray(vector, dtype=self.dtype)
 
     def retain(self, keys: Iterable[str]) -> None:
-        """Keep only ``keys``: the cache holds what the last build used, so it cannot grow without bound."""
-        wanted = set(keys)
-        self._rows = {key: row for key, row in self._rows.items() if key in wanted}
+        """Put ``keys`` (what this build used) first, then what the file holds now, up to ``limit``.
+
+        The cache is shared by every index directory of a user, so another directory's
+        entries, and those a build running beside this one saved meanwhile, are kept
+        rather than dropped; the least recently used go first when it is full.
+        """
+        on_disk = type(self)(self.path, dimension=self.dimension)._rows
+        kept: dict[str, np.ndarray] = {}
+        for key in dict.fromkeys(keys):
+            if key in self._rows:
+                kept[key] = self._rows[key]
+        for rows in (on_disk, self._rows):
+            for key, row in rows.items():
+                if len(kept) >= self.limit:
+                    break
+                kept.setdefault(key, row)
+        self._rows = kept
 
     def save(self) -> None:
-        """Write the cache atomically."""
-        keys = np.array(sorted(self._rows), dtype="U64")
+        """Write the cache atomically, in its order: most recently used first."""
+        keys = np.array(list(self._rows), dtype="U64")
         vectors = (
             np.stack([self._rows[str(key)] for key in keys]).astype(np.float32)
             if len(keys)
@@ -189,6 +205,8 @@ class TokenCache(EmbeddingCache):
 
     kind = "token"
     dtype = np.float16
+    limit = 5_000
+    """Passages kept at most (about 400 MB of token vectors)."""
 
     def _read(self, data: Mapping[str, np.ndarray]) -> dict[str, np.ndarray] | None:
         keys, offsets, tokens = data["keys"], data["offsets"], data["tokens"]
@@ -197,8 +215,8 @@ class TokenCache(EmbeddingCache):
         return {str(key): tokens[offsets[i] : offsets[i + 1]] for i, key in enumerate(keys)}
 
     def save(self) -> None:
-        """Write the cache atomically."""
-        keys = np.array(sorted(self._rows), dtype="U64")
+        """Write the cache atomically, in its order: most recently used first."""
+        keys = np.array(list(self._rows), dtype="U64")
         parts = [self._rows[str(key)] for key in keys]
         offsets = offsets_of(parts)
         tokens = np.concatenate(parts) if parts else np.zeros((0, self.dimension), dtype=np.float16)

@@ -119,3 +119,28 @@ def test_an_unreadable_cache_only_costs_time(tmp_path: Path) -> None:
     cache = CachingEmbedder(HashingEmbedder(16), EmbeddingCache(path, dimension=16))
     cache.embed(["alpha"])
     assert cache.embedded == 1
+
+
+def test_two_index_directories_share_the_cache_without_evicting_each_other(
+    report_copy: Path, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Notes\n\n## 1. Fees\n\nTransfer fees for small remittances fall with competition.\n")
+    build(report_copy, tmp_path / "report-index")
+    build(notes, tmp_path / "notes-index")
+    assert build(report_copy, tmp_path / "report-index").summary.embedded == 0
+
+
+def test_the_cache_keeps_at_most_its_limit_most_recently_used_first(tmp_path: Path) -> None:
+    path = tmp_path / "c.npz"
+    old = CachingEmbedder(HashingEmbedder(16), EmbeddingCache(path, dimension=16))
+    old.embed(["one", "two", "three"])
+    old.save()
+    cache = EmbeddingCache(path, dimension=16)
+    cache.limit = 3
+    recent = CachingEmbedder(HashingEmbedder(16), cache)
+    recent.embed(["four", "two"])
+    recent.save()
+    kept = EmbeddingCache(path, dimension=16)
+    assert len(kept) == 3
+    assert kept.get(text_key("four")) is not None and kept.get(text_key("two")) is not None
