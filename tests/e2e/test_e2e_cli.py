@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import httpx
@@ -65,7 +66,9 @@ def test_a_rebuild_after_an_edit_keeps_the_tuned_model_and_embeds_only_the_edit(
     report = tmp_path / DEFAULT_CORPUS.name  # the same document id, so its passages compare
     text = DEFAULT_CORPUS.read_text(encoding="utf-8")
     assert "232 billion in 2005" in text
-    report.write_text(text.replace("232 billion in 2005", "233 billion in 2005"), encoding="utf-8")
+    # A figure no earlier run wrote: the user's embedding cache outlives test sessions.
+    edited = f"{time.time_ns() % 10**9} billion in 2005"
+    report.write_text(text.replace("232 billion in 2005", edited), encoding="utf-8")
     result = run_cli("ingest", str(report), "--json", index_dir=root, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "tuning all-MiniLM-L6-v2 on" not in result.stderr  # the tuned model is reused, not retrained

@@ -70,7 +70,7 @@ def _check_spans(raw: str) -> list[str]:
     for passage in passages:
         c = passage.citation
         assert passage.text and doc.text[c.start : c.end] == passage.text
-        if doc.page_breaks[-1][0] == 0:  # one page start, no break: a text without pages
+        if doc.page_at(0) is None:  # a text without page starts has no pages at all
             assert c.page is None and c.page_end is None
         else:
             assert c.page is not None and c.page_end is not None and c.page <= c.page_end
