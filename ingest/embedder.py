@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -82,6 +82,11 @@ def unit_rows(matrix: np.ndarray) -> np.ndarray:
 def is_tuned(name: str) -> bool:
     """Whether ``name`` names a model fine-tuned at ingest (``<base>@tuned-<digest>``)."""
     return _TUNED.match(name) is not None
+
+
+def model_kind(name: str) -> Literal["base", "tuned"]:
+    """``tuned`` for a model fine-tuned at ingest (its name carries the digest), else ``base``."""
+    return "tuned" if is_tuned(name) else "base"
 
 
 def resolve_model_path(name: str, cache: Path | None = None) -> str:

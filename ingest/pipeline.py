@@ -214,6 +214,12 @@ def build_index(
     )
 
 
+def source_passages(sources: Sequence[Path], chunk_size: int = DEFAULT_CHUNK_SIZE) -> list[Passage]:
+    """The passages a build of ``sources`` would embed (files skipped in a folder, skipped here too)."""
+    documents, _ = read_each(find_sources(sources), lambda path: _read(path, chunk_size))
+    return [passage for _, _, passages in documents for passage in passages]
+
+
 def original_file(source: Source, doc: ParsedDocument) -> OriginalFile:
     """What the version keeps of a source: its bytes as read, and where the document's pages fall."""
     return OriginalFile(

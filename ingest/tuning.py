@@ -200,6 +200,8 @@ class Tuning:
 
     ``cache`` is the model cache (None: the user's).  Two processes that would train the
     same model do not both train it: the second waits for the first and loads its model.
+    With ``train_now`` off, a model not in the cache yet is not trained: the build goes on
+    with the base model, and the service trains it behind (``service/tuning_job.py``).
     """
 
     cache: Path | None
@@ -207,12 +209,24 @@ class Tuning:
     batch_size: int = 32
     recipe: Recipe = RECIPE
     progress: bool = False
+    train_now: bool = True
+
+    def target(self, base: str) -> str | None:
+        """The tuned model ``base`` would become; None when it is not tuned (no questions, or tuned)."""
+        if base.startswith("hashing-") or is_tuned(base) or not self.files:
+            return None
+        return tuned_name(base, self.files, self.recipe)
+
+    def is_cached(self, base: str) -> bool:
+        """Whether the tuned model for ``base`` is in the cache (a build would not train it)."""
+        name = self.target(base)
+        return name is not None and tuned_dir(self.cache, name).is_dir()
 
     def __call__(self, base: Embedder, passages: Sequence[Passage]) -> Embedder:
         """The embedder to build with: the tuned model, trained now if it is not on disk yet."""
-        if base.name.startswith("hashing-") or is_tuned(base.name) or not self.files:
+        name = self.target(base.name)
+        if name is None:
             return base
-        name = tuned_name(base.name, self.files, self.recipe)
         out = tuned_dir(self.cache, name)
         questions = [q for path in self.files for q in load_questions(path)]
         # Checked even when the model is cached: it was trained for other sources than these.
@@ -220,6 +234,13 @@ class Tuning:
             print(
                 "warning: no tuning question's evidence is in these sources; embedding with "
                 f"{base.name} as it is",
+                file=sys.stderr,
+            )
+            return base
+        if not out.is_dir() and not self.train_now:
+            print(
+                f"{name} is not in the model cache yet: building with {base.name} now; the service "
+                "tunes it in the background and swaps it in (reportqa status shows how far it is)",
                 file=sys.stderr,
             )
             return base
@@ -242,8 +263,15 @@ def _tuned_embedder(name: str, cache: Path | None, batch_size: int) -> SentenceT
 
 
 def tuning(
-    cache: Path | None, paths: Sequence[Path], *, batch_size: int = 32, progress: bool = False
+    cache: Path | None,
+    paths: Sequence[Path],
+    *,
+    batch_size: int = 32,
+    progress: bool = False,
+    train_now: bool = True,
 ) -> Tuning | None:
     """The tuning step for builds with the model ``cache``, from question files or folders (none for none)."""
     files = question_files(paths)
-    return Tuning(cache, tuple(files), batch_size=batch_size, progress=progress) if files else None
+    if not files:
+        return None
+    return Tuning(cache, tuple(files), batch_size=batch_size, progress=progress, train_now=train_now)

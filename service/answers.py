@@ -15,7 +15,7 @@ from index.models import Passage, Section
 from index.scopes import Scopes
 from index.search import Retriever
 from index.store import LoadedIndex
-from ingest.embedder import Encoded
+from ingest.embedder import Encoded, model_kind
 from service.citing import pages_text
 from service.links import Links
 from service.schemas import (
@@ -46,7 +46,12 @@ class UnknownDocument(ReportQAError):
 
 def index_info(index: LoadedIndex) -> IndexInfo:
     manifest = index.manifest
-    return IndexInfo(version=manifest.version, built_at=manifest.built_at, model=manifest.model)
+    return IndexInfo(
+        version=manifest.version,
+        built_at=manifest.built_at,
+        model=manifest.model,
+        model_kind=model_kind(manifest.model),
+    )
 
 
 def citation_out(

@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from threadpoolctl import threadpool_limits
 
 from index.countries import countries_in
-from index.search import Mode
+from index.search import Mode, Retriever
 from ingest.embedder import Embedder, load_embedder
 from ingest.model_cache import adopt_legacy
 from service.batcher import QueryEmbedders
@@ -35,6 +35,7 @@ from service.reindex import Reindexer
 from service.routes import admin, ask, chat, documents, health, metrics, passages, sections, tools
 from service.settings import Settings
 from service.state import EmbedderFactory, ServiceState, not_ready_detail
+from service.tuner import BackgroundTuner
 from service.web.pages import install_web_page
 
 SWITCH_INTERVAL = 0.0005
@@ -102,6 +103,13 @@ def create_app(
         metrics=registry,
     )
     reindexer = Reindexer(settings, embedder=state.embedder, on_built=state.reload)
+    tuner = BackgroundTuner(settings)
+
+    def follow_with_tuned(retriever: Retriever) -> None:
+        """A version built with the base model is followed by a tuned one (service/tuner.py)."""
+        tuner.consider(retriever.index.version, retriever.index.manifest.model)
+
+    state.listeners.append(follow_with_tuned)
 
     async def watch_pointer(interval: float) -> None:
         """Notice a new version on our own: poll the ``current`` pointer, load off the event loop."""
@@ -147,11 +155,13 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await poller
             query_embedders.close()
+            await run_in_threadpool(tuner.stop)
 
     app = FastAPI(title="reportqa", description=DESCRIPTION, version=_version(), lifespan=lifespan)
     app.state.settings = settings
     app.state.reportqa = state
     app.state.reindexer = reindexer
+    app.state.tuner = tuner
     app.state.metrics = registry
     app.state.query_embedders = query_embedders
     install_error_handlers(app)

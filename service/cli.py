@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -84,10 +85,13 @@ def make_embedder(settings: Settings) -> Embedder:
 def prepare_serving(settings: Settings) -> None:
     """Export the model for the service's ONNX backend now, so ``serve`` never needs torch to start."""
     manifest = settings.index_dir / "current" / "manifest.json"
-    if settings.embed_backend == "torch" or not manifest.exists():
-        return
-    model = str(json.loads(manifest.read_text(encoding="utf-8")).get("model", ""))
-    if not model or model.startswith("hashing-"):
+    if manifest.exists():
+        prepare_model(settings, str(json.loads(manifest.read_text(encoding="utf-8")).get("model", "")))
+
+
+def prepare_model(settings: Settings, model: str) -> None:
+    """Export ``model`` for the service's ONNX backend, unless it is there already (or not needed)."""
+    if settings.embed_backend == "torch" or not model or model.startswith("hashing-"):
         return
     from ingest.onnx_embedder import export_onnx, is_exported, onnx_dir
 
@@ -113,9 +117,17 @@ def report_json(report: BuildReport) -> str:
 
 
 def build_once(
-    settings: Settings, embedder: Embedder, *, gate_questions: list[Question] | None, margin: float
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    gate_questions: list[Question] | None,
+    margin: float,
+    train_now: bool = True,
 ) -> BuildReport:
-    """One build; with a gate, the new version becomes current only if it scores as well."""
+    """One build; with a gate, the new version becomes current only if it scores as well.
+
+    ``train_now`` off builds with the base model when the tuned one is not cached yet.
+    """
     from index.store import current_path, prune_versions, switch_current
     from ingest.model_cache import adopt_legacy
     from ingest.pipeline import build_index
@@ -133,7 +145,11 @@ def build_once(
         keep=settings.keep_versions,
         progress=True,
         tune=tuning(
-            settings.cache_dir, settings.tune_questions, batch_size=settings.batch_size, progress=True
+            settings.cache_dir,
+            settings.tune_questions,
+            batch_size=settings.batch_size,
+            progress=True,
+            train_now=train_now,
         ),
         on_phase=lambda phase: typer.echo(f"phase: {phase}", err=True),
         cache_dir=settings.cache_dir,
@@ -227,7 +243,13 @@ def ingest(
         embedder = make_embedder(settings)
         typer.echo(f"Indexing {len(settings.sources)} source(s) into {settings.index_dir} ...", err=True)
         if not watch:
-            report = build_once(settings, embedder, gate_questions=gate_questions, margin=margin)
+            report = build_once(
+                settings,
+                embedder,
+                gate_questions=gate_questions,
+                margin=margin,
+                train_now=not settings.background_tuning,
+            )
         prepare_serving(settings)
     if not watch:
         print_report(report, as_json=as_json)
@@ -237,7 +259,13 @@ def ingest(
     def rebuild() -> None:
         try:
             with user_errors():
-                report = build_once(settings, embedder, gate_questions=gate_questions, margin=margin)
+                report = build_once(
+                    settings,
+                    embedder,
+                    gate_questions=gate_questions,
+                    margin=margin,
+                    train_now=not settings.background_tuning,
+                )
                 print_report(report, as_json=as_json)
         except typer.Exit:
             pass  # the error is printed; keep watching
@@ -245,6 +273,55 @@ def ingest(
     rebuild()
     typer.echo(f"Watching {', '.join(map(str, settings.sources))} for changes (Ctrl-C to stop) ...", err=True)
     watch_sources(settings.sources, rebuild)
+
+
+@cli.command()
+def tune(
+    index_dir: IndexDirOption = None,
+    background: Annotated[
+        bool,
+        typer.Option(
+            "--background",
+            help="Run as the service's tuner: lower CPU priority, and stop when the service stops.",
+        ),
+    ] = False,
+) -> None:
+    """Train the tuned model now (if not cached) and rebuild the index with it; a running service swaps it in.
+
+    The service runs this by itself when it serves the base model (REPORTQA_BACKGROUND_TUNING);
+    ``reportqa status`` shows how far it is.
+    """
+    with user_errors():
+        from service.tuning_job import LOG_FILE, Job, watch_parent
+
+        settings = load_settings(index_dir=index_dir)
+        if background:
+            os.nice(10)
+            watch_parent()
+        log = settings.index_dir / LOG_FILE if background else None
+        status = Job(settings, progress=True, log=log).run()
+    if status is None:
+        typer.echo(f"another tuning of {settings.index_dir} is running; reportqa status shows it", err=True)
+        return
+    typer.echo(f"tuning {status.state}" + (f": {status.detail}" if status.detail else ""), err=True)
+    if status.version:
+        typer.echo(f"Built index {status.version} with {status.model}")
+    if status.state == "failed":
+        raise typer.Exit(1)
+
+
+@cli.command()
+def status(index_dir: IndexDirOption = None, as_json: JsonOption = False) -> None:
+    """Which index version and model serve (base or tuned), and how far a background tuning is."""
+    with user_errors():
+        from service.status_report import status_json, status_lines, take_status
+
+        settings = load_settings(index_dir=index_dir)
+        report = take_status(settings)
+    if as_json:
+        typer.echo(json.dumps(status_json(report), indent=2))
+    else:
+        typer.echo("\n".join(status_lines(report)))
 
 
 @cli.command()
@@ -297,7 +374,6 @@ def serve(
     with user_errors():
         settings = load_settings(host=host, port=port, workers=workers)
     import functools
-    import os
 
     import uvicorn
 
@@ -316,16 +392,7 @@ def serve(
         uvicorn.run(functools.partial(create_app, settings), factory=True, **options)
         return
     # Each worker process builds its own app from the environment, so pass every setting through it.
-    for name, value in settings.model_dump(mode="json").items():
-        if value is None:
-            continue
-        if name == "admin_token":
-            value = settings.admin_token.get_secret_value() if settings.admin_token else None
-        elif isinstance(value, list):
-            value = (":" if name == "sources" else ",").join(map(str, value))
-        if value is not None:
-            text = str(value).lower() if isinstance(value, bool) else str(value)
-            os.environ[f"REPORTQA_{name.upper()}"] = text
+    os.environ.update(settings.to_env())
     uvicorn.run("service.app:create_app_from_env", factory=True, workers=settings.workers, **options)
 
 

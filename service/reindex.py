@@ -76,7 +76,12 @@ class Reindexer:
                 chunk_size=settings.chunk_size,
                 keep=settings.keep_versions,
                 progress=False,
-                tune=tuning(settings.cache_dir, settings.tune_questions, batch_size=settings.batch_size),
+                tune=tuning(
+                    settings.cache_dir,
+                    settings.tune_questions,
+                    batch_size=settings.batch_size,
+                    train_now=not settings.background_tuning,
+                ),
                 on_phase=self._set_phase,
                 cache_dir=settings.cache_dir,
             )

@@ -9,7 +9,7 @@ fields freely, never rename or remove one.  The constrained input types
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
 from pydantic.config import JsonDict
@@ -173,6 +173,10 @@ class IndexInfo(BaseModel):
     version: str
     built_at: str
     model: str = Field(description="Embedding model that built the index and embeds questions.")
+    model_kind: Literal["base", "tuned"] = Field(
+        description="base: the model as shipped (a tuned one may be on its way); tuned: fine-tuned on "
+        "questions about the corpus, its digest after '@tuned-' in model."
+    )
 
 
 _EXAMPLE_TEXT = "Remittances are the most tangible benefit of international migration ..."
@@ -190,7 +194,8 @@ _EXAMPLE_CITATION: JsonDict = {
 _EXAMPLE_INDEX: JsonDict = {
     "version": "20250101T120000Z-3f2a9c1b",
     "built_at": "2025-01-01T12:00:00+00:00",
-    "model": "all-MiniLM-L6-v2",
+    "model": "all-MiniLM-L6-v2@tuned-3187b4225055",
+    "model_kind": "tuned",
 }
 
 
@@ -369,7 +374,11 @@ class Ready(BaseModel):
     version: str
     passage_count: int
     model: str
+    model_kind: Literal["base", "tuned"]
     built_at: str
+    tuning: str | None = Field(
+        None, description="The background tuning's state (tuning, building, done, failed ...), if one ran."
+    )
     stale: list[str] = Field(default_factory=list, description="Sources changed since the build.")
     reload_error: str | None = Field(None, description="Why a newer version could not be loaded.")
 
@@ -426,3 +435,10 @@ class AdminStatus(BaseModel):
         "added, changed, unchanged, removed, embedded"
     )
     last_error: str | None
+    model: str | None = Field(None, description="The model of the version served.")
+    model_kind: Literal["base", "tuned"] | None = None
+    tuning: dict[str, object] | None = Field(
+        None,
+        description="The background tuning: state, model, progress (phase, done, total, percent, "
+        "eta_seconds), version built, detail, log; null when none ran for this index directory.",
+    )

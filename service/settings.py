@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         description="Question files (JSONL with evidence) or folders of them to fine-tune the model on "
         "before ingest embeds; several separated by ':'; empty: embed with the model as it is.",
     )
+    background_tuning: bool = Field(
+        True,
+        description="When the tuned model is not cached yet, build with the base model at once and let "
+        "the service tune behind it, swapping the tuned index in when done; false: tune before the build.",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     keep_versions: int = Field(3, ge=1, description="How many index versions to keep on disk.")
@@ -107,6 +112,20 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins allowed by CORS, separated by ','; empty: CORS off."
     )
+
+    def to_env(self) -> dict[str, str]:
+        """These settings as ``REPORTQA_*`` variables, for a child process that reads the environment."""
+        env: dict[str, str] = {}
+        for name, value in self.model_dump(mode="json").items():
+            if name == "admin_token":
+                value = self.admin_token.get_secret_value() if self.admin_token else None
+            elif isinstance(value, list):
+                value = (":" if name in ("sources", "tune_questions") else ",").join(map(str, value))
+            if value is not None:
+                env[f"REPORTQA_{name.upper()}"] = (
+                    str(value).lower() if isinstance(value, bool) else str(value)
+                )
+        return env
 
     @field_validator("cors_origins", mode="before")
     @classmethod

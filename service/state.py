@@ -72,6 +72,8 @@ class ServiceState:
         """The pointer target last tried, so a broken version is tried once, not every poll."""
         self.reload_error: str | None = None
         """Why the last reload failed while an older version kept serving."""
+        self.listeners: list[Callable[[Retriever], object]] = []
+        """Called with each retriever swapped in (the background tuner watches for base-model ones)."""
 
     @property
     def error(self) -> ReportQAError | None:
@@ -81,6 +83,11 @@ class ServiceState:
         """Serve ``retriever`` from now on (the single place a new index version comes in)."""
         self._retriever = retriever
         self._error = None
+        for listener in self.listeners:
+            try:
+                listener(retriever)
+            except Exception:  # a listener's bug must not stop the swap
+                logger.exception("listener failed after installing %s", retriever.index.version)
 
     def fail(self, error: ReportQAError) -> None:
         """Record why no index is being served."""

@@ -75,6 +75,8 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     monkeypatch.setenv("REPORTQA_INDEX_DIR", str(empty))
     monkeypatch.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("model-cache")))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # No tuning child process behind a test's service; the tests of background tuning turn it on.
+    monkeypatch.setenv("REPORTQA_BACKGROUND_TUNING", "false")
     return empty
 
 
@@ -215,6 +217,7 @@ def real_build(tmp_path_factory: pytest.TempPathFactory) -> RealBuild:
     env = {name: value for name, value in os.environ.items() if not name.startswith("REPORTQA_")}
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
     env[CACHE_ENV] = str(USER_CACHE)
+    env["REPORTQA_BACKGROUND_TUNING"] = "false"  # the suite's real build is the tuned one
     result = subprocess.run(
         [REPORTQA, "ingest", "--json", "--index-dir", str(root)],
         env=env,

@@ -6,11 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request
 
+from ingest.embedder import model_kind
 from service.admin_auth import check_admin
 from service.deps import SettingsDep, StateDep
 from service.reindex import Reindexer
 from service.schemas import AdminStatus, ErrorOut, ReindexStarted, Reloaded
 from service.state import pointer_target
+from service.tuning_job import read_status
 
 
 def require_admin(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:
@@ -56,7 +58,9 @@ def reindex(reindexer: ReindexerDep) -> ReindexStarted:
 
 @router.get("/status", response_model=AdminStatus)
 def status(state: StateDep, reindexer: ReindexerDep, settings: SettingsDep) -> AdminStatus:
-    """What is served, what ``current`` points at, and the progress or outcome of the last rebuild."""
+    """What is served and with which model, the last rebuild, and the background tuning's progress."""
+    model = _model(state)
+    tuning = read_status(settings.index_dir)
     return AdminStatus(
         version=_serving(state),
         pointer=pointer_target(settings.index_dir),
@@ -67,12 +71,22 @@ def status(state: StateDep, reindexer: ReindexerDep, settings: SettingsDep) -> A
         finished_at=reindexer.finished_at,
         last_build=reindexer.last_build,
         last_error=reindexer.last_error,
+        model=model,
+        model_kind=model_kind(model) if model is not None else None,
+        tuning=tuning.as_dict() if tuning is not None else None,
     )
 
 
 def _serving(state: StateDep) -> str | None:
     try:
         return state.current().index.version
+    except Exception:
+        return None
+
+
+def _model(state: StateDep) -> str | None:
+    try:
+        return state.current().index.manifest.model
     except Exception:
         return None
 

@@ -11,9 +11,11 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from index.verify import stale_sources
-from service.deps import StateDep
+from ingest.embedder import model_kind
+from service.deps import SettingsDep, StateDep
 from service.schemas import Health, NotReady, Ready
 from service.state import IndexUnavailable
+from service.tuning_job import read_status
 
 router = APIRouter(tags=["health"])
 
@@ -24,7 +26,7 @@ def healthz() -> Health:
 
 
 @router.get("/readyz", response_model=Ready, responses={503: {"model": NotReady}})
-async def readyz(state: StateDep) -> Ready | JSONResponse:
+async def readyz(state: StateDep, settings: SettingsDep) -> Ready | JSONResponse:
     """``ready``, or ``stale`` (still answering) when a source changed after the build, else 503."""
     try:
         retriever = state.current()
@@ -33,6 +35,7 @@ async def readyz(state: StateDep) -> Ready | JSONResponse:
         return JSONResponse(body.model_dump(), status_code=503)
     manifest = retriever.index.manifest
     stale = await run_in_threadpool(stale_sources, manifest)
+    tuning = read_status(settings.index_dir)
     return Ready(
         status="stale" if stale else "ready",
         stale=stale,
@@ -40,5 +43,7 @@ async def readyz(state: StateDep) -> Ready | JSONResponse:
         version=manifest.version,
         passage_count=manifest.passage_count,
         model=manifest.model,
+        model_kind=model_kind(manifest.model),
         built_at=manifest.built_at,
+        tuning=tuning.state if tuning is not None else None,
     )

@@ -91,6 +91,7 @@ def test_response_shape_is_the_contract(client: TestClient, small_index: Path) -
         "version": "20250101T000000Z-test",
         "built_at": "2025-01-01T00:00:00+00:00",
         "model": "hashing-64",
+        "model_kind": "base",
     }
 
 
@@ -186,7 +187,9 @@ def test_readyz_when_ready(client: TestClient) -> None:
         "version": "20250101T000000Z-test",
         "passage_count": 6,
         "model": "hashing-64",
+        "model_kind": "base",
         "built_at": "2025-01-01T00:00:00+00:00",
+        "tuning": None,
         "stale": [],
         "reload_error": None,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from service.chat_reply import NOT_ANSWERED, reply_text
 from service.schemas import AskResponse, CitationOut, Highlight, IndexInfo, PassageOut
 
-INDEX = IndexInfo(version="v1", built_at="2025-01-01T00:00:00+00:00", model="hashing-64")
+INDEX = IndexInfo(version="v1", built_at="2025-01-01T00:00:00+00:00", model="hashing-64", model_kind="base")
 CITATION = CitationOut(
     document="report",
     document_title="The report",
