@@ -28,6 +28,8 @@ import httpx
 REPORTQA = str(Path(sys.executable).with_name("reportqa"))
 QUESTION = "How do remittances help development?"
 TUNED_TIMEOUT = 1800.0
+PACE = 0.1
+"""Seconds between the client's questions: a steady user; a flood would starve the niced tuning."""
 
 Row = tuple[str, float | int | str, str]
 
@@ -61,6 +63,7 @@ class Asker:
                     kind = response.json()["index"]["model_kind"]
                     if not self.kinds or self.kinds[-1] != kind:
                         self.kinds.append(kind)
+                    time.sleep(PACE)
                 elif self.first_answer is not None:
                     self.failed.append(f"{response.status_code}: {response.text[:200]}")
                 else:

@@ -1,6 +1,6 @@
 """Serve first, tune behind: the base model answers at once and the tuned one is swapped in.
 
-The end-to-end tests tune the real model on a small question set (40 questions, a few
+The end-to-end tests tune the real model on a small question set (24 questions, a few
 steps) so the mechanism is exercised in seconds, not minutes; PyTorch serves the
 questions so no ONNX export is waited for.
 """
@@ -29,7 +29,9 @@ from service.tuner import BackgroundTuner
 from service.tuning_job import STATUS_FILE, StatusWriter, job_lock, read_status
 
 TUNING_SET = Path(__file__).resolve().parents[2] / "corpus" / "tuning" / "extra.jsonl"
-SMALL_SET_SIZE = 40
+SMALL_SET_SIZE = 24
+PACE = 0.05
+"""Seconds between a client's questions: a steady user, not a flood that starves the low-priority tuning."""
 TOKEN = "tuning-test-token"
 
 
@@ -207,6 +209,7 @@ def ask_until_tuned(url: str) -> list[tuple[int, str]]:
                 response = http.post(f"{url}/ask", json={"question": "How do remittances help development?"})
                 kind = response.json().get("index", {}).get("model_kind", "") if response.is_success else ""
                 outcomes.append((response.status_code, kind))
+                time.sleep(PACE)
 
     thread = threading.Thread(target=client)
     thread.start()
