@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test lint bench ingest clean browser loadgen
+.PHONY: setup run test lint bench ingest clean browser loadgen docs
 
 setup: $(STAMP)
 
@@ -61,6 +61,10 @@ loadgen:
 # Builds its own index in a temp dir; e.g. make bench BENCH_ARGS="--duration 10 --clients 4".
 bench: $(STAMP) loadgen
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+
+# The documentation site (mkdocs.yml): README.md and docs/, strict, so a broken link fails.
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir build/site
 
 clean:
 	rm -rf $(VENV) data build *.egg-info

@@ -2,79 +2,20 @@
 
 A logistic model over five signals that a person can read:
 
-* ``dense_top3``: mean cosine of the question with its three best-matching passages.
-  A topic the report covers is usually taken up in several passages; a question
-  that only brushes one passage (a detail the report lacks, a later event) has a
-  weak second and third match.  Against held-out questions this beats the best
-  passage's cosine alone, and the best sentence's cosine adds nothing beside it;
-* ``asks_specific``: the question asks for a date, a figure or a person ("When was
-  ...", "How many ...", "Who chaired ..."); on-topic questions the report does not
-  answer are mostly of this kind.  A "when" that sets a condition ("When do such
-  schemes work well?", "... protected when they are hired") is not a date;
-* ``names_absent``: names and numbers of the question (capitalised words after the
-  first, digits) missing from the best passage's whole section: "Mexico", "2013",
-  "FIFA".  The section, not the passage alone, because a name is often given once
-  in a section and referred to in the next paragraph.  An acronym the report
-  spells out ("UN", "ODA"; ``index/acronyms.py``) is there when its phrase is: before,
-  every question that said "UN" counted one name absent;
-* ``year_unknown``: the question names a year the indexed text never mentions ("the
-  2013 Dialogue", "remittances in 2010"): a report cannot describe what came after
-  it, however closely the rest of the question matches.  It fires on few questions
-  (5 of 85 unanswerable in our sets, none of the answerable), so its weight is fitted
-  as a near-veto; leave-one-out AUROC 0.884 -> 0.900 on our 330 questions;
-* ``kind_missing``: the question asks for a kind of thing the closest text does not
-  hold.  The report often takes up the very topic of such a question and stops short
-  of the detail: it names resolution 58/209 and when it was adopted, never by what
-  vote; it says "some countries"; it never names who chaired.  Three checks, each a
-  near-veto, pooled into one signal so that one weight is fitted on all their cases:
+* ``dense_top3``: mean cosine of the question with its three best-matching passages;
+* ``asks_specific``: the question asks for a date, a figure or a person (a "when" that
+  sets a condition is not a date);
+* ``names_absent``: names and numbers of the question missing from the best passage's
+  whole section (an acronym the report spells out counts as present);
+* ``year_unknown``: the question names a year the indexed text never mentions;
+* ``kind_missing``: the question asks for a country, a figure or an office holder and
+  the closest text holds none; three near-veto checks pooled into one signal.
 
-  - *a country*: the question asks which country (or government, or nation) and the
-    best passage names none but those the question gives itself (country names from
-    ``pycountry``);
-  - *a figure*: the question asks how many or how much, and the answer we would give
-    holds no count or amount: no number but years, the days of a date and the
-    digits of a document symbol;
-  - *a person*: the question asks who chaired, presided or held an office, and the
-    best passage names no one.  The report names a person with a title ("Mr. Peter
-    Sutherland", "Ms. Louise Arbour"), as UN documents do.  "Members" is left out:
-    the members of the Global Migration Group are agencies.
-
-  It fires on 23 of our 85 unanswerable questions and 1 of the 245 answerable ones
-  ("How many regional consultative processes ...?": "at least one").  Leave-one-out
-  AUROC over the 330: 0.900 without it, 0.938 with the country check alone, 0.942 with
-  the figure check, 0.947 with all three pooled (0.948 as three separate signals,
-  with more weights to fit).  On the fourth set, which nothing was fitted on, AUROC
-  rose from 0.795 (no checks) to 0.829 (country and figure) and 0.846 (all three).
-  The country and person checks were written after reading which unanswerable
-  questions got through, two of them from the fourth set, so read those gains as
-  upper bounds.  Over today's 1079 fitting questions it fires on 69 of the 184
-  unanswerable and 12 of the 895 answerable.
-
-Signals that looked useful but added nothing on held-out questions were dropped:
-the best sentence's and the best passage's cosine (``dense_top3`` carries them);
-words the corpus never uses (paraphrases use new words too), names unknown to the
-whole corpus (``names_absent`` already counts them), and whether the answer holds
-the kind of thing asked for by the loose patterns that name a date or a person
-(``type_found``; any capitalised word passes for a name).  The last two still go into the
-reason, since a reader can check them at a glance.  Also measured and left out:
-BM25 strength, the score margin between the first two passages, the best passage's
-late-interaction score (``index/late.py``; leave-one-out AUROC 0.947 -> 0.946), and the share of
-the question's content words missing from the best passage (which, perversely,
-made questions *more* likely answerable: paraphrases use other words).
-
-The coefficients are fitted by ``bench/calibrate.py`` on 1079 questions (the
-development sample and our seven tuning sets, 184 of them unanswerable), each tuning set
-scored with a model tuned without it (three folds), as a user's question is; refit
-there after changing the retrieval, the model or the corpus, and paste what it
-prints.  Leave-one-out AUROC over the 1079 is 0.906: the sets written since the first
-330 ask for more details the report lacks (0.947 over those 330).  Measured on them
-and left out again: the best passage's or sentence's cosine, the late-interaction
-score and the fused score as a sixth signal (10-fold AUROC 0.908 -> 0.908-0.915, the
-three sets nothing is fitted on either way); the figure check on the whole best
-passage instead of the answer (0.869); the BM25 peak (leave-one-out AUROC 0.915, but
-with a negative weight, which no reader could follow: rare words of an unanswerable
-question, a symbol or a name, match strongly; and accuracy at the threshold fell,
-0.938 -> 0.931).
+The coefficients are fitted by ``bench/calibrate.py`` on 1079 questions (the dev sample
+and our seven tuning sets, each tuning set scored with a model tuned without it); refit
+there after changing the retrieval, the model or the corpus, and paste what it prints.
+Leave-one-out AUROC over the 1079 is 0.906.  What each signal added, and the signals
+measured and dropped: docs/quality.md ("Answerable and confidence") and docs/decisions.md.
 """
 
 from __future__ import annotations

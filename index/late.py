@@ -4,23 +4,14 @@ The passage vector and the best sentence's vector each squeeze a text into one
 point; a question that shares the passage's topic with several neighbours ranks
 them nearly alike.  Matching token by token, as ColBERT does (the mean over the
 question's word pieces of the best cosine with any word piece of the passage),
-tells them apart by which passage holds the question's very words and their
-paraphrases, in context.  Here the token vectors are the tuned MiniLM's own last
-layer, as the model already computes them for its mean-pooled vector: no second
-model, and the question's come out of the same forward pass.
+tells them apart.  The token vectors are the tuned MiniLM's own last layer, on
+their principal axes: no second model, and the question's come out of the same
+forward pass as its vector.  The question's [CLS] and [SEP] are left out.
 
-It reranks the best ``CANDIDATES`` passages of the other signals, weighed
-``WEIGHT`` against their 2.6 (``index/search.py``).  Over our five question sets
-(286 answerable questions; extra and extra2 on indexes tuned without them),
-Hit@1 0.825 -> 0.864, MRR@10 0.889 -> 0.909, Hit@5 0.965 -> 0.969: three sets
-better (extra4, written last, 0.756 -> 0.829), dev and extra the same.  The model's
-384 dimensions and 20 candidates gave the same Hit@1 (MRR 0.912, Hit@5 0.979) at
-four times the cost (0.45 against 0.1 ms a question); 64 dimensions, or
-20 or 30 candidates, or all passages, moved a question or two per set either way;
-weight 1 gave half the gain, 1.5-3 the same.  The weight was chosen over the five
-sets together; the untuned model, which it was not chosen with, gains as much
-(README, "Ablation").  The question's [CLS] and [SEP] are left out; dropping its
-stopwords too changed nothing.  About 0.1 ms a question.
+It reranks the best ``CANDIDATES`` passages of the other signals, weighed ``WEIGHT``
+against their 2.6 (``index/search.py``); about 0.1 ms a question.  What it gained and
+the variants tried: docs/quality.md ("How it ranks") and docs/decisions.md
+("Late interaction").
 """
 
 from __future__ import annotations

@@ -4,48 +4,17 @@ Three signals, each min-max scaled over the candidate passages so that their
 weights mean the same thing for every question:
 
 * **dense**: the question against each passage embedded with its section title;
-* **sentence**: the question against each sentence of a passage, best sentence
-  wins; a question usually asks about one sentence, and a paragraph's own vector
-  dilutes it;
+* **sentence**: the question against each sentence of a passage, best sentence wins;
 * **lexical**: BM25 over passage and title, for exact tokens (symbols, acronyms);
 
-then **late interaction** reranks the best 10: every word piece of the question
-against its best match in the passage (``index/late.py``; Hit@1 0.825 -> 0.864 over
-our five sets).
+then **late interaction** reranks the best 10 (``index/late.py``).  A document symbol
+or resolution number named in the question (``A/56/167``, ``58/209``) gives the
+passages that hold it a bonus as large as a whole signal.  Last, the other passages
+of the best passage's section get a small lift (``SECTION_BONUS``); the best passage
+stays first.  Near-identical passages are dropped so an answer shows distinct evidence.
 
-When the question names a document symbol or resolution number (``A/56/167``,
-``58/209``), the passages that hold it get a bonus as large as a whole signal: an
-identifier says which passage is meant, whatever the rest of the wording.
-
-Last, the other passages of the best passage's section get a small lift
-(``SECTION_BONUS``): the report treats a topic in one section, so when the answer is
-not the best paragraph it is most often its neighbour.  The best passage stays first.
-Cross-validated over our 149 answerable questions: Hit@5 0.966 -> 0.973, MRR@10
-0.900 -> 0.905, no set worse (and MRR 0.875 -> 0.879 with the untuned model).  Lifting
-sections cumulatively as passages are picked did one question better but leaves scores
-out of order; spreading the answer over sections (a penalty instead) lost 0.02-0.05
-of Hit@5.
-
-On the development sample and our own 100 further questions, this fusion beats
-each signal alone and reciprocal rank fusion (see README, "Retrieval quality").
-Near-identical passages are dropped from an answer so it shows distinct evidence.
-
-Measured and not kept (dev and our two sets, 149 answerable questions): other BM25
-k1/b values, keeping stopwords, a sentence-level BM25 signal, z-score, top-k or
-median scaling instead of min-max over all passages, sentences embedded with their
-title, the question expanded with its best section title, and weights picked by
-leave-one-set-out cross-validation, which lost to these round weights on every
-held-out set: the fusion sits on a plateau where reweighting trades one question
-for another.  A later round, scored on dev and extra3 with the shipped model and on
-extra and extra2 out of fold, kept nothing either; each moved one or two questions a
-set either way: hubness reduction (a passage's cosine less its mean cosine to its 10
-or 30 nearest tuning questions, or to the report's other sentences), pseudo-relevance
-feedback (the question vector moved toward its best one or three passages), the
-tuning questions kept as further "sentences" of the passages they ask about (worse:
-MRR down 0.02 to 0.17), and passages of at least 300 or 450 characters (short
-paragraphs joined).  Pairs of adjacent words as further BM25 terms ("global
-migration group" against "global commission on international migration") were
-worse on four of the five sets (Hit@1 down 0.02-0.035).
+What each part bought, and the many variants measured and not kept: docs/quality.md
+("How it ranks", "Ablation") and docs/decisions.md ("Ranking").
 """
 
 from __future__ import annotations

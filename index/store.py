@@ -1,6 +1,6 @@
 """The index on disk: a directory of versions and an atomic pointer to the current one.
 
-Layout (documented in README, "The index format")::
+Layout (documented in docs/index-format.md)::
 
     <root>/current                 symlink -> versions/<version>, swapped atomically
     <root>/versions/<version>/
@@ -15,9 +15,8 @@ Layout (documented in README, "The index format")::
         sources/<document>.<ext>    each document's original file, byte for byte as indexed
         documents.json              per document: its original file, media type and page breaks
 
-A version is written completely in a hidden temporary directory, fsynced, renamed
-into place and only then made current, so a reader never sees half an index and an
-interrupted build leaves the previous version serving.
+A version is written whole in a hidden temporary directory, fsynced, renamed into place and
+only then made current: a reader never sees half an index, a failed build leaves the last serving.
 """
 
 from __future__ import annotations

@@ -10,15 +10,13 @@ depends on which index directory asked for it, so both are kept once per user::
 
 ``<cache>`` is ``REPORTQA_CACHE_DIR``, else ``$XDG_CACHE_HOME/reportqa``, else
 ``~/.cache/reportqa``.  A tuned model's name carries the digest of what trained it
-(``<base>@tuned-<digest>``), so two index directories share it only when they would
-train the same one.
+(``<base>@tuned-<digest>``), so two index directories share it only when they would train it alike.
 
 Writers of a folder hold ``<folder>.lock`` (``fcntl.flock``, dropped by the kernel when
 the process dies), stage it in ``<folder>.partial`` and rename that into place: another
-process waits and then finds the whole folder, and a killed writer leaves only a
-``.partial`` that nothing loads and the next writer clears.  Index directories built
-before this cache kept their models under ``<index>/cache/<model-slug>/``;
-``adopt_legacy`` links those into the cache on first use.
+process waits and then finds the whole folder; a killed writer leaves only a ``.partial``
+that nothing loads and the next writer clears.  Index directories built before this cache
+kept their models under ``<index>/cache/<model-slug>/``; ``adopt_legacy`` links those in.
 """
 
 from __future__ import annotations

@@ -12,20 +12,10 @@ that is most of its cold start.  The export is kept once per user, in the model 
 
 One process exports at a time (the others wait, then find it done); each graph is
 written whole beside the folder and renamed in, so a killed export is done again.
-
-The float32 graph gives the PyTorch vectors to within 1e-6 (cosine), so an index
-built with PyTorch is queried correctly.  The int8 graph is dynamically quantised
-with a scale per output channel: about 3x faster for a short question, and within 0.99
-cosine of the float32 vectors on the development questions, where one scale per
-tensor gave 0.95 and ranked one dev question in 25 worse (bench/README.md has both).
-Leaving some layers in float32 was measured and not kept: layer 0's feed-forward
-output brings the mean cosine over our 330 questions from 0.9940 to 0.9952 for about
-0.1 ms more, every feed-forward output to 0.9966 for 0.6 ms more (a third slower),
-and neither ranked our question sets as float32 does: borderline questions flip
-either way.
-sentence-transformers' own ``backend="onnx"`` needs ``optimum``, whose current
-release pins transformers below the version sentence-transformers 6 requires,
-so we export with ``torch.onnx`` directly.
+The float32 graph gives the PyTorch vectors to within 1e-6 (cosine); the int8 graph
+is about 3x faster and within 0.99 cosine.  We export with ``torch.onnx`` directly
+(sentence-transformers' ``backend="onnx"`` needs ``optimum``).  Measurements and the
+variants not kept: docs/operations.md ("The int8 question embedder").
 """
 
 from __future__ import annotations

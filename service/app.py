@@ -122,14 +122,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Ranking's products are small (a question against 10 passages' tokens): one BLAS thread.
-        # OpenBLAS's default, a thread per core, spins beside the embedding thread and, under
-        # --workers 2, beside the other worker: 533 against 156 req/s at 8 clients.
+        # Ranking's products are small: one BLAS thread (measured in docs/operations.md, "Speed").
         threadpool_limits(limits=1, user_api="blas")
-        # The ranking (event loop) and the embedding (batcher thread) share the interpreter lock;
-        # each numpy call of the ranking lets the batcher take it, and the loop then waited up to
-        # Python's 5 ms switch interval to get it back. At 0.5 ms: 486-496 against 291-310 req/s
-        # at 8 clients in paired runs (README, "Serving and operations"); --workers 2 loses about 10%.
+        # The event loop gets the interpreter lock back sooner from the batcher (docs/operations.md).
         sys.setswitchinterval(SWITCH_INTERVAL)
         # Loading reads files and may load a model: keep it off the event loop.
         await run_in_threadpool(state.load, settings.index_dir, embedder_factory=embedder_factory)

@@ -2,24 +2,21 @@
 
 For every HTTP request, in this order:
 
-1. a request id: the client's ``X-Request-ID`` if it is sane, else a new one; it is
-   returned on the response and carried by every log line of the request;
-2. the body limit: a ``Content-Length`` over ``max_body_bytes`` (or a streamed body
-   that grows past it) answers 413 without reading on;
+1. a request id: the client's ``X-Request-ID`` if it is sane, else a new one, returned
+   on the response and carried by every log line of the request;
+2. the body limit: a body over ``max_body_bytes`` (declared or streamed) answers 413;
 3. the per-client rate limit (a token bucket per client address, off by default):
    over it answers 429 with ``Retry-After``;
-4. bounded work: at most ``max_in_flight`` requests run at once and at most
-   ``max_queue`` wait for a slot (for up to ``queue_timeout`` seconds); beyond
-   that, 429 with ``Retry-After`` rather than an ever-growing backlog;
-5. security headers on every response (a Content-Security-Policy that allows only
-   our own scripts and styles, ``nosniff``, no referrer), except that the interactive
-   API docs (``/docs``, ``/redoc``), which FastAPI builds from a CDN's scripts, get no
-   CSP so that they keep working;
+4. bounded work: at most ``max_in_flight`` requests run at once and at most ``max_queue``
+   wait for a slot (up to ``queue_timeout`` seconds); beyond that, 429 with ``Retry-After``;
+5. security headers on every response (a CSP allowing only our own scripts and styles,
+   ``nosniff``, no referrer), except the interactive API docs (``/docs``, ``/redoc``),
+   which load a CDN's scripts and so get no CSP;
 6. one JSON access-log line and the latency histogram of the route template.
 
-Health, readiness and metrics bypass the limits, so an orchestrator can always
-see a busy service.  The question text is never logged unless ``log_questions``:
-the access log records the path without its query string.
+Health, readiness and metrics bypass the limits, so an orchestrator can always see a
+busy service.  Question text is never logged unless ``log_questions``: the access log
+records the path without its query string.  docs/operations.md ("The edge") has more.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The scorer of tests/data/EVAL.md over the dev sample, through the HTTP API and the CLI, with floors.
 
-The floors hold with margin under what the service scores today (README,
+The floors hold with margin under what the service scores today (docs/quality.md,
 "Retrieval quality"), so a regression fails here.  Run with ``pytest -s`` to see
 the figures.
 """
