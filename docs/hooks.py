@@ -5,8 +5,7 @@ docs/ links to ``../README.md`` and to repository files outside docs/ (``../benc
 README.md lies outside ``docs_dir``, so it is added here as the home page, and links are
 rewritten for the site: ``docs/x.md`` becomes ``x.md``, ``../README.md`` the home page, and a
 link to a file outside docs/ points at it on ``repo_url`` when mkdocs.yml sets one, else becomes
-its path in code font (the site holds no copy of it).  A link to a page in ``PENDING`` that does
-not exist yet becomes its text.
+its path in code font (the site holds no copy of it).
 """
 
 from __future__ import annotations
@@ -17,9 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.structure.files import File, Files
-
-# Pages another branch is writing; README.md links to them ahead of time.
-PENDING = {"tuning.md"}  # background tuning
 
 LINK = re.compile(r"(!?\[[^\]]*\])\(([^)\s]+)\)")
 FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
@@ -51,8 +47,6 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
             inside = "README.md"
         elif resolved.is_relative_to(docs):
             inside = resolved.relative_to(docs).as_posix()
-            if inside in PENDING and not resolved.exists():
-                return label.strip("[]")
         else:
             outside = resolved.relative_to(root).as_posix()
             if repo_url:
