@@ -124,7 +124,16 @@ def build_index(
     with build_lock(root):
         on_phase("reading")
         previous, before = previous_passages(root)
-        documents, warnings = read_each(find_sources(sources), lambda path: _read(path, chunk_size))
+        found = find_sources(sources)
+        with Progress("reading", len(found), unit="files", enabled=progress) as counter:
+
+            def read_one(path: Path) -> tuple[Source, ParsedDocument, list[Passage]]:
+                try:
+                    return _read(path, chunk_size)
+                finally:
+                    counter.advance()
+
+            documents, warnings = read_each(found, read_one)
         for warning in warnings:
             _warn(warning, progress=progress)
         names = [source.document for source, _, _ in documents]
