@@ -31,8 +31,8 @@ from ingest.model_cache import model_home
 
 logger = logging.getLogger(__name__)
 
-CACHE_FILE = "embeddings.npz"
-TOKENS_FILE = "tokens.npz"
+CACHE_FILE = "embeddings-{backend}.npz"
+TOKENS_FILE = "tokens-{backend}.npz"
 STALE_SECONDS = 3600
 """A temporary file this old was left by a killed save (a save takes seconds)."""
 
@@ -42,9 +42,9 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def cache_path(cache: Path | None, model: str) -> Path:
-    """The embedding cache file of ``model`` in the model cache (``cache`` None: the user's)."""
-    return model_home(cache, model) / CACHE_FILE
+def cache_path(cache: Path | None, model: str, backend: str = "torch") -> Path:
+    """The embedding cache file of ``model`` run by ``backend`` in the model cache (None: the user's)."""
+    return model_home(cache, model) / CACHE_FILE.format(backend=backend)
 
 
 def sweep_stale(folder: Path, *, older_than: float = STALE_SECONDS) -> list[Path]:
@@ -167,6 +167,7 @@ class CachingEmbedder:
         self.cache = cache
         self.name = inner.name
         self.dimension = inner.dimension
+        self.backend = inner.backend
         self.embedded = 0
         self.used: set[str] = set()
 
@@ -197,7 +198,8 @@ class CachingEmbedder:
 
 def caching(inner: Embedder, cache: Path | None) -> CachingEmbedder:
     """Wrap ``inner`` with the embedding cache for its model in the model ``cache``."""
-    return CachingEmbedder(inner, EmbeddingCache(cache_path(cache, inner.name), dimension=inner.dimension))
+    path = cache_path(cache, inner.name, inner.backend)
+    return CachingEmbedder(inner, EmbeddingCache(path, dimension=inner.dimension))
 
 
 class TokenCache(EmbeddingCache):
@@ -242,7 +244,10 @@ def token_vectors(
     cache = (
         None
         if models is None
-        else TokenCache(model_home(models, inner.name) / TOKENS_FILE, dimension=inner.dimension)
+        else TokenCache(
+            model_home(models, inner.name) / TOKENS_FILE.format(backend=inner.backend),
+            dimension=inner.dimension,
+        )
     )
     keys = [text_key(text) for text in texts]
     missing = {

@@ -30,6 +30,9 @@ class Embedder(Protocol):
 
     name: str
     dimension: int
+    backend: str
+    """What runs the model (``torch``, ``onnx``, ``onnx-int8``): vectors of two backends differ a little,
+    so the embedding cache keeps them apart."""
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray: ...
 
@@ -114,6 +117,8 @@ def resolve_model_path(name: str, cache: Path | None = None) -> str:
 class SentenceTransformerEmbedder:
     """The real model, loaded once; CPU only, batched, with a progress bar on stderr."""
 
+    backend = "torch"
+
     def __init__(self, name: str = DEFAULT_MODEL, *, batch_size: int = 32, cache: Path | None = None) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
@@ -174,6 +179,8 @@ class HashingEmbedder:
     Texts that share words get similar vectors, which is enough to test ranking
     without loading a model.  Uses blake2b, never Python's salted ``hash()``.
     """
+
+    backend = "hashing"
 
     def __init__(self, dimension: int = 64) -> None:
         self.name = f"hashing-{dimension}"

@@ -102,7 +102,7 @@ def create_app(
         cache_size=settings.query_cache_size,
         metrics=registry,
     )
-    reindexer = Reindexer(settings, embedder=state.embedder, on_built=state.reload)
+    reindexer = Reindexer(settings, on_built=state.reload)
     tuner = BackgroundTuner(settings)
 
     def follow_with_tuned(retriever: Retriever) -> None:

@@ -25,8 +25,6 @@ from index.errors import ReportQAError
 from service.settings import Settings
 
 if TYPE_CHECKING:
-    from index.evaluation import Question
-    from ingest.embedder import Embedder
     from ingest.pipeline import BuildReport
     from service.schemas import AskResponse, PassageOut
 
@@ -73,32 +71,13 @@ IndexDirOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
-def make_embedder(settings: Settings) -> Embedder:
-    """The model ingest embeds with; ``hashing-N`` (tests, fault drills) needs no model download."""
-    from ingest.embedder import SentenceTransformerEmbedder, load_embedder
-
-    if settings.model.startswith("hashing-"):
-        return load_embedder(settings.model)
-    return SentenceTransformerEmbedder(settings.model, batch_size=settings.batch_size)
-
-
 def prepare_serving(settings: Settings) -> None:
     """Export the model for the service's ONNX backend now, so ``serve`` never needs torch to start."""
+    from service.build import prepare_model
+
     manifest = settings.index_dir / "current" / "manifest.json"
     if manifest.exists():
         prepare_model(settings, str(json.loads(manifest.read_text(encoding="utf-8")).get("model", "")))
-
-
-def prepare_model(settings: Settings, model: str) -> None:
-    """Export ``model`` for the service's ONNX backend, unless it is there already (or not needed)."""
-    if settings.embed_backend == "torch" or not model or model.startswith("hashing-"):
-        return
-    from ingest.onnx_embedder import export_onnx, is_exported, onnx_dir
-
-    directory = onnx_dir(settings.cache_dir, model)
-    if not is_exported(directory):
-        typer.echo(f"Exporting {model} to ONNX for the service in {directory} ...", err=True)
-        export_onnx(model, directory, cache=settings.cache_dir)
 
 
 def summary_line(report: BuildReport) -> str:
@@ -114,72 +93,6 @@ def report_json(report: BuildReport) -> str:
     body = {**dataclasses.asdict(report.summary), **dataclasses.asdict(report)}
     del body["summary"]
     return json.dumps(body, default=str, indent=2)
-
-
-def build_once(
-    settings: Settings,
-    embedder: Embedder,
-    *,
-    gate_questions: list[Question] | None,
-    margin: float,
-    train_now: bool = True,
-) -> BuildReport:
-    """One build; with a gate, the new version becomes current only if it scores as well.
-
-    ``train_now`` off builds with the base model when the tuned one is not cached yet.
-    """
-    from index.store import current_path, prune_versions, switch_current
-    from ingest.model_cache import adopt_legacy
-    from ingest.pipeline import build_index
-    from ingest.tuning import tuning
-
-    adopt_legacy(settings.index_dir, settings.cache_dir)  # an index built before the shared cache
-    options: dict[str, Any] = {}
-    if gate_questions is not None:
-        options["activate"] = False
-    report = build_index(
-        settings.sources,
-        settings.index_dir,
-        embedder=embedder,
-        chunk_size=settings.chunk_size,
-        keep=settings.keep_versions,
-        progress=True,
-        tune=tuning(
-            settings.cache_dir,
-            settings.tune_questions,
-            batch_size=settings.batch_size,
-            progress=True,
-            train_now=train_now,
-        ),
-        on_phase=lambda phase: typer.echo(f"phase: {phase}", err=True),
-        cache_dir=settings.cache_dir,
-        **options,
-    )
-    if gate_questions is None:
-        return report
-    import shutil
-
-    from index.errors import IndexNotFound
-    from ingest.embedder import load_embedder
-    from ingest.gate import gate
-
-    try:
-        current = current_path(settings.index_dir)
-    except IndexNotFound:
-        current = None
-    if current is not None:
-
-        def embedder_for(name: str) -> Embedder:
-            return embedder if name == embedder.name else load_embedder(name, cache=settings.cache_dir)
-
-        result = gate(current, report.path, gate_questions, embedder_for, margin=margin)
-        typer.echo(result.describe(), err=True)
-        if not result.passed:
-            shutil.rmtree(report.path, ignore_errors=True)
-            fail(f"{result.describe()}; {current.name} stays current")
-    switch_current(settings.index_dir, report.path)
-    prune_versions(settings.index_dir, keep=settings.keep_versions)
-    return report
 
 
 def print_report(report: BuildReport, *, as_json: bool) -> None:
@@ -212,12 +125,14 @@ def ingest(
         Path | None,
         typer.Option(
             "--gate",
-            help="A JSONL question set: keep the current version if the new one's Hit@5 or MRR drops.",
+            help="A JSONL question set: keep the current version if the new one's Hit@5 or MRR drops "
+            "(default: $REPORTQA_GATE_QUESTIONS).",
         ),
     ] = None,
     margin: Annotated[
-        float, typer.Option("--gate-margin", help="How far Hit@5 or MRR may drop under --gate.")
-    ] = 0.02,
+        float | None,
+        typer.Option("--gate-margin", help="How far Hit@5 or MRR may drop (default: $REPORTQA_GATE_MARGIN)."),
+    ] = None,
     tune: Annotated[
         bool,
         typer.Option(
@@ -229,27 +144,29 @@ def ingest(
 ) -> None:
     """Build a new index version from the sources and make it current; print what changed."""
     with user_errors():
-        from index.evaluation import load_questions
         from ingest.sources import check_sources
         from ingest.tuning import question_files
+        from service.build import build, gate_questions, make_embedder
 
         settings = load_settings(
-            index_dir=index_dir, model=model, sources=sources or None, tune_questions=None if tune else []
+            index_dir=index_dir,
+            model=model,
+            sources=sources or None,
+            tune_questions=None if tune else [],
+            gate_margin=margin,
         )
         check_sources(settings.sources)  # a mistyped path fails now, not after the model loads
         question_files(settings.tune_questions)
-        gate_questions = load_questions(gate_file) if gate_file is not None else None
+        gate = gate_questions(settings, gate_file)
         typer.echo(f"Loading embedding model {settings.model} ...", err=True)
         embedder = make_embedder(settings)
         typer.echo(f"Indexing {len(settings.sources)} source(s) into {settings.index_dir} ...", err=True)
+
+        def phase(name: str) -> None:
+            typer.echo(f"phase: {name}", err=True)
+
         if not watch:
-            report = build_once(
-                settings,
-                embedder,
-                gate_questions=gate_questions,
-                margin=margin,
-                train_now=not settings.background_tuning,
-            )
+            report = build(settings, embedder, gate=gate, on_phase=phase)
         prepare_serving(settings)
     if not watch:
         print_report(report, as_json=as_json)
@@ -259,14 +176,7 @@ def ingest(
     def rebuild() -> None:
         try:
             with user_errors():
-                report = build_once(
-                    settings,
-                    embedder,
-                    gate_questions=gate_questions,
-                    margin=margin,
-                    train_now=not settings.background_tuning,
-                )
-                print_report(report, as_json=as_json)
+                print_report(build(settings, embedder, gate=gate, on_phase=phase), as_json=as_json)
         except typer.Exit:
             pass  # the error is printed; keep watching
 

@@ -1,6 +1,7 @@
 """Rebuilding the index in the background while the service keeps answering.
 
-One ``Reindexer`` per app: ``start`` runs a build from the configured sources in a
+One ``Reindexer`` per app: ``start`` runs the same build as ``reportqa ingest``
+(``service/build.py``: the PyTorch passage embedder, the gate, switch and prune) in a
 thread and, when it is written, asks the service state to swap it in.  A second
 ``start`` while one runs raises BuildInProgress (409 at the edge).  ``status``
 is what ``GET /admin/status`` shows: the phase, and the last build's summary or error.
@@ -28,10 +29,16 @@ class Reindexer:
     """Runs at most one background build and remembers how the last one went."""
 
     def __init__(
-        self, settings: Settings, *, embedder: Callable[[str], Embedder], on_built: Callable[[], object]
+        self,
+        settings: Settings,
+        *,
+        on_built: Callable[[], object],
+        embedder: Callable[[Settings], Embedder] | None = None,
     ) -> None:
         self._settings = settings
-        self._embedder = embedder
+        self._make_embedder = embedder
+        self._embedder: Embedder | None = None
+        """The passage embedder, loaded at the first reindex and kept (a service may never reindex)."""
         self._on_built = on_built
         self._running = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -63,27 +70,19 @@ class Reindexer:
         self.phase = phase
 
     def _run(self) -> None:
-        from ingest.pipeline import build_index
-        from ingest.tuning import tuning
+        from service.build import build, gate_questions, make_embedder
 
         began = time.perf_counter()
         try:
             settings = self._settings
-            report = build_index(
-                settings.sources,
-                settings.index_dir,
-                embedder=self._embedder(settings.model),
-                chunk_size=settings.chunk_size,
-                keep=settings.keep_versions,
+            if self._embedder is None:
+                self._embedder = (self._make_embedder or make_embedder)(settings)
+            report = build(
+                settings,
+                self._embedder,
+                gate=gate_questions(settings),
                 progress=False,
-                tune=tuning(
-                    settings.cache_dir,
-                    settings.tune_questions,
-                    batch_size=settings.batch_size,
-                    train_now=not settings.background_tuning,
-                ),
                 on_phase=self._set_phase,
-                cache_dir=settings.cache_dir,
             )
             self.phase = "swapping"
             self._on_built()

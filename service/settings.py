@@ -47,6 +47,12 @@ class Settings(BaseSettings):
         description="Question files (JSONL with evidence) or folders of them to fine-tune the model on "
         "before ingest embeds; several separated by ':'; empty: embed with the model as it is.",
     )
+    gate_questions: Path | None = Field(
+        None,
+        description="A JSONL question set every build is scored on (ingest and /admin/reindex): the new "
+        "version becomes current only if its Hit@5 and MRR drop by at most gate_margin; none: no gate.",
+    )
+    gate_margin: float = Field(0.02, ge=0, le=1, description="How far Hit@5 or MRR may drop under the gate.")
     background_tuning: bool = Field(
         True,
         description="When the tuned model is not cached yet, build with the base model at once and let "

@@ -193,7 +193,7 @@ class Job:
                 writer.update(state="reading", model=target)
                 passages = source_passages(settings.sources, settings.chunk_size)
                 writer.update(state="tuning")
-                from service.cli import make_embedder
+                from service.build import make_embedder
 
                 base = make_embedder(settings)
                 with reporting_to(writer.phase):
@@ -203,7 +203,7 @@ class Job:
                         "skipped", detail="no tuning question's evidence is in these sources"
                     )
                 writer.update(state="exporting", progress=None)
-                from service.cli import prepare_model
+                from service.build import prepare_model
 
                 prepare_model(settings, target)
                 writer.update(state="building")
@@ -218,12 +218,13 @@ class Job:
 
     def _build(self, base: Any) -> str:
         """Build with the tuned model (now cached), waiting while another build of the directory runs."""
-        from service.cli import build_once
+        from service.build import build, gate_questions
 
         deadline = time.monotonic() + BUILD_WAIT
+        gate = gate_questions(self.settings)
         while True:
             try:
-                return build_once(self.settings, base, gate_questions=None, margin=0.0).version
+                return build(self.settings, base, gate=gate, train_now=True, progress=self.progress).version
             except BuildInProgress:
                 if time.monotonic() > deadline:
                     raise

@@ -96,7 +96,8 @@ def test_the_cache_is_keyed_by_model(report_copy: Path, tmp_path: Path) -> None:
     build(report_copy, root)
     other = build_index([report_copy], root, embedder=HashingEmbedder(32), progress=False)
     assert other.summary.embedded > 0
-    assert cache_path(None, "hashing-64").is_file() and cache_path(None, "hashing-32").is_file()
+    assert cache_path(None, "hashing-64", "hashing").is_file()
+    assert cache_path(None, "hashing-32", "hashing").is_file()
 
 
 def test_caching_embedder_asks_the_model_only_for_new_texts(tmp_path: Path) -> None:

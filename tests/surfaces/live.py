@@ -43,19 +43,21 @@ class LiveServer:
         return payload
 
 
-def serve(index_dir: Path, *, cache: Path | None = None) -> Iterator[LiveServer]:
+def serve(
+    index_dir: Path, *, cache: Path | None = None, settings: Settings | None = None
+) -> Iterator[LiveServer]:
     """Run the app under uvicorn in a thread until the generator is closed.
 
     ``cache`` is the model cache that holds the index's model (default: the test's own).
+    With ``settings``, the app is built from them as ``reportqa serve`` builds it, models and all.
     """
     port = free_port()
-    settings = Settings(index_dir=index_dir, host="127.0.0.1", port=port)
-    config = uvicorn.Config(
-        create_app(settings, embedder_factory=partial(load_embedder, cache=cache or settings.cache_dir)),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-    )
+    if settings is None:
+        settings = Settings(index_dir=index_dir, host="127.0.0.1", port=port)
+        app = create_app(settings, embedder_factory=partial(load_embedder, cache=cache or settings.cache_dir))
+    else:
+        app = create_app(settings)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
