@@ -62,8 +62,7 @@ def test_every_relative_link_points_at_a_file_that_exists() -> None:
         f"{page.relative_to(ROOT)}: {target}"
         for page in PAGES
         for target in relative_links(page)
-        if target
-        and not (page.parent / target).resolve().exists()
+        if target and not (page.parent / target).resolve().exists()
     ]
     assert not broken, "links to nothing:\n" + "\n".join(broken)
 
