@@ -77,7 +77,7 @@ class Settings(BaseSettings):
         "onnx-int8",
         description="What runs the model for questions: ONNX Runtime with int8 weights (about 3x faster "
         "than float32, ranks alike on our question sets), ONNX float32 (PyTorch's vectors, no torch) "
-        "or PyTorch. Ingest always embeds passages with PyTorch.",
+        "or PyTorch. Every build (ingest, /admin/reindex) embeds passages with PyTorch.",
     )
     embed_threads: int = Field(
         1, ge=0, description="Threads for one forward pass; 0 leaves the runtime's default."
