@@ -21,7 +21,7 @@ import pytest
 from conftest import USER_CACHE, RealBuild, free_port
 
 from index.evaluation import Question, load_questions, raw_page_finder
-from service.settings import DEFAULT_CORPUS, DEFAULT_TUNING
+from service.settings import DEFAULT_CORPUS
 
 REPORTQA = str(Path(sys.executable).with_name("reportqa"))
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -145,10 +145,9 @@ def empty_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Cli
 
 @pytest.fixture(scope="session")
 def questions() -> dict[str, Question]:
-    """Every question of the dev sample and the extra tuning set, by id."""
-    return {
-        q.id: q for path in (DATA / "dev.jsonl", DEFAULT_TUNING / "extra.jsonl") for q in load_questions(path)
-    }
+    """Every question of the dev sample and the held-out sets (none the model was tuned on), by id."""
+    files = ("dev.jsonl", "extra5.jsonl", "extra7.jsonl", "extra9.jsonl")
+    return {q.id: q for name in files for q in load_questions(DATA / name)}
 
 
 @pytest.fixture(scope="session")

@@ -56,27 +56,32 @@ def ingest_command(report_copy: Path, root: Path) -> list[str]:
     return [str(REPORTQA), "ingest", str(report_copy), "--index-dir", str(root), "--model", "hashing-64"]
 
 
-def kill_at(command: list[str], phase: str, delay: float) -> None:
-    """Start a build, SIGKILL it ``delay`` seconds after it announces ``phase`` on stderr."""
+def kill_at(command: list[str], phase: str, delay: float) -> bool:
+    """Start a build, SIGKILL it ``delay`` seconds after it announces ``phase`` on stderr.
+
+    Returns whether the build was still running when it was killed (else the moment tested nothing).
+    """
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
     for line in process.stderr:
         if line.strip() == f"phase: {phase}":
             break
     time.sleep(delay)
+    running = process.poll() is None
     process.send_signal(signal.SIGKILL)
     process.wait()
     process.stderr.close()
+    return running and process.returncode == -signal.SIGKILL
 
 
 def test_a_build_killed_at_any_moment_leaves_the_previous_version_serving(
     report_copy: Path, root: Path
 ) -> None:
     edit(report_copy)
-    moments = [("reading", 0.0), ("embedding", 0.0), ("writing", 0.0), ("writing", 0.02), ("writing", 0.1)]
+    moments = [("reading", 0.0), ("embedding", 0.0), ("writing", 0.0), ("writing", 0.02), ("writing", 0.05)]
     for phase, delay in moments:
         before = current_path(root)
-        kill_at(ingest_command(report_copy, root), phase, delay)
+        assert kill_at(ingest_command(report_copy, root), phase, delay), f"{phase}+{delay}s: finished first"
         # whatever the moment, `current` names a complete version that loads: the one before, or
         # (killed after the switch) the new one
         loaded = load_index(root)
