@@ -18,12 +18,13 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from index.backends import load_embedder
+from index.embedder import encode
 from index.eval_run import document_pages
 from index.evaluation import Outcome, Question, Retrieved, load_questions, score
 from index.lexical import LexicalIndex
 from index.search import Retriever
 from index.store import load_index
-from ingest.embedder import encode, load_embedder
 
 Scorer = Callable[[str, np.ndarray], np.ndarray]
 

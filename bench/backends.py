@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 from index.answering import ask
+from index.backends import load_embedder
 from index.evaluation import Outcome, Retrieved, load_questions, score
 from index.search import Retriever
 from index.store import load_index
-from ingest.embedder import load_embedder
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "data" / "dev.jsonl"

@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import wrk
 from bench.fresh_start import measure_fresh_start
-from ingest.model_cache import default_cache_dir
+from index.model_cache import default_cache_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTQA = str(Path(sys.executable).with_name("reportqa"))
@@ -483,7 +483,7 @@ def measure_float32(ctx: Context) -> list[Row]:
 def measure_rebuild(ctx: Context) -> list[Row]:
     """Issue 4: a full build and a rebuild after a one-paragraph edit, with one loaded model."""
     from bench.rebuild import rebuild_rows
-    from ingest.embedder import load_embedder
+    from index.backends import load_embedder
 
     embedder = load_embedder(ctx.details["index"]["model"])
     embedder.embed(["warm up"])

@@ -15,7 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingest.embedder import Embedder, load_embedder
+from index.backends import load_embedder
+from index.embedder import Embedder
 from ingest.pipeline import build_index
 
 ROOT = Path(__file__).resolve().parent.parent

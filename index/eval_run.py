@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from index.answering import ask
+from index.embedder import Embedder
 from index.errors import ReportQAError
 from index.evaluation import (
     Outcome,
@@ -31,7 +32,6 @@ from index.models import SourceInfo
 from index.peers import Paragraph, Peer, build_peers, paragraphs
 from index.search import Retriever
 from index.store import LoadedIndex
-from ingest.embedder import Embedder
 
 TOP_K = 10
 METRICS = (

@@ -21,7 +21,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from ingest.embedder import unit_rows
+from index.embedder import unit_rows
 
 WEIGHT = 2.0
 CANDIDATES = 10

@@ -5,7 +5,7 @@ process dies, even by ``kill -9``, so a killed build never blocks the next one.
 Whoever holds the lock may sweep what killed builds left behind: hidden staging
 directories ``versions/.<version>.*`` and hidden pointer links ``.current.<pid>``.
 Models and their embedding caches are not under the root but in the model cache that
-every index directory shares (``ingest/model_cache.py``), which clears its own leftovers.
+every index directory shares (``index/model_cache.py``), which clears its own leftovers.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ingest.embedder import Embedder
+from index.embedder import Embedder
 
 TOP_K = 10
 RRF_K = 60

@@ -26,12 +26,12 @@ import numpy as np
 
 from index import late
 from index.acronyms import Acronyms
+from index.embedder import Embedder, encode
 from index.lexical import LexicalIndex
 from index.models import Passage
 from index.scopes import Scopes
 from index.sentences import is_record
 from index.store import LoadedIndex
-from ingest.embedder import Embedder, encode
 
 
 class Mode(StrEnum):

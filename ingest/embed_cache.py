@@ -1,7 +1,7 @@
 """Embeddings cached by (model, text hash), so a rebuild embeds only the text that changed.
 
 The cache lives in the model cache shared by every index directory
-(``ingest/model_cache.py``), one folder per model: a vector depends only on the model
+(``index/model_cache.py``), one folder per model: a vector depends only on the model
 and the text, so any index may use another's::
 
     <cache>/<model-slug>/embeddings.npz    keys (sha256 of each text) and float32 rows
@@ -25,9 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
+from index.embedder import Embedder, encode
 from index.late import offsets_of
-from ingest.embedder import Embedder, encode
-from ingest.model_cache import model_home
+from index.model_cache import model_home
 
 logger = logging.getLogger(__name__)
 

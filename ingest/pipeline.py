@@ -13,8 +13,10 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
 
+from index.embedder import Embedder, embed_in_steps
 from index.errors import IndexNotFound, SourceError
 from index.lock import build_lock
+from index.model_cache import default_cache_dir
 from index.models import Manifest, Passage, Section, SourceInfo
 from index.sentences import sentence_spans
 from index.store import OriginalFile, current_path, read_passages, write_index
@@ -22,8 +24,6 @@ from ingest.changes import ChangeSummary, compare
 from ingest.chunking import DEFAULT_CHUNK_SIZE
 from ingest.document import ParsedDocument
 from ingest.embed_cache import CachingEmbedder, caching, token_vectors
-from ingest.embedder import Embedder, embed_in_steps
-from ingest.model_cache import default_cache_dir
 from ingest.passages import passages_of, sections_of
 from ingest.progress import Progress
 from ingest.sources import MEDIA_TYPES, Source, find_sources, parse_source, read_each, read_source
@@ -114,7 +114,7 @@ def build_index(
     fails the build with the previous version untouched.  A bad file found in a
     folder is skipped instead, with a warning on the report (and on stderr, or in
     the log when ``progress`` is off); a folder with nothing readable fails.  Embeddings come from the
-    model cache ``cache_dir`` (default: the user's, ``ingest/model_cache.py``) when the same text
+    model cache ``cache_dir`` (default: the user's, ``index/model_cache.py``) when the same text
     was embedded before, so a rebuild after an edit embeds only what changed.  One build runs at
     a time per ``root``.
     ``tune`` may swap the embedder for one fine-tuned on these passages

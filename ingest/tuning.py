@@ -10,7 +10,7 @@ two, score the third, never the questions trained on): MRR@10 rose on every fold
 
 The tuned model is named after what it was trained from, ``<base>@tuned-<digest>``, the
 digest covering the base model, the question files and the recipe, and is kept in the
-model cache shared by every index directory (``ingest/model_cache.py``): a second index
+model cache shared by every index directory (``index/model_cache.py``): a second index
 directory, or a second test session, reuses it.  Editing the report does not retrain it,
 so a rebuild after an edit still embeds only what changed; changing the questions does.
 """
@@ -28,12 +28,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from index.embedder import Embedder, SentenceTransformerEmbedder, is_tuned, resolve_model_path
 from index.errors import ReportQAError
 from index.evaluation import Question, is_hit, load_questions, normalise
+from index.model_cache import partial_of, publish, tuned_dir, writing
 from index.models import Passage
 from index.sentences import sentence_spans
-from ingest.embedder import Embedder, SentenceTransformerEmbedder, is_tuned, resolve_model_path
-from ingest.model_cache import partial_of, publish, tuned_dir, writing
 from ingest.pipeline import embedding_input
 from ingest.progress import Progress
 

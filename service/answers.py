@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from index.answering import AnswerResult, RankedPassage, ask
+from index.embedder import Encoded, model_kind
 from index.errors import ReportQAError
 from index.models import Passage, Section
 from index.scopes import Scopes
 from index.search import Retriever
 from index.store import LoadedIndex
-from ingest.embedder import Encoded, model_kind
 from service.citing import pages_text
 from service.links import Links
 from service.schemas import (

@@ -22,10 +22,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 from threadpoolctl import threadpool_limits
 
+from index.backends import load_embedder
 from index.countries import countries_in
+from index.embedder import Embedder
+from index.model_cache import adopt_legacy
 from index.search import Mode, Retriever
-from ingest.embedder import Embedder, load_embedder
-from ingest.model_cache import adopt_legacy
 from service.batcher import QueryEmbedders
 from service.edge import EdgeMiddleware
 from service.errors import install_error_handlers

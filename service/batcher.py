@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.embedder import Embedder, Encoded, encode
+from index.embedder import Embedder, Encoded, encode
 from service.metrics import Metrics
 
 logger = logging.getLogger(__name__)

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from index.embedder import Embedder
 from index.errors import IndexNotFound, ReportQAError
 from index.evaluation import Question, load_questions
-from ingest.embedder import Embedder
 from ingest.pipeline import BuildReport
 from service.settings import Settings
 
@@ -27,7 +27,8 @@ class GateRefused(ReportQAError):
 
 def make_embedder(settings: Settings) -> Embedder:
     """The model passages are embedded with: always PyTorch, so every build gives the same vectors."""
-    from ingest.embedder import SentenceTransformerEmbedder, load_embedder
+    from index.backends import load_embedder
+    from index.embedder import SentenceTransformerEmbedder
 
     if settings.model.startswith("hashing-"):
         return load_embedder(settings.model)
@@ -38,7 +39,7 @@ def prepare_model(settings: Settings, model: str) -> None:
     """Export ``model`` for the service's ONNX backend, unless it is there already (or not needed)."""
     if settings.embed_backend == "torch" or not model or model.startswith("hashing-"):
         return
-    from ingest.onnx_embedder import export_onnx, is_exported, onnx_dir
+    from index.onnx_embedder import export_onnx, is_exported, onnx_dir
 
     directory = onnx_dir(settings.cache_dir, model)
     if not is_exported(directory):
@@ -67,8 +68,8 @@ def build(
     cached yet before embedding; off, the build goes on with the base model.  Raises GateRefused,
     with the previous version still current, when the gate refuses the new one.
     """
+    from index.model_cache import adopt_legacy
     from index.store import current_path, prune_versions, switch_current
-    from ingest.model_cache import adopt_legacy
     from ingest.pipeline import build_index
     from ingest.tuning import tuning
 
@@ -97,8 +98,8 @@ def build(
     )
     if gate is None:
         return report
-    from ingest.embedder import load_embedder
-    from ingest.gate import gate as score_gate
+    from index.backends import load_embedder
+    from index.gate import gate as score_gate
 
     try:
         current: Path | None = current_path(settings.index_dir)

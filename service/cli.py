@@ -257,7 +257,7 @@ def verify(
     """Check the current index against its files' hashes, its counts, its spans and its sources."""
     with user_errors():
         from index.store import current_path
-        from index.verify import verify_index
+        from ingest.verify import verify_index
 
         settings = load_settings(index_dir=index_dir)
         problems = verify_index(settings.index_dir, sources=sources or None)
@@ -401,7 +401,7 @@ def eval_command(
         report = run_eval(retriever, questions)
         peer_reports: dict[str, Report] = {}
         if peers:
-            from ingest.embedder import DEFAULT_MODEL, SentenceTransformerEmbedder
+            from index.embedder import DEFAULT_MODEL, SentenceTransformerEmbedder
 
             typer.echo(f"Scoring the peers' recipes with the base model {DEFAULT_MODEL} ...", err=True)
             base = SentenceTransformerEmbedder(DEFAULT_MODEL, batch_size=settings.batch_size)

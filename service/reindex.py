@@ -16,8 +16,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from index.embedder import Embedder
 from index.errors import BuildInProgress, ReportQAError
-from ingest.embedder import Embedder
 from service.settings import Settings
 
 

@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from index.embedder import DEFAULT_MODEL
+from index.model_cache import default_cache_dir
 from ingest.chunking import DEFAULT_CHUNK_SIZE
-from ingest.embedder import DEFAULT_MODEL
-from ingest.model_cache import default_cache_dir
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "corpus" / "high-level-dialogue-2006.txt"

@@ -17,10 +17,10 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from index.embedder import Embedder
 from index.errors import ReportQAError
 from index.search import Mode, Retriever
 from index.store import CURRENT, REBUILD_HINT, current_path, load_index
-from ingest.embedder import Embedder
 
 EmbedderFactory = Callable[[str], Embedder]
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from index.embedder import model_kind
 from index.errors import IndexNotFound, ReportQAError
 from index.models import Manifest
 from index.store import current_path, read_manifest
-from ingest.embedder import model_kind
 from service.settings import Settings
 from service.tuning_job import TuningStatus, read_status
 

@@ -18,7 +18,7 @@ import sys
 import threading
 from typing import Any
 
-from ingest.embedder import is_tuned
+from index.embedder import is_tuned
 from service.settings import Settings
 from service.tuning_job import LOG_FILE, read_status
 

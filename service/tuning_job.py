@@ -2,7 +2,7 @@
 
 ``reportqa tune`` runs it; the service starts it as a child process at a lower CPU
 priority (``service/tuner.py``).  It reads the sources' passages, trains the tuned model
-into the shared model cache (staged and renamed whole, ``ingest/model_cache.py``),
+into the shared model cache (staged and renamed whole, ``index/model_cache.py``),
 prepares it for the service's backend, and builds a new index version with it.  The
 service's watch on ``current`` swaps that version in, with no failed request.
 

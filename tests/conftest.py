@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
+from index.embedder import HashingEmbedder
+from index.model_cache import CACHE_ENV, default_cache_dir
 from index.models import Citation, Manifest, Passage, Section, SourceInfo
 from index.store import write_index
-from ingest.embedder import HashingEmbedder
-from ingest.model_cache import CACHE_ENV, default_cache_dir
 from ingest.pipeline import sentence_inputs
 
 USER_CACHE = default_cache_dir()

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request
 
-from ingest.embedder import model_kind
+from index.embedder import model_kind
 from service.admin_auth import check_admin
 from service.deps import SettingsDep, StateDep
 from service.reindex import Reindexer

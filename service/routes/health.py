@@ -10,8 +10,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from index.verify import stale_sources
-from ingest.embedder import model_kind
+from index.embedder import model_kind
+from ingest.verify import stale_sources
 from service.deps import SettingsDep, StateDep
 from service.schemas import Health, NotReady, Ready
 from service.state import IndexUnavailable

@@ -9,10 +9,10 @@ import pytest
 
 from index import search
 from index.answering import ask
+from index.embedder import HashingEmbedder
 from index.search import Mode, Retriever
 from index.sentences import sentence_spans
 from index.store import load_index
-from ingest.embedder import HashingEmbedder
 from ingest.pipeline import build_index
 
 REPORT = """ A SMALL REPORT

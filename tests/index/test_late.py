@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.embedder import Encoded, HashingEmbedder, unit_rows
 from index.late import TokenVectors
 from index.search import Retriever
 from index.store import load_index
-from ingest.embedder import Encoded, HashingEmbedder, unit_rows
 from ingest.pipeline import build_index
 
 DIMENSION = 128

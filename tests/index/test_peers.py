@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from index.embedder import HashingEmbedder
 from index.peers import (
     BM25,
     DENSE,
@@ -20,7 +21,6 @@ from index.peers import (
     paragraphs,
     rrf,
 )
-from ingest.embedder import HashingEmbedder
 from service.cli import cli
 
 TEXTS = {

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from index.embedder import HashingEmbedder
 from index.errors import SourceError
 from index.store import current_path, list_versions, load_index
-from ingest.embedder import HashingEmbedder
 from ingest.pipeline import BuildReport, build_index
 from ingest.sources import binary_kind
 

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from index.embedder import HashingEmbedder
 from index.errors import BuildInProgress, CorruptIndex, IndexWriteError, SourceError
 from index.lock import build_lock
 from index.store import current_path, list_versions, load_index, read_passages, rollback
-from index.verify import verify_index
-from ingest.embedder import HashingEmbedder
 from ingest.pipeline import build_index
+from ingest.verify import verify_index
 from service.cli import cli
 
 REPORT = Path(__file__).resolve().parents[2] / "corpus" / "high-level-dialogue-2006.txt"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from index.embedder import HashingEmbedder
 from index.store import load_index
 from ingest.blocks import Block, Footnote, Heading, Paragraph
-from ingest.embedder import HashingEmbedder
 from ingest.html import html_blocks
 from ingest.markdown import markdown_blocks
 from ingest.pipeline import build_index

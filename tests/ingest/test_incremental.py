@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
+from index.embedder import HashingEmbedder
 from index.store import load_index
 from ingest.embed_cache import CachingEmbedder, EmbeddingCache, cache_path, text_key
-from ingest.embedder import HashingEmbedder
 from ingest.pipeline import BuildReport, build_index, embedding_input, sentence_inputs
 
 REPORT = Path(__file__).resolve().parents[2] / "corpus" / "high-level-dialogue-2006.txt"

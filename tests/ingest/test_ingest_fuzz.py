@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from index.embedder import HashingEmbedder
 from index.errors import ReportQAError
 from index.store import load_index
-from ingest.embedder import HashingEmbedder
 from ingest.pipeline import build_index
 
 # Report-like pieces mixed with anything at all, so the parser meets headings, page marks and noise.

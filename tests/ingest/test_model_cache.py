@@ -11,11 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from index.embedder import DEFAULT_MODEL, SentenceTransformerEmbedder, resolve_model_path
 from index.errors import ReportQAError
-from index.store import load_index
-from ingest.embed_cache import sweep_stale
-from ingest.embedder import DEFAULT_MODEL, SentenceTransformerEmbedder, resolve_model_path
-from ingest.model_cache import (
+from index.model_cache import (
     LEGACY_DIR,
     adopt_legacy,
     default_cache_dir,
@@ -24,7 +22,9 @@ from ingest.model_cache import (
     tuned_dir,
     writing,
 )
-from ingest.onnx_embedder import FLOAT_FILE, INT8_FILE, export_onnx
+from index.onnx_embedder import FLOAT_FILE, INT8_FILE, export_onnx
+from index.store import load_index
+from ingest.embed_cache import sweep_stale
 from ingest.pipeline import BuildReport, build_index
 from ingest.tuning import tuned_name, tuning
 from service.app import serving_embedder_factory

@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 from conftest import RealBuild
 
-from ingest.embedder import SentenceTransformerEmbedder, load_embedder
-from ingest.onnx_embedder import export_onnx, graph_path, is_exported, onnx_dir
+from index.backends import load_embedder
+from index.embedder import SentenceTransformerEmbedder
+from index.onnx_embedder import export_onnx, graph_path, is_exported, onnx_dir
 
 DEV = Path(__file__).resolve().parents[1] / "data" / "dev.jsonl"
 pytestmark = pytest.mark.e2e  # every test here needs the real tuned build

@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.embedder import HashingEmbedder, SentenceTransformerEmbedder, is_tuned, resolve_model_path
 from index.errors import ReportQAError
 from index.evaluation import Question
+from index.model_cache import tuned_dir
 from index.models import Citation, Passage
-from ingest.embedder import HashingEmbedder, SentenceTransformerEmbedder, is_tuned, resolve_model_path
-from ingest.model_cache import tuned_dir
 from ingest.tuning import Recipe, Tuning, fine_tune, question_files, training_pairs, tuned_name
 
 

@@ -10,8 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from index.backends import load_embedder
+from index.embedder import HashingEmbedder
 from index.store import current_path
-from ingest.embedder import HashingEmbedder, load_embedder
 from ingest.pipeline import build_index
 from service.app import create_app
 from service.settings import Settings

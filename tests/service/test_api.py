@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from index.embedder import Embedder, HashingEmbedder
 from index.store import load_index
-from ingest.embedder import Embedder, HashingEmbedder
 from service.app import create_app
 from service.settings import Settings
 

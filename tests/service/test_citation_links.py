@@ -16,9 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 from mcp import Client
 
+from index.embedder import Embedder, HashingEmbedder
 from index.search import Retriever
 from index.store import load_index
-from ingest.embedder import Embedder, HashingEmbedder
 from service.app import create_app
 from service.mcp_server import build_mcp_server
 from service.settings import Settings

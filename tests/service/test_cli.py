@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from ingest.embedder import HashingEmbedder
+from index.embedder import HashingEmbedder
 from service.app import create_app
 from service.cli import cli
 from service.settings import Settings
@@ -191,7 +191,7 @@ def test_ingest_then_ask_the_embedded_report(
 ) -> None:
     """The real pipeline on the real report, with the hashing embedder standing in for the model."""
     fake_model = lambda name, **kw: HashingEmbedder(256)  # noqa: E731
-    monkeypatch.setattr("ingest.embedder.SentenceTransformerEmbedder", fake_model)
+    monkeypatch.setattr("index.embedder.SentenceTransformerEmbedder", fake_model)
     monkeypatch.setenv("REPORTQA_INDEX_DIR", str(tmp_path))
     built = runner.invoke(cli, ["ingest", "--json"])
     assert built.exit_code == 0, built.output

@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from ingest.embedder import HashingEmbedder
+from index.embedder import HashingEmbedder
 from service.app import create_app
 from service.settings import Settings
 from tests.conftest import build_small_index

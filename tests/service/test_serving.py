@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.embedder import Encoded, HashingEmbedder, unit_rows
+from index.embedder import Encoded, HashingEmbedder, unit_rows
 from service.app import SWITCH_INTERVAL, create_app
 from service.batcher import LRUCache, QueryEmbedder, QueryEmbedders
 from service.edge import RateLimiter

@@ -20,8 +20,8 @@ import httpx
 import pytest
 from conftest import free_port
 
+from index.embedder import HashingEmbedder
 from index.store import list_versions, read_passages
-from ingest.embedder import HashingEmbedder
 from ingest.pipeline import build_index
 
 REPORT = Path(__file__).resolve().parents[2] / "corpus" / "high-level-dialogue-2006.txt"

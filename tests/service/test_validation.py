@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.embedder import HashingEmbedder
+from index.embedder import HashingEmbedder
 from service.app import create_app
 from service.settings import Settings
 

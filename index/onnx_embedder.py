@@ -5,7 +5,7 @@ one ONNX graph, once, with PyTorch; the graph also gives each token's last-layer
 vector, for late interaction (``index/late.py``); ``OnnxEmbedder`` then needs only
 ``onnxruntime`` and ``tokenizers``, so a service using it never imports torch:
 that is most of its cold start.  The export is kept once per user, in the model cache
-(``ingest/model_cache.py``) shared by every index directory::
+(``index/model_cache.py``) shared by every index directory::
 
     <cache>/<model-slug>/onnx/encoder.onnx        float32, the model's own weights
     <cache>/<model-slug>/onnx/encoder_int8_per_channel.onnx   int8 weights, one scale per channel
@@ -29,9 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
+from index.embedder import Encoded, resolve_model_path, unit_rows
 from index.errors import ReportQAError
-from ingest.embedder import Encoded, resolve_model_path, unit_rows
-from ingest.model_cache import model_home, writing
+from index.model_cache import model_home, writing
 
 ONNX_DIR = "onnx"
 # Named for what they output (the vector and the token vectors); graphs an older release exported
