@@ -1,80 +1,23 @@
-"""How sure we are that the report answers a question, as a probability.
+"""How sure we are that the indexed text answers a question, as a probability.
 
-A logistic model over five signals that a person can read:
+Two logistic models, chosen by how the embedding model sees the best passage's document:
 
-* ``dense_top3``: mean cosine of the question with its three best-matching passages.
-  A topic the report covers is usually taken up in several passages; a question
-  that only brushes one passage (a detail the report lacks, a later event) has a
-  weak second and third match.  Against held-out questions this beats the best
-  passage's cosine alone, and the best sentence's cosine adds nothing beside it;
-* ``asks_specific``: the question asks for a date, a figure or a person ("When was
-  ...", "How many ...", "Who chaired ..."); on-topic questions the report does not
-  answer are mostly of this kind.  A "when" that sets a condition ("When do such
-  schemes work well?", "... protected when they are hired") is not a date;
-* ``names_absent``: names and numbers of the question (capitalised words after the
-  first, digits) missing from the best passage's whole section: "Mexico", "2013",
-  "FIFA".  The section, not the passage alone, because a name is often given once
-  in a section and referred to in the next paragraph.  An acronym the report
-  spells out ("UN", "ODA"; ``index/acronyms.py``) is there when its phrase is: before,
-  every question that said "UN" counted one name absent;
-* ``year_unknown``: the question names a year the indexed text never mentions ("the
-  2013 Dialogue", "remittances in 2010"): a report cannot describe what came after
-  it, however closely the rest of the question matches.  It fires on few questions
-  (5 of 85 unanswerable in our sets, none of the answerable), so its weight is fitted
-  as a near-veto; leave-one-out AUROC 0.884 -> 0.900 on our 330 questions;
-* ``kind_missing``: the question asks for a kind of thing the closest text does not
-  hold.  The report often takes up the very topic of such a question and stops short
-  of the detail: it names resolution 58/209 and when it was adopted, never by what
-  vote; it says "some countries"; it never names who chaired.  Three checks, each a
-  near-veto, pooled into one signal so that one weight is fitted on all their cases:
+* the **report model**, over five signals a person can read: ``dense_top3`` (mean cosine
+  of the question with its three best passages), ``asks_specific`` (it asks for a date,
+  a figure or a person), ``names_absent`` (its names and numbers missing from the best
+  passage's section), ``year_unknown`` (a year the text never mentions) and
+  ``kind_missing`` (it asks for a country, a figure or an office holder and the closest
+  text gives none);
+* the **document model**, led by ``word_match``, the late-interaction score of the best
+  passage (``index/late.py``: how much of the question's wording it holds), with
+  ``year_unknown``, ``kind_missing`` and ``proper_names_absent`` (no pronoun "I").
 
-  - *a country*: the question asks which country (or government, or nation) and the
-    best passage names none but those the question gives itself (country names from
-    ``pycountry``);
-  - *a figure*: the question asks how many or how much, and the answer we would give
-    holds no count or amount: no number but years, the days of a date and the
-    digits of a document symbol;
-  - *a person*: the question asks who chaired, presided or held an office, and the
-    best passage names no one.  The report names a person with a title ("Mr. Peter
-    Sutherland", "Ms. Louise Arbour"), as UN documents do.  "Members" is left out:
-    the members of the Global Migration Group are agencies.
-
-  It fires on 23 of our 85 unanswerable questions and 1 of the 245 answerable ones
-  ("How many regional consultative processes ...?": "at least one").  Leave-one-out
-  AUROC over the 330: 0.900 without it, 0.938 with the country check alone, 0.942 with
-  the figure check, 0.947 with all three pooled (0.948 as three separate signals,
-  with more weights to fit).  On the fourth set, which nothing was fitted on, AUROC
-  rose from 0.795 (no checks) to 0.829 (country and figure) and 0.846 (all three).
-  The country and person checks were written after reading which unanswerable
-  questions got through, two of them from the fourth set, so read those gains as
-  upper bounds.  Over today's 1079 fitting questions it fires on 69 of the 184
-  unanswerable and 12 of the 895 answerable.
-
-Signals that looked useful but added nothing on held-out questions were dropped:
-the best sentence's and the best passage's cosine (``dense_top3`` carries them);
-words the corpus never uses (paraphrases use new words too), names unknown to the
-whole corpus (``names_absent`` already counts them), and whether the answer holds
-the kind of thing asked for by the loose patterns that name a date or a person
-(``type_found``; any capitalised word passes for a name).  The last two still go into the
-reason, since a reader can check them at a glance.  Also measured and left out:
-BM25 strength, the score margin between the first two passages, the best passage's
-late-interaction score (``index/late.py``; leave-one-out AUROC 0.947 -> 0.946), and the share of
-the question's content words missing from the best passage (which, perversely,
-made questions *more* likely answerable: paraphrases use other words).
-
-The coefficients are fitted by ``bench/calibrate.py`` on 1079 questions (the
-development sample and our seven tuning sets, 184 of them unanswerable), each tuning set
-scored with a model tuned without it (three folds), as a user's question is; refit
-there after changing the retrieval, the model or the corpus, and paste what it
-prints.  Leave-one-out AUROC over the 1079 is 0.906: the sets written since the first
-330 ask for more details the report lacks (0.947 over those 330).  Measured on them
-and left out again: the best passage's or sentence's cosine, the late-interaction
-score and the fused score as a sixth signal (10-fold AUROC 0.908 -> 0.908-0.915, the
-three sets nothing is fitted on either way); the figure check on the whole best
-passage instead of the answer (0.869); the BM25 peak (leave-one-out AUROC 0.915, but
-with a negative weight, which no reader could follow: rare words of an unanswerable
-question, a symbol or a name, match strongly; and accuracy at the threshold fell,
-0.938 -> 0.931).
+The embedding model is fine-tuned on the report and spreads its passages apart (mean
+cosine between two of them 0.07); other documents stay bunched (0.29-0.43), their
+passages all close to an on-topic question, and cosines say little there.  ``bunching``
+is that mean cosine for the best passage's document: up to ``BUNCHED[0]`` the report
+model decides, from ``BUNCHED[1]`` the document model, in between a blend.  Both are
+fitted by ``bench/calibrate.py``; what was measured and left out is in docs/decisions.md.
 """
 
 from __future__ import annotations
@@ -85,6 +28,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from index.countries import countries_in
 
 # Answerable at or above this.  Leave-one-out accuracy at users' mix of questions (5 answerable
@@ -92,12 +37,25 @@ from index.countries import countries_in
 # called unanswerable, 26% of unanswerable ones called answerable (1.8% / 33% at 0.40).
 THRESHOLD = 0.55
 
-# Fitted by bench/calibrate.py; features are standardised with MEANS and SCALES first.
+# The report model, fitted by bench/calibrate.py; features are standardised with MEANS and SCALES first.
 FEATURES = ("dense_top3", "asks_specific", "names_absent", "year_unknown", "kind_missing")
 MEANS = (0.3924, 0.1909, 0.1807, 0.0083, 0.0751)
 SCALES = (0.0927, 0.393, 0.5427, 0.0909, 0.2635)
 COEFFICIENTS = (0.962, -0.4129, -0.851, -0.5661, -1.0462)
 INTERCEPT = 2.3743
+
+# The document model, fitted by bench/calibrate.py --documents on corpus/fitting/ (indexed beside the
+# report) and the report's sets on an index built with the untuned model, where the report is bunched
+# too; its intercept shifted to users' mix.  Leave-one-document-out AUROC over the 458 questions 0.841.
+DOCUMENT_FEATURES = ("word_match", "year_unknown", "kind_missing", "proper_names_absent")
+DOCUMENT_MEANS = (0.6688, 0.0131, 0.0633, 0.2467)
+DOCUMENT_SCALES = (0.1074, 0.1137, 0.2435, 0.6392)
+DOCUMENT_COEFFICIENTS = (1.5707, -0.722, -1.2839, -1.3211)
+DOCUMENT_INTERCEPT = 2.2575
+
+# Mean cosine between two passages of a document: the report model up to the first, the document
+# model from the second.  The report sits at 0.07, the fitting documents at 0.29-0.43.
+BUNCHED = (0.12, 0.22)
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9/.'\-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _DATE = re.compile(
@@ -109,6 +67,7 @@ _NUMBER = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_PRONOUN_I = re.compile(r"I(?:['\u2019](?:m|ve|d|ll))?")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+|\b(Mr|Mrs|Ms|Dr)\.? [A-Z]")
 # "When was/did ..." asks for a date; a bare "when" mid-question usually sets a condition.
@@ -172,10 +131,24 @@ class Evidence:
     asked_for: str | None = None
     kind_missing: float = 0.0
     """The question asks for a country, a figure or a person, and the closest text gives none."""
+    proper_names_absent: float = 0.0
+    """``names_absent`` without the pronoun "I", which the report model's fit counts as a name."""
+    word_match: float | None = None
+    """Late interaction of the question with the best passage; None for an index without token vectors."""
+    bunching: float = 0.0
+    """Mean cosine between two passages of the best passage's document."""
 
-    def vector(self) -> list[float]:
+    def vector(self, names: Sequence[str] = FEATURES) -> list[float]:
         values = asdict(self)
-        return [float(values[name]) for name in FEATURES]
+        return [float(values[name]) for name in names]
+
+    @property
+    def document_weight(self) -> float:
+        """How far the document model decides, 0 to 1: by how bunched the document is."""
+        if self.word_match is None:
+            return 0.0
+        low, high = BUNCHED
+        return min(1.0, max(0.0, (self.bunching - low) / (high - low)))
 
 
 def asked_for(question: str) -> tuple[str | None, re.Pattern[str] | None]:
@@ -227,13 +200,16 @@ def evidence(
     section_text: str,
     knows: Callable[[str], bool],
     spelled: Mapping[str, str] | None = None,
+    word_match: float | None = None,
+    bunching: float = 0.0,
 ) -> Evidence:
     """Compute the signals for a question, the cosines of the passages in scope and the answer we would give.
 
     ``passage_text`` is the best passage, ``section_text`` its whole section, where the
     question's names are looked for.  ``spelled`` gives the phrase of each acronym the
     question uses for a name the report spells out ("ODA"): such a name is there when
-    every word of its phrase is.
+    every word of its phrase is.  ``word_match`` and ``bunching`` are passed through (see
+    ``Evidence``); without them the report model decides.
     """
     spelled = spelled or {}
     words = _WORD.findall(question)
@@ -260,16 +236,33 @@ def evidence(
         missing = "a country"
     if missing is None and person_missing:
         missing = "a name"
+    absent = [w for w in names if not _named(w, section_text, spelled)]
     return Evidence(
         dense_top3=topic_match(passage_scores),
         asks_specific=1.0 if kind else 0.0,
         type_found=1.0 if found else 0.0,
-        names_absent=float(sum(1 for w in names if not _named(w, section_text, spelled))),
+        names_absent=float(len(absent)),
+        proper_names_absent=float(sum(1 for w in absent if not _PRONOUN_I.fullmatch(w))),
         year_unknown=1.0 if any(_YEAR.fullmatch(w) and not knows(w) for w in words) else 0.0,
         kind_missing=1.0 if (country_missing or figure_missing or person_missing) else 0.0,
         unknown=tuple(dict.fromkeys(w for w in names if not knows(w) and w not in spelled)),
         asked_for=missing,
+        word_match=word_match,
+        bunching=bunching,
     )
+
+
+def bunching(vectors: np.ndarray) -> float:
+    """Mean inner product between two different rows of ``vectors`` (0 for fewer than two rows).
+
+    From the rows' sum, without the pairwise matrix: a document of 10,000 passages costs one pass.
+    """
+    n = len(vectors)
+    if n < 2:
+        return 0.0
+    rows = np.asarray(vectors, dtype=np.float64)
+    total = rows.sum(axis=0)
+    return float((total @ total - np.einsum("ij,ij->", rows, rows)) / (n * (n - 1)))
 
 
 def _named(word: str, text: str, spelled: Mapping[str, str]) -> bool:
@@ -280,11 +273,21 @@ def _named(word: str, text: str, spelled: Mapping[str, str]) -> bool:
     return phrase is not None and all(part in word_parts(text) for part in phrase.split())
 
 
+def _logit(
+    values: Sequence[float], means: Sequence[float], scales: Sequence[float], coefficients: Sequence[float]
+) -> float:
+    return sum(c * (x - m) / s for c, x, m, s in zip(coefficients, values, means, scales, strict=True))
+
+
 def probability(signals: Evidence) -> float:
-    """The calibrated probability that the report answers the question."""
-    z = INTERCEPT + sum(
-        c * (x - m) / s for c, x, m, s in zip(COEFFICIENTS, signals.vector(), MEANS, SCALES, strict=True)
-    )
+    """The calibrated probability that the indexed text answers the question."""
+    z = INTERCEPT + _logit(signals.vector(), MEANS, SCALES, COEFFICIENTS)
+    weight = signals.document_weight
+    if weight > 0.0:
+        other = DOCUMENT_INTERCEPT + _logit(
+            signals.vector(DOCUMENT_FEATURES), DOCUMENT_MEANS, DOCUMENT_SCALES, DOCUMENT_COEFFICIENTS
+        )
+        z = (1.0 - weight) * z + weight * other
     return 1.0 / (1.0 + math.exp(-z))
 
 
