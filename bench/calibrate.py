@@ -11,12 +11,19 @@ A set may name its own index as ``SET=INDEX``.  The shipped model is fine-tuned 
 ``corpus/tuning/``, so those questions sit closer to their passages than a user's
 will; score each set on an index whose model was tuned without it (built with
 ``REPORTQA_TUNE_QUESTIONS`` naming the other sets), and the fit sees what users get.
+
+``--documents`` fits the document model instead, on questions about other documents
+(``corpus/fitting/``, indexed beside the report), held out one document at a time:
+
+    .venv/bin/python bench/calibrate.py --documents corpus/fitting/questions-1.jsonl=IDX \
+        corpus/fitting/questions-2.jsonl=IDX
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import math
 import os
 from pathlib import Path
 
@@ -52,25 +59,65 @@ def retriever_for(root: Path) -> Retriever:
     return Retriever(index, serving_embedder_factory(Settings(index_dir=root))(index.manifest.model))
 
 
+def scored(sets: list[str], default_index: Path) -> list[tuple[confidence.Evidence, float, str]]:
+    """Each question's signals, its label (1: answerable) and the document it is about."""
+    out = []
+    for spec in sets:
+        path, _, own_index = str(spec).partition("=")
+        retriever = retriever_for(Path(own_index) if own_index else default_index)
+        for q in load_questions(Path(path)):
+            result = ask(retriever, q.question, top_k=5)
+            assert result.evidence is not None
+            out.append((result.evidence, 1.0 if q.answerable else 0.0, q.document or ""))
+    return out
+
+
+def fit_documents(sets: list[str], default_index: Path, *, l2: float, mix: float) -> None:
+    """Fit the document model, held out one document at a time, and print its constants."""
+    found = [row for row in scored(sets, default_index) if row[0].document_weight > 0]
+    x = np.array([e.vector(confidence.DOCUMENT_FEATURES) for e, _, _ in found])
+    y = np.array([label for _, label, _ in found])
+    documents = np.array([document for _, _, document in found])
+    held_out = np.zeros(len(y))
+    for name in sorted(set(documents)):
+        train, test = documents != name, documents == name
+        means, scales = x[train].mean(0), x[train].std(0) + 1e-9
+        w, b = fit((x[train] - means) / scales, y[train], l2=l2)
+        held_out[test] = (x[test] - means) / scales @ w + b
+    print(f"{len(y)} questions about {len(set(documents))} documents, {int((y == 0).sum())} unanswerable")
+    print(f"leave-one-document-out AUROC {auroc(list(held_out[y == 1]), list(held_out[y == 0])):.3f}")
+    means, scales = x.mean(0), x.std(0) + 1e-9
+    w, b = fit((x - means) / scales, y, l2=l2)
+    # Fitted at this set's mix of questions; shifted to users' mix, as the report model's threshold is.
+    shift = math.log(mix / (1 - mix)) - math.log(y.mean() / (1 - y.mean()))
+    print("\n# paste into index/confidence.py")
+    print(f"DOCUMENT_FEATURES = {confidence.DOCUMENT_FEATURES!r}")
+    print(f"DOCUMENT_MEANS = {tuple(round(float(v), 4) for v in means)!r}")
+    print(f"DOCUMENT_SCALES = {tuple(round(float(v), 4) for v in scales)!r}")
+    print(f"DOCUMENT_COEFFICIENTS = {tuple(round(float(v), 4) for v in w)!r}")
+    print(f"DOCUMENT_INTERCEPT = {round(float(b + shift), 4)!r}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sets", nargs="+", help="Question sets, each SET or SET=INDEX.")
+    parser.add_argument("sets", nargs="*", help="Question sets, each SET or SET=INDEX.")
     parser.add_argument("--index", type=Path, default=Path("data/index"))
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument(
         "--answerable-share", type=float, default=5 / 6, help="Share of answerable questions users ask."
     )
+    parser.add_argument(
+        "--documents", nargs="+", default=None, help="Fit the document model on these sets instead."
+    )
     args = parser.parse_args()
-    rows, labels = [], []
-    for spec in args.sets:
-        path, _, own_index = str(spec).partition("=")
-        retriever = retriever_for(Path(own_index) if own_index else args.index)
-        for q in load_questions(Path(path)):
-            result = ask(retriever, q.question, top_k=5)
-            assert result.evidence is not None
-            rows.append(result.evidence.vector())
-            labels.append(1.0 if q.answerable else 0.0)
-    x, y = np.array(rows), np.array(labels)
+    if args.documents:
+        fit_documents(args.documents, args.index, l2=args.l2, mix=args.answerable_share)
+        return
+    if not args.sets:
+        parser.error("name the question sets to fit the report model on")
+    found = scored(args.sets, args.index)
+    x = np.array([e.vector() for e, _, _ in found])
+    y = np.array([label for _, label, _ in found])
     means, scales = x.mean(0), x.std(0) + 1e-9
     xs = (x - means) / scales
     held_out = np.zeros(len(y))

@@ -112,6 +112,8 @@ def ask(
         section_text=retriever.section_text(top.hit.passage),
         knows=retriever.lexical.knows,
         spelled=retriever.acronyms.in_question(question),
+        word_match=None if signals.late is None else float(signals.late[top.hit.row]),
+        bunching=retriever.bunching[top.hit.passage.citation.document],
     )
     probability = confidence.probability(facts)
     answerable = probability >= confidence.THRESHOLD

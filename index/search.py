@@ -26,6 +26,7 @@ import numpy as np
 
 from index import late
 from index.acronyms import Acronyms
+from index.confidence import bunching
 from index.embedder import Embedder, encode
 from index.lexical import LexicalIndex
 from index.models import Passage
@@ -136,6 +137,11 @@ class Retriever:
             texts.setdefault(section_key(passage), []).append(passage.text)
         self.section_texts = {key: "\n".join(parts) for key, parts in texts.items()}
         """All the text of each section, in reading order, by (document, section id)."""
+        documents = np.array([p.citation.document for p in index.passages], dtype=object)
+        self.bunching = {
+            name: bunching(index.matrix[documents == name]) for name in dict.fromkeys(documents.tolist())
+        }
+        """Each document's mean cosine between two of its passages (``index/confidence.py``)."""
 
     def section_text(self, passage: Passage) -> str:
         """All the text of the passage's section (of its own document), in reading order."""

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from index.confidence import (
     THRESHOLD,
     asked_for,
+    bunching,
     counts_in,
     evidence,
     probability,
@@ -163,3 +166,30 @@ def test_a_possessive_name_is_the_name() -> None:
     assert signals("What did the Special Representative's report say?").names_absent == 0.0
     assert signals("What did the Special Representative report?").names_absent == 0.0
     assert signals("What did Mexico's report say?").names_absent == 1.0
+
+
+def test_bunching_is_the_mean_cosine_between_two_different_passages() -> None:
+    rows = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]])
+    pairs = [rows[i] @ rows[j] for i in range(3) for j in range(3) if i != j]
+    assert abs(bunching(rows) - float(np.mean(pairs))) < 1e-9
+    assert bunching(rows[:1]) == 0.0
+
+
+def test_on_a_bunched_document_the_word_match_decides() -> None:
+    question = "What is the maximum number of retries the client makes?"
+    base = signals(question, dense=0.55)
+    spread = [probability(replace(base, word_match=w, bunching=0.07)) for w in (0.4, 0.9)]
+    bunched = [probability(replace(base, word_match=w, bunching=0.4)) for w in (0.4, 0.9)]
+    # The report's passages are spread apart: the report model decides, the word match is not read.
+    assert spread[0] == spread[1] == probability(base)
+    # A bunched document's passages are all close to an on-topic question: the word match decides.
+    assert bunched[0] < THRESHOLD < bunched[1]
+    # An index without token vectors has no word match: the report model decides there too.
+    assert probability(replace(base, bunching=0.4)) == probability(base)
+    halfway = probability(replace(base, word_match=0.4, bunching=0.17))
+    assert bunched[0] < halfway < spread[0]
+
+
+def test_the_pronoun_i_is_no_name_for_the_document_model() -> None:
+    found = signals("How do I ask Peter Sutherland about Mexico?")
+    assert (found.names_absent, found.proper_names_absent) == (2.0, 1.0)

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index import confidence
+from index.answering import ask
 from index.embedder import Encoded, HashingEmbedder, unit_rows
 from index.late import TokenVectors
 from index.search import Retriever
@@ -100,6 +102,25 @@ def test_late_interaction_reranks_the_candidates_when_the_question_has_token_vec
     assert signals.late[fees] == signals.late.max() > 0
     plain = Retriever(load_index(root), HashingEmbedder(DIMENSION)).signals("Should banks lower the fees?")
     assert plain.late is None  # a model without token vectors ranks as before
+
+
+def test_the_confidence_reads_the_best_passage_word_match(
+    built: tuple[Path, Path, TokenHashingEmbedder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, root, embedder = built
+    retriever = Retriever(load_index(root), embedder)
+    held = ask(retriever, "Should banks lower the transfer fees for remittances?")
+    assert held.evidence is not None and held.evidence.word_match is not None
+    document = held.passages[0].hit.passage.citation.document
+    assert held.evidence.bunching == retriever.bunching[document]
+    # As on a document the model was not tuned on: the document model decides.
+    monkeypatch.setattr(confidence, "BUNCHED", (-1.0, -0.5))
+    held = ask(retriever, "Should banks lower the transfer fees for remittances?")
+    missing = ask(retriever, "Which cryptocurrency exchange charges the lowest commission?")
+    assert missing.evidence is not None and held.evidence.word_match is not None
+    assert missing.evidence.word_match is not None
+    assert missing.evidence.word_match < held.evidence.word_match
+    assert missing.confidence < held.confidence and held.answerable is True
 
 
 def test_a_rebuild_takes_unchanged_passages_token_vectors_from_the_cache(
