@@ -27,6 +27,7 @@ from index.countries import countries_in
 from index.embedder import Embedder
 from index.model_cache import adopt_legacy
 from index.search import Mode, Retriever
+from service.answerer import Answerer
 from service.batcher import QueryEmbedders
 from service.edge import EdgeMiddleware
 from service.errors import install_error_handlers
@@ -119,7 +120,10 @@ def create_app(
             if state.pointer_moved():
                 await run_in_threadpool(state.reload)
 
-    mcp = build_mcp_server(state.current, version=_version(), public_url=settings.public_url)
+    answerer = Answerer(query_embedders, registry)
+    mcp = build_mcp_server(
+        state.current, version=_version(), public_url=settings.public_url, answerer=answerer
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -160,6 +164,7 @@ def create_app(
     app.state.tuner = tuner
     app.state.metrics = registry
     app.state.query_embedders = query_embedders
+    app.state.answerer = answerer
     install_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(

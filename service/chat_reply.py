@@ -38,7 +38,7 @@ def source_entry(number: int, citation: CitationOut) -> str:
     return f'[{number}] Section {citation.section} "{citation.title}"{where} ({citation.document})'
 
 
-def answered(response: AskResponse) -> bool:
+def quotes_answer(response: AskResponse) -> bool:
     """Whether the reply quotes an answer: some passage matched and the report answers."""
     return bool(response.passages) and response.answerable
 
@@ -70,7 +70,7 @@ def citations(response: AskResponse) -> list[ChatCitation]:
 def reply_text(response: AskResponse) -> str:
     """The message a chat user reads: quote with marker, then the numbered sources."""
     sources = "\n".join(source_entry(p.rank, p.citation) for p in response.passages)
-    if not answered(response):
+    if not quotes_answer(response):
         verdict = f"{NOT_ANSWERED} {response.reason}" if response.reason else NOT_ANSWERED
         # The closest passages are named (not quoted), so a reader can still look for themselves.
         return f"{verdict}\n\nClosest passages:\n{sources}" if sources else verdict

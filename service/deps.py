@@ -13,7 +13,7 @@ from fastapi import Depends, Request, Response
 
 from index.search import Retriever
 from index.store import LoadedIndex
-from service.batcher import QueryEmbedder, QueryEmbedders
+from service.answerer import Answerer
 from service.links import Links, base_url
 from service.metrics import Metrics
 from service.settings import Settings
@@ -67,13 +67,13 @@ async def get_metrics(request: Request) -> Metrics:
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 
 
-async def get_query_embedder(request: Request, retriever: RetrieverDep) -> QueryEmbedder:
-    """The cache and micro-batcher for the model of the index this request uses."""
-    embedders: QueryEmbedders = request.app.state.query_embedders
-    return embedders.for_embedder(retriever.embedder)
+async def get_answerer(request: Request) -> Answerer:
+    """The app's one path for a question: batcher, answer, metrics (``service/answerer.py``)."""
+    answerer: Answerer = request.app.state.answerer
+    return answerer
 
 
-QueryEmbedderDep = Annotated[QueryEmbedder, Depends(get_query_embedder)]
+AnswererDep = Annotated[Answerer, Depends(get_answerer)]
 
 
 async def get_links(request: Request, settings: SettingsDep, index: IndexDep) -> Links:

@@ -32,7 +32,8 @@ from starlette.routing import BaseRoute
 
 from index.errors import ReportQAError
 from index.search import Retriever
-from service.answers import answer, passage_detail, source_line, table_of_contents
+from service.answerer import Answerer
+from service.answers import passage_detail, source_line, table_of_contents
 from service.citing import pages_text
 from service.errors import describe_errors
 from service.links import Links, base_url
@@ -121,17 +122,24 @@ def tool_result(text: str, payload: AskResponse | PassageResponse | SectionsResp
 
 
 def build_mcp_server(
-    current: Callable[[], Retriever], *, version: str = "", public_url: str | None = None
+    current: Callable[[], Retriever],
+    *,
+    version: str = "",
+    public_url: str | None = None,
+    answerer: Answerer | None = None,
 ) -> MCPServer:
     """An MCP server whose tools answer from ``current()``, the retriever of the moment.
 
     Domain errors (no index, unknown section or passage, a blank question) become tool
     errors with the same one-line message the API gives, so the model can correct itself.
+    ``answerer`` is the app's question path (batcher, cache, metrics) when served over HTTP;
+    without one (stdio), each question is embedded in the call.
     """
     server: MCPServer = MCPServer(SERVER_NAME, instructions=INSTRUCTIONS, version=version)
+    ask = answerer or Answerer()
 
     @server.tool(annotations=READ_ONLY)
-    def search_report(
+    async def search_report(
         ctx: Context,
         question: str,
         top_k: int = DEFAULT_TOP_K,
@@ -150,7 +158,7 @@ def build_mcp_server(
         with tool_errors():
             request = AskRequest(question=question, top_k=top_k, section=section, document=document)
             retriever = current()
-            response = answer(
+            response = await ask(
                 retriever,
                 request.question,
                 top_k=request.top_k,

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
 
-from index.search import Retriever
-from service.answers import answer
-from service.batcher import QueryEmbedder
-from service.deps import LinksDep, MetricsDep, QueryEmbedderDep, RetrieverDep
-from service.links import Links
-from service.metrics import Metrics
+from service.deps import AnswererDep, LinksDep, RetrieverDep
 from service.schemas import (
     DEFAULT_TOP_K,
     EXAMPLE_QUESTION,
@@ -54,33 +48,11 @@ _EXAMPLES = {
 }
 
 
-async def answered(
-    retriever: Retriever,
-    embedder: QueryEmbedder,
-    metrics: Metrics,
-    question: str,
-    *,
-    top_k: int,
-    section: str | None,
-    document: str | None = None,
-    links: Links | None = None,
-) -> AskResponse:
-    """Embed through the cache and micro-batcher, then rank on the event loop (about a millisecond)."""
-    query = await embedder.embed(question)
-    started = time.perf_counter()
-    response = answer(
-        retriever, question, top_k=top_k, section=section, document=document, query=query, links=links
-    )
-    metrics.observe_answer(answerable=response.answerable, seconds=time.perf_counter() - started)
-    return response
-
-
 @router.post("/ask", response_model=AskResponse, responses=_RESPONSES)
 async def ask(
     request: Annotated[AskRequest, Body(openapi_examples=_EXAMPLES)],
     retriever: RetrieverDep,
-    embedder: QueryEmbedderDep,
-    metrics: MetricsDep,
+    answerer: AnswererDep,
     links: LinksDep,
 ) -> AskResponse:
     """Rank the passages for a question, best first, each with a citation and its link.
@@ -88,10 +60,8 @@ async def ask(
     ``document`` keeps one document's passages; ``section`` then applies within it, and
     without ``document`` matches that section id in any document.
     """
-    return await answered(
+    return await answerer(
         retriever,
-        embedder,
-        metrics,
         request.question,
         top_k=request.top_k,
         section=request.section,
@@ -103,8 +73,7 @@ async def ask(
 @router.get("/ask", response_model=AskResponse, responses=_RESPONSES)
 async def ask_get(
     retriever: RetrieverDep,
-    embedder: QueryEmbedderDep,
-    metrics: MetricsDep,
+    answerer: AnswererDep,
     links: LinksDep,
     q: Annotated[Question, Query(examples=[EXAMPLE_QUESTION])],
     top_k: Annotated[TopK, Query()] = DEFAULT_TOP_K,
@@ -112,6 +81,4 @@ async def ask_get(
     document: Annotated[DocumentFilter, Query()] = None,
 ) -> AskResponse:
     """The same as ``POST /ask``, for a browser or curl: ``/ask?q=...&top_k=3&document=...&section=B``."""
-    return await answered(
-        retriever, embedder, metrics, q, top_k=top_k, section=section, document=document, links=links
-    )
+    return await answerer(retriever, q, top_k=top_k, section=section, document=document, links=links)

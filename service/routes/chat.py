@@ -20,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 
-from service.chat_reply import answered, citations, reply_text
+from service.chat_reply import citations, quotes_answer, reply_text
 from service.chat_schemas import (
     MODEL_ID,
     ChatCompletion,
@@ -30,8 +30,7 @@ from service.chat_schemas import (
     ModelCard,
     ModelList,
 )
-from service.deps import LinksDep, MetricsDep, QueryEmbedderDep, RetrieverDep
-from service.routes.ask import answered as answer_question
+from service.deps import AnswererDep, LinksDep, RetrieverDep
 from service.schemas import AskRequest, ErrorOut, ValidationErrorOut
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
@@ -96,19 +95,16 @@ def stream_reply(message: ChatMessageOut, *, model: str) -> Iterator[str]:
 async def chat_completions(
     request: Annotated[ChatCompletionRequest, Body()],
     retriever: RetrieverDep,
-    embedder: QueryEmbedderDep,
-    metrics: MetricsDep,
+    answerer: AnswererDep,
     links: LinksDep,
 ) -> ChatCompletion | StreamingResponse:
     """Answer the last user message with quotes from the report and numbered sources.
 
-    The question goes through the same cache and micro-batcher as ``/ask``.
+    The question takes the same path as ``/ask`` (``service/answerer.py``).
     """
     question = question_of(request)
-    response = await answer_question(
+    response = await answerer(
         retriever,
-        embedder,
-        metrics,
         question.question,
         top_k=question.top_k,
         section=question.section,
@@ -116,7 +112,7 @@ async def chat_completions(
         links=links,
     )
     message = ChatMessageOut(
-        content=reply_text(response), citations=citations(response) if answered(response) else []
+        content=reply_text(response), citations=citations(response) if quotes_answer(response) else []
     )
     if request.stream:
         return StreamingResponse(stream_reply(message, model=request.model), media_type="text/event-stream")

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
@@ -106,6 +107,24 @@ def test_every_tool_over_streamable_http(small_server: LiveServer) -> None:
 def test_every_tool_over_stdio(small_server: LiveServer) -> None:
     seen = run(every_tool, stdio(small_server.index_dir, small_server.url))
     check_every_tool(seen, small_server.ask("Do remittances reduce poverty?", top_k=2))
+
+
+def answers_counted(url: str) -> float:
+    """The service's count of answered questions, from ``/metrics``."""
+    lines = httpx.get(f"{url}/metrics").text.splitlines()
+    return sum(float(line.split()[-1]) for line in lines if line.startswith("reportqa_answers_total"))
+
+
+def test_search_over_http_takes_the_same_path_as_ask(small_server: LiveServer) -> None:
+    """Batcher, cache and metrics: a question asked over MCP is counted as ``/ask`` counts it."""
+    before = answers_counted(small_server.url)
+
+    async def search(client: Client) -> Any:
+        return await client.call_tool("search_report", {"question": "Who hosts refugees?", "top_k": 1})
+
+    result = run(search, f"{small_server.url}/mcp")
+    assert not result.is_error
+    assert answers_counted(small_server.url) == before + 1
 
 
 def test_a_blank_question_is_a_tool_error_saying_what_to_fix(small_server: LiveServer) -> None:
