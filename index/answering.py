@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index import confidence
+from index.citing import pages_text
 from index.confidence import Evidence
 from index.search import Hit, Retriever, Signals
 
@@ -79,7 +80,8 @@ def where(retriever: Retriever, hit: Hit) -> str:
     place = f"section {citation.section} ({citation.title})"
     if len(retriever.scopes.documents) > 1:
         place += f" of {retriever.scopes.title_of(citation.document)}"
-    return place if citation.page is None else f"{place}, page {citation.page}"
+    pages = pages_text(citation.page, None)  # where it begins
+    return f"{place}, {pages}" if pages else place
 
 
 def ask(

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from index.answering import AnswerResult, RankedPassage, ask
+from index.citing import citation_label
 from index.embedder import Encoded, model_kind
 from index.errors import ReportQAError
 from index.models import Passage, Section
 from index.scopes import Scopes
 from index.search import Retriever
 from index.store import LoadedIndex
-from service.citing import pages_text
 from service.links import Links
 from service.schemas import (
     AnswerOut,
@@ -79,10 +79,10 @@ def source_line(citation: CitationOut) -> str:
 
     No page for a format without pages.
     """
-    pages = pages_text(citation.page, citation.page_end)
-    where = f", {pages}" if pages else ""
-    footnote = f", footnote {citation.footnote}" if citation.footnote is not None else ""
-    return f'(Source: {citation.document}, section {citation.section} "{citation.title}"{where}{footnote})'
+    label = citation_label(
+        citation.section, citation.title, citation.page, citation.page_end, citation.footnote
+    )
+    return f"(Source: {citation.document}, {label})"
 
 
 def prompt_context(passages: Sequence[PassageOut]) -> str:

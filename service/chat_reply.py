@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from service.citing import pages_text
+from index.citing import citation_label
 from service.schemas import AskResponse, CitationOut, PassageOut
 
 NOT_ANSWERED = "The report does not answer this question."
@@ -33,9 +33,10 @@ class ChatCitation(BaseModel):
 
 def source_entry(number: int, citation: CitationOut) -> str:
     """``[1] Section B.4 "Remittances ...", page 6 (high-level-dialogue-2006)``; no page if it has none."""
-    pages = pages_text(citation.page, citation.page_end)
-    where = f", {pages}" if pages else ""
-    return f'[{number}] Section {citation.section} "{citation.title}"{where} ({citation.document})'
+    label = citation_label(
+        citation.section, citation.title, citation.page, citation.page_end, citation.footnote
+    )
+    return f"[{number}] {label[0].upper()}{label[1:]} ({citation.document})"
 
 
 def quotes_answer(response: AskResponse) -> bool:

@@ -456,7 +456,7 @@ def outline(
 
 def pages(first: int | None, last: int | None) -> str:
     """``p. 6``, ``pp. 6-7``, or ``""`` for a format without pages."""
-    from service.citing import pages_text
+    from index.citing import pages_text
 
     return pages_text(first, last, one="p.", many="pp.")
 

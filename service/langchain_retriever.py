@@ -15,6 +15,8 @@ from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, Callba
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+from index.citing import citation_label
+
 
 class ReportQAServiceError(RuntimeError):
     """The service refused the question; the message is its one-line ``detail`` saying what to fix."""
@@ -74,13 +76,9 @@ def to_document(passage: dict[str, Any]) -> Document:
     page when the document's format has none (``page`` is null).
     """
     citation = passage["citation"]
-    first, last = citation.get("page"), citation.get("page_end")
-    if first is None:
-        pages = ""
-    elif last is None or first == last:
-        pages = f", page {first}"
-    else:
-        pages = f", pages {first}-{last}"
+    label = citation_label(
+        citation["section"], citation["title"], citation.get("page"), citation.get("page_end")
+    )
     return Document(
         id=passage["id"],
         page_content=passage["text"],
@@ -89,6 +87,6 @@ def to_document(passage: dict[str, Any]) -> Document:
             "rank": passage["rank"],
             "score": passage["score"],
             "citation": citation,
-            "source": f'{citation["document"]}, section {citation["section"]} "{citation["title"]}"{pages}',
+            "source": f"{citation['document']}, {label}",
         },
     )

@@ -30,11 +30,11 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import ValidationError
 from starlette.routing import BaseRoute
 
+from index.citing import pages_text
 from index.errors import ReportQAError
 from index.search import Retriever
 from service.answerer import Answerer
 from service.answers import passage_detail, source_line, table_of_contents
-from service.citing import pages_text
 from service.errors import describe_errors
 from service.links import Links, base_url
 from service.schemas import (

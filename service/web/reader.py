@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
 
+from index.citing import pages_text
 from index.models import Passage, Section
-from service.citing import pages_text
 from service.links import Links
 
 FORMAT_NAMES = {"pdf": "PDF", "md": "Markdown", "markdown": "Markdown", "html": "HTML", "htm": "HTML"}
