@@ -103,18 +103,7 @@ def main() -> None:
         def answer(question: str, scorer: Scorer = scorer) -> Outcome:
             values = scorer(question, vectors[question])
             order = np.argsort(-values, kind="stable")[:10]
-            results = [
-                Retrieved(
-                    passages[i].text,
-                    passages[i].citation.section,
-                    passages[i].citation.page,
-                    passages[i].citation.page_end,
-                    passages[i].citation.footnote,
-                    document=passages[i].citation.document,
-                    title=passages[i].citation.title,
-                )
-                for i in order
-            ]
+            results = [Retrieved.of(passages[i]) for i in order]
             return Outcome(results, float(values[order[0]]))
 
         cells = []

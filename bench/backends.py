@@ -53,16 +53,7 @@ def backend_rows(index_dir: Path, *, threads: int = 1, repeats: int = 3) -> list
         def outcome(question: str, retriever: Retriever = retriever) -> Outcome:
             result = ask(retriever, question, top_k=10)
             return Outcome(
-                results=[
-                    Retrieved(
-                        r.hit.passage.text,
-                        r.hit.passage.citation.section,
-                        r.hit.passage.citation.page,
-                        r.hit.passage.citation.page_end,
-                        r.hit.passage.citation.footnote,
-                    )
-                    for r in result.passages
-                ],
+                results=[Retrieved.of(r.hit.passage) for r in result.passages],
                 confidence=result.confidence,
                 answerable=result.answerable,
                 answer_text=result.answer.highlighted_text if result.answer else None,

@@ -109,18 +109,7 @@ def _kept_original(index: LoadedIndex, document: str) -> Path | None:
 def outcome(retriever: Retriever, question: str) -> Outcome:
     result = ask(retriever, question, top_k=TOP_K)
     return Outcome(
-        results=[
-            Retrieved(
-                text=r.hit.passage.text,
-                section=r.hit.passage.citation.section,
-                page=r.hit.passage.citation.page,
-                page_end=r.hit.passage.citation.page_end,
-                footnote=r.hit.passage.citation.footnote,
-                document=r.hit.passage.citation.document,
-                title=r.hit.passage.citation.title,
-            )
-            for r in result.passages
-        ],
+        results=[Retrieved.of(r.hit.passage) for r in result.passages],
         confidence=result.confidence,
         answerable=result.answerable,
         answer_text=result.answer.highlighted_text if result.answer else None,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import ReportQAError
+from index.models import Passage
 
 _LINE_BREAK_HYPHEN = re.compile(r"(?<=[A-Za-z])-\s*\n\s*(?=[A-Za-z])")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -110,6 +111,12 @@ class Retrieved:
     document: str | None = None
     title: str | None = None
     """The cited section's title: a heading printed without a label is cited by its text."""
+
+    @classmethod
+    def of(cls, passage: Passage) -> Retrieved:
+        """A ranked passage as the scorer sees it: its text and its whole citation."""
+        c = passage.citation
+        return cls(passage.text, c.section, c.page, c.page_end, c.footnote, c.document, c.title)
 
 
 @dataclass(frozen=True)

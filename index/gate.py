@@ -52,11 +52,7 @@ def metrics(version_dir: Path, questions: Sequence[Question], embedder_for: Embe
 
     def answer(question: str) -> Outcome:
         hits = retriever.search(question, top_k=10)
-        results = [
-            Retrieved(h.passage.text, c.section, c.page, c.page_end, c.footnote)
-            for h in hits
-            for c in [h.passage.citation]
-        ]
+        results = [Retrieved.of(h.passage) for h in hits]
         return Outcome(results=results, confidence=hits[0].score if hits else 0.0)
 
     overall = score(questions, answer).overall
