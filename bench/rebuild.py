@@ -78,9 +78,7 @@ def rebuild_rows(*, embedder: Embedder, source: Path = DEFAULT_SOURCE) -> list[d
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--model", default="all-MiniLM-L6-v2", help="embedding model (hashing-64 for a dry run)"
-    )
+    parser.add_argument("--model", default="all-MiniLM-L6-v2", help="embedding model")
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
     args = parser.parse_args()
     began = time.perf_counter()

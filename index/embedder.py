@@ -7,7 +7,6 @@ product is cosine similarity.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -33,6 +32,8 @@ class Embedder(Protocol):
     backend: str
     """What runs the model (``torch``, ``onnx``, ``onnx-int8``): vectors of two backends differ a little,
     so the embedding cache keeps them apart."""
+    trainable: bool
+    """Whether ingest can fine-tune it (``ingest/tuning.py``): the PyTorch model can, an export cannot."""
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray: ...
 
@@ -118,6 +119,7 @@ class SentenceTransformerEmbedder:
     """The real model, loaded once; CPU only, batched, with a progress bar on stderr."""
 
     backend = "torch"
+    trainable = True
 
     def __init__(self, name: str = DEFAULT_MODEL, *, batch_size: int = 32, cache: Path | None = None) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -168,30 +170,3 @@ class SentenceTransformerEmbedder:
             vector = row["sentence_embedding"].float().numpy().reshape(1, -1)
             out.append(Encoded(unit_rows(vector)[0], unit_rows(tokens)))
         return out
-
-
-_TOKEN = re.compile(r"[a-z0-9]+")
-
-
-class HashingEmbedder:
-    """A deterministic stand-in for tests: a hashed bag of lower-cased words.
-
-    Texts that share words get similar vectors, which is enough to test ranking
-    without loading a model.  Uses blake2b, never Python's salted ``hash()``.
-    """
-
-    backend = "hashing"
-
-    def __init__(self, dimension: int = 64) -> None:
-        self.name = f"hashing-{dimension}"
-        self.dimension = dimension
-
-    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for token in _TOKEN.findall(text.lower()):
-                digest = hashlib.blake2b(token.encode(), digest_size=8).digest()
-                out[row, int.from_bytes(digest, "little") % self.dimension] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return np.asarray(out / norms, dtype=np.float32)

@@ -169,6 +169,7 @@ class OnnxEmbedder:
         self._session = onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
         self.name = name
         self.backend = "onnx-int8" if quantized else "onnx"
+        self.trainable = False
         self.dimension = int(self._session.get_outputs()[0].shape[1] or self._probe_dimension())
         self.batch_size = 32
 

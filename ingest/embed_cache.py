@@ -168,6 +168,7 @@ class CachingEmbedder:
         self.name = inner.name
         self.dimension = inner.dimension
         self.backend = inner.backend
+        self.trainable = inner.trainable
         self.embedded = 0
         self.used: set[str] = set()
 

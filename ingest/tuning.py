@@ -213,7 +213,7 @@ class Tuning:
 
     def target(self, base: str) -> str | None:
         """The tuned model ``base`` would become; None when it is not tuned (no questions, or tuned)."""
-        if base.startswith("hashing-") or is_tuned(base) or not self.files:
+        if is_tuned(base) or not self.files:
             return None
         return tuned_name(base, self.files, self.recipe)
 
@@ -225,7 +225,7 @@ class Tuning:
     def __call__(self, base: Embedder, passages: Sequence[Passage]) -> Embedder:
         """The embedder to build with: the tuned model, trained now if it is not on disk yet."""
         name = self.target(base.name)
-        if name is None:
+        if name is None or not base.trainable:
             return base
         out = tuned_dir(self.cache, name)
         questions = [q for path in self.files for q in load_questions(path)]

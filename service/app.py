@@ -68,7 +68,11 @@ def serving_embedder_factory(settings: Settings) -> EmbedderFactory:
     def factory(name: str) -> Embedder:
         adopt_legacy(settings.index_dir, settings.cache_dir)
         return load_embedder(
-            name, backend=settings.embed_backend, threads=settings.embed_threads, cache=settings.cache_dir
+            name,
+            backend=settings.embed_backend,
+            threads=settings.embed_threads,
+            cache=settings.cache_dir,
+            plugin=settings.embedder_plugin,
         )
 
     return factory

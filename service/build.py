@@ -26,18 +26,21 @@ class GateRefused(ReportQAError):
 
 
 def make_embedder(settings: Settings) -> Embedder:
-    """The model passages are embedded with: always PyTorch, so every build gives the same vectors."""
-    from index.backends import load_embedder
+    """The model passages are embedded with: the plugin's, else PyTorch's, so every build gives the same."""
+    from index.backends import plugin_embedder
     from index.embedder import SentenceTransformerEmbedder
 
-    if settings.model.startswith("hashing-"):
-        return load_embedder(settings.model)
+    claimed = plugin_embedder(settings.model, settings.embedder_plugin)
+    if claimed is not None:
+        return claimed
     return SentenceTransformerEmbedder(settings.model, batch_size=settings.batch_size)
 
 
 def prepare_model(settings: Settings, model: str) -> None:
     """Export ``model`` for the service's ONNX backend, unless it is there already (or not needed)."""
-    if settings.embed_backend == "torch" or not model or model.startswith("hashing-"):
+    from index.backends import plugin_embedder
+
+    if settings.embed_backend == "torch" or not model or plugin_embedder(model, settings.embedder_plugin):
         return
     from index.onnx_embedder import export_onnx, is_exported, onnx_dir
 
@@ -108,7 +111,9 @@ def build(
     if current is not None:
 
         def embedder_for(name: str) -> Embedder:
-            return embedder if name == embedder.name else load_embedder(name, cache=settings.cache_dir)
+            if name == embedder.name:
+                return embedder
+            return load_embedder(name, cache=settings.cache_dir, plugin=settings.embedder_plugin)
 
         result = score_gate(current, report.path, gate, embedder_for, margin=settings.gate_margin)
         if progress:

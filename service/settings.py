@@ -42,6 +42,11 @@ class Settings(BaseSettings):
         description="Embedding model used by ingest: the bundled name, a local path, or a cached name. "
         "The service always uses the model recorded in the index manifest.",
     )
+    embedder_plugin: str | None = Field(
+        None,
+        description="'module:callable' that takes a model name and returns an embedder (or None to leave it "
+        "to reportqa): for a model reportqa cannot run itself. Such a model is not tuned or exported.",
+    )
     tune_questions: Annotated[list[Path], NoDecode] = Field(
         default_factory=lambda: [DEFAULT_TUNING],
         description="Question files (JSONL with evidence) or folders of them to fine-tune the model on "

@@ -18,6 +18,7 @@ import sys
 import threading
 from typing import Any
 
+from index.backends import plugin_embedder
 from index.embedder import is_tuned
 from service.settings import Settings
 from service.tuning_job import LOG_FILE, read_status
@@ -45,7 +46,9 @@ class BackgroundTuner:
         settings = self._settings
         if not settings.background_tuning or not settings.tune_questions:
             return False
-        return model == settings.model and not is_tuned(model) and not model.startswith("hashing-")
+        if model != settings.model or is_tuned(model):
+            return False
+        return plugin_embedder(model, settings.embedder_plugin) is None  # a plugin's model is not tuned
 
     def consider(self, version: str, model: str) -> bool:
         """Start the job if the version now served is on the base model; True when it was started."""

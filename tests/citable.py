@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.embedder import HashingEmbedder
+from fakes import HashingEmbedder
+
 from ingest.blocks import Heading, Paragraph
 from ingest.pipeline import build_index
 from tests.pdf_writer import write_pdf

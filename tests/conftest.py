@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes import PLUGIN, HashingEmbedder
 
-from index.embedder import HashingEmbedder
 from index.model_cache import CACHE_ENV, default_cache_dir
 from index.models import Citation, Manifest, Passage, Section, SourceInfo
 from index.store import write_index
 from ingest.pipeline import sentence_inputs
 
+TESTS = Path(__file__).resolve().parent
 USER_CACHE = default_cache_dir()
 """The user's model cache, read before any test changes the environment."""
 DOCUMENT = "test-report"
@@ -77,6 +78,12 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     # No tuning child process behind a test's service; the tests of background tuning turn it on.
     monkeypatch.setenv("REPORTQA_BACKGROUND_TUNING", "false")
+    # The test embedder (hashing-N) is a plugin, as a user's own would be; child processes find it
+    # on PYTHONPATH.
+    monkeypatch.setenv("REPORTQA_EMBEDDER_PLUGIN", PLUGIN)
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [str(TESTS), os.environ.get("PYTHONPATH")]))
+    )
     return empty
 
 

@@ -102,3 +102,14 @@ def test_the_import_graph_has_no_cycles() -> None:
 
 def test_the_cycle_finder_finds_a_cycle() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_nothing_outside_tests_names_the_test_embedder() -> None:
+    """The hashing embedder is a plugin of the test session (tests/fakes.py), never production code."""
+    named = sorted(
+        str(path.relative_to(ROOT))
+        for folder in (*PACKAGES, "bench")
+        for path in (ROOT / folder).rglob("*.py")
+        if "hashing" in path.read_text(encoding="utf-8").lower()
+    )
+    assert not named, named

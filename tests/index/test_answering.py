@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fakes import HashingEmbedder
 
 from index import search
 from index.answering import ask
-from index.embedder import HashingEmbedder
 from index.search import Mode, Retriever
 from index.sentences import sentence_spans
 from index.store import load_index

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fakes import HashingEmbedder
 
 from index import confidence
 from index.answering import ask
-from index.embedder import Encoded, HashingEmbedder, unit_rows
+from index.embedder import Encoded, unit_rows
 from index.late import TokenVectors
 from index.search import Retriever
 from index.store import load_index

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from fakes import HashingEmbedder
 from typer.testing import CliRunner
 
-from index.embedder import HashingEmbedder
 from index.peers import (
     BM25,
     DENSE,

@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fakes import PLUGIN, HashingEmbedder
 
-from index.embedder import HashingEmbedder
 from index.errors import SourceError
 from index.store import current_path, list_versions, load_index
 from ingest.pipeline import BuildReport, build_index
@@ -228,7 +228,7 @@ def test_binary_content_is_told_from_text_before_decoding(data: bytes, kind: str
 
 def ingest(*args: Path | str) -> subprocess.CompletedProcess[str]:
     env = {name: value for name, value in os.environ.items() if not name.startswith("REPORTQA_")}
-    env["HF_HUB_OFFLINE"] = "1"
+    env.update(HF_HUB_OFFLINE="1", REPORTQA_EMBEDDER_PLUGIN=PLUGIN)
     command = [str(REPORTQA), "ingest", *map(str, args), "--model", "hashing-64", "--no-tune"]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
 

@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
+from fakes import HashingEmbedder
 from typer.testing import CliRunner
 
-from index.embedder import HashingEmbedder
 from index.errors import BuildInProgress, CorruptIndex, IndexWriteError, SourceError
 from index.lock import build_lock
 from index.store import current_path, list_versions, load_index, read_passages, rollback

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fakes import HashingEmbedder
 
-from index.embedder import HashingEmbedder
 from index.store import load_index
 from ingest.blocks import Block, Footnote, Heading, Paragraph
 from ingest.html import html_blocks

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from fakes import HashingEmbedder
 
-from index.embedder import HashingEmbedder
 from index.store import load_index
 from ingest.embed_cache import CachingEmbedder, EmbeddingCache, cache_path, text_key
 from ingest.pipeline import BuildReport, build_index, embedding_input, sentence_inputs

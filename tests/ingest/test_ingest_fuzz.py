@@ -5,10 +5,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from fakes import HashingEmbedder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.embedder import HashingEmbedder
 from index.errors import ReportQAError
 from index.store import load_index
 from ingest.pipeline import build_index

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fakes import HashingEmbedder
 
-from index.embedder import HashingEmbedder, SentenceTransformerEmbedder, is_tuned, resolve_model_path
+from index.embedder import SentenceTransformerEmbedder, is_tuned, resolve_model_path
 from index.errors import ReportQAError
 from index.evaluation import Question
 from index.model_cache import tuned_dir
@@ -82,13 +83,15 @@ def test_question_folders_give_their_jsonl_files_and_a_missing_path_is_an_error(
 
 
 class NamedOnly:
-    """An embedder that is never asked to embed: tuning must decide from its name alone."""
+    """A trainable embedder that is never asked to embed: tuning must decide before it would train."""
 
     name = "all-MiniLM-L6-v2"
     dimension = 384
+    backend = "torch"
+    trainable = True
 
 
-def test_test_embedders_and_sources_the_questions_do_not_cover_are_not_tuned(
+def test_embedders_that_cannot_train_and_sources_the_questions_do_not_cover_are_not_tuned(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     questions = write_questions(tmp_path / "q.jsonl", question("What about fees?", "fees nobody wrote about"))

@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes import HashingEmbedder
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from index.backends import load_embedder
-from index.embedder import HashingEmbedder
 from index.store import current_path
 from ingest.pipeline import build_index
 from service.app import create_app
@@ -41,7 +40,7 @@ def settings_for(report_copy: Path, root: Path, **overrides: object) -> Settings
 def served(report_copy: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Path, str]]:
     root = tmp_path / "index"
     version = build(report_copy, root)
-    with TestClient(create_app(settings_for(report_copy, root), embedder_factory=load_embedder)) as client:
+    with TestClient(create_app(settings_for(report_copy, root))) as client:
         yield client, root, version
 
 
@@ -76,7 +75,7 @@ def test_admin_needs_the_bearer_token(served: tuple[TestClient, Path, str], path
 def test_admin_is_disabled_without_a_configured_token(report_copy: Path, tmp_path: Path) -> None:
     root = tmp_path / "index"
     build(report_copy, root)
-    app = create_app(settings_for(report_copy, root, admin_token=None), embedder_factory=load_embedder)
+    app = create_app(settings_for(report_copy, root, admin_token=None))
     with TestClient(app) as client:
         response = client.post("/admin/reload", headers=AUTH)
     assert response.status_code == 403
@@ -105,7 +104,7 @@ def test_reload_swaps_in_a_version_built_by_another_process(
 def test_the_service_notices_a_new_version_on_its_own(report_copy: Path, tmp_path: Path) -> None:
     root = tmp_path / "index"
     first = build(report_copy, root)
-    app = create_app(settings_for(report_copy, root, reload_interval=0.05), embedder_factory=load_embedder)
+    app = create_app(settings_for(report_copy, root, reload_interval=0.05))
     with TestClient(app) as client:
         assert served_version(client) == first
         edit(report_copy)

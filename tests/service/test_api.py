@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes import HashingEmbedder
 from fastapi.testclient import TestClient
 
-from index.embedder import Embedder, HashingEmbedder
+from index.embedder import Embedder
 from index.store import load_index
 from service.app import create_app
 from service.settings import Settings

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from fakes import HashingEmbedder
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from index.embedder import HashingEmbedder
 from service.app import create_app
 from service.cli import cli
 from service.settings import Settings

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes import HashingEmbedder
 from fastapi.testclient import TestClient
 from mcp import Client
 
-from index.embedder import Embedder, HashingEmbedder
+from index.embedder import Embedder
 from index.search import Retriever
 from index.store import load_index
 from service.app import create_app

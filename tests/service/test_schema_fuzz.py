@@ -16,11 +16,11 @@ from collections.abc import Iterator
 
 import pytest
 import schemathesis
+from fakes import HashingEmbedder
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from index.embedder import HashingEmbedder
 from service.app import create_app
 from service.settings import Settings
 from tests.conftest import build_small_index

@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from fakes import HashingEmbedder
 from fastapi.testclient import TestClient
 
-from index.embedder import Encoded, HashingEmbedder, unit_rows
+from index.embedder import Encoded, unit_rows
 from service.app import SWITCH_INTERVAL, create_app
 from service.batcher import LRUCache, QueryEmbedder, QueryEmbedders
 from service.edge import RateLimiter

@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import free_port
+from fakes import HashingEmbedder
 
-from index.embedder import HashingEmbedder
 from index.store import list_versions, read_passages
 from ingest.pipeline import build_index
 

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes import HashingEmbedder
 from fastapi.testclient import TestClient
 
-from index.embedder import HashingEmbedder
 from service.app import create_app
 from service.settings import Settings
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 from conftest import free_port
+from fakes import PLUGIN
 
 from index.backends import load_embedder
 from service.app import create_app
@@ -53,8 +54,14 @@ def serve(
     """
     port = free_port()
     if settings is None:
-        settings = Settings(index_dir=index_dir, host="127.0.0.1", port=port)
-        app = create_app(settings, embedder_factory=partial(load_embedder, cache=cache or settings.cache_dir))
+        # The plugin explicitly: a module-scoped fixture runs before the per-test environment is set.
+        settings = Settings(index_dir=index_dir, host="127.0.0.1", port=port, embedder_plugin=PLUGIN)
+        app = create_app(
+            settings,
+            embedder_factory=partial(
+                load_embedder, cache=cache or settings.cache_dir, plugin=settings.embedder_plugin
+            ),
+        )
     else:
         app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,6 +32,9 @@ def run(scenario: Callable[[Client], Awaitable[T]], server: str | StdioServerPar
 def stdio(index_dir: Path, public_url: str) -> StdioServerParameters:
     """``reportqa mcp`` as a desktop chat client would launch it, its links pointing at the service."""
     env = {"REPORTQA_INDEX_DIR": str(index_dir), "REPORTQA_PUBLIC_URL": public_url, "HF_HUB_OFFLINE": "1"}
+    # The test session's plugin (the hashing embedder of the small index) and where to import it from.
+    inherited = ("REPORTQA_EMBEDDER_PLUGIN", "PYTHONPATH")
+    env |= {name: os.environ[name] for name in inherited if name in os.environ}
     return StdioServerParameters(command=str(REPORTQA), args=["mcp"], env=env)
 
 
