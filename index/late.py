@@ -4,20 +4,22 @@ The passage vector and the best sentence's vector each squeeze a text into one
 point; a question that shares the passage's topic with several neighbours ranks
 them nearly alike.  Matching token by token, as ColBERT does (the mean over the
 question's word pieces of the best cosine with any word piece of the passage),
-tells them apart.  The token vectors are the tuned MiniLM's own last layer, on
-their principal axes: no second model, and the question's come out of the same
-forward pass as its vector.  The question's [CLS] and [SEP] are left out.
+tells them apart.  The token vectors are the tuned MiniLM's own last layer: no second
+model, and the question's come out of the same forward pass as its vector.
 
+Ingest fits the ``DIMENSIONS`` principal axes of the passages' tokens and stores each
+token on them in 4 bits an axis (64 bytes, a twelfth of float16 on 384): the axes and
+the codes are in the index version, memory-mapped at load, and nothing is fitted there.
 It reranks the best ``CANDIDATES`` passages of the other signals, weighed ``WEIGHT``
-against their 2.6 (``index/search.py``); about 0.1 ms a question.  What it gained and
-the variants tried: docs/quality.md ("How it ranks") and docs/decisions.md
-("Late interaction").
+against their 2.6 (``index/search.py``).  What it gained and the variants tried:
+docs/quality.md ("How it ranks") and docs/decisions.md ("Late interaction",
+"Token vectors at scale").
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import pairwise
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,17 +29,21 @@ WEIGHT = 2.0
 CANDIDATES = 10
 DIMENSIONS = 128
 SAMPLE_EVERY = 3
+SAMPLE_AT_MOST = 30_000
+"""Tokens the axes are fitted on at most (0.5 s); a bigger corpus is sampled more sparsely."""
+LEVELS = 7
+"""A coordinate is stored as an integer in -7..7 times its token's own scale (4 bits)."""
 
 
-def principal_axes(tokens: np.ndarray, dimensions: int) -> np.ndarray | None:
-    """The ``dimensions`` main axes of the token vectors (``d x dimensions``), None if they have no more.
+def principal_axes(sample: np.ndarray, dimensions: int) -> np.ndarray | None:
+    """The ``dimensions`` main axes of ``sample`` (``d x dimensions``), None if it has no more.
 
-    The top eigenvectors of the covariance of every third token: deterministic, and
-    under 0.1 s for this report (a fifth of an SVD of the tokens themselves).  Cosines
-    after projection depend only on the subspace, so any orthonormal basis ranks the same.
+    The top eigenvectors of their covariance: deterministic, and under 0.1 s for every
+    third token of this report.  Cosines after projection depend only on the subspace,
+    so any orthonormal basis ranks the same.
     """
-    sample = np.asarray(tokens[::SAMPLE_EVERY], dtype=np.float64)
-    if tokens.shape[1] <= dimensions or len(sample) <= dimensions:
+    sample = np.asarray(sample, dtype=np.float64)
+    if sample.shape[1] <= dimensions or len(sample) <= dimensions:
         return None
     centred = sample - sample.mean(axis=0)
     _, vectors = np.linalg.eigh(centred.T @ centred)
@@ -49,49 +55,117 @@ def offsets_of(parts: Sequence[np.ndarray]) -> np.ndarray:
     return np.concatenate([[0], np.cumsum([len(part) for part in parts])]).astype(np.int64)
 
 
-class TokenVectors:
-    """The token vectors of every passage on their main axes, one block of columns per passage.
+def pack(rows: np.ndarray) -> np.ndarray:
+    """Unit rows as 4-bit codes, two coordinates a byte (high nibble first); the width must be even.
 
-    Projected onto their ``DIMENSIONS`` principal axes (fitted when the index loads) and
-    normalised again: a third of the arithmetic of the model's 384 dimensions, and the
-    same rankings (below).  The question's tokens go through the same projection.
+    Each row is scaled so its largest coordinate is ``LEVELS`` and rounded; the scale is
+    not kept, since ``unpack`` makes every row unit length again.
+    """
+    rows = np.asarray(rows, dtype=np.float32)
+    if rows.shape[1] % 2:
+        raise ValueError(f"cannot pack {rows.shape[1]} coordinates two a byte")
+    peak = np.abs(rows).max(axis=1, keepdims=True)
+    peak[peak == 0] = 1.0
+    levels = np.rint(rows * (LEVELS / peak)).astype(np.int8)
+    nibbles = (levels & 0xF).astype(np.uint8)
+    return np.ascontiguousarray((nibbles[:, 0::2] << 4) | nibbles[:, 1::2])
+
+
+_PAIRS = np.array([[((b >> 4) ^ 8) - 8, ((b & 0xF) ^ 8) - 8] for b in range(256)], dtype=np.float32)
+"""Byte -> its two signed 4-bit coordinates."""
+
+
+def unpack(codes: np.ndarray) -> np.ndarray:
+    """``pack``'s codes as unit float32 rows."""
+    return unit_rows(_PAIRS[np.asarray(codes)].reshape(len(codes), -1))
+
+
+@dataclass(frozen=True)
+class Compressed:
+    """What a version stores of the passages' token vectors: axes, 4-bit codes and offsets."""
+
+    axes: np.ndarray
+    """``d x DIMENSIONS`` (identity when the model's tokens have no more dimensions)."""
+    codes: np.ndarray
+    offsets: np.ndarray
+
+
+def compress(per_passage: Sequence[np.ndarray], *, dimensions: int = DIMENSIONS) -> Compressed:
+    """Fit the principal axes of every ``SAMPLE_EVERY``-th token, then code each passage's tokens on them.
+
+    Passage by passage, so no float copy of every token is made at once; past
+    ``SAMPLE_AT_MOST`` sampled tokens, every n-th token for a larger n.
+    """
+    offsets = offsets_of(per_passage)
+    width = next((p.shape[1] for p in per_passage if p.ndim == 2), 0)
+    every = max(SAMPLE_EVERY, -(-int(offsets[-1]) // SAMPLE_AT_MOST))
+    sample = [
+        np.asarray(p[(-start) % every :: every], dtype=np.float32)
+        for p, start in zip(per_passage, offsets[:-1].tolist(), strict=True)
+    ]
+    axes = principal_axes(np.concatenate(sample) if sample else np.zeros((0, width)), dimensions)
+    if axes is None:
+        axes = np.eye(width, dtype=np.float32)
+    if axes.shape[1] % 2:  # an odd width packs with one zero axis more
+        axes = np.hstack([axes, np.zeros((width, 1), dtype=np.float32)])
+    codes = [pack(unit_rows(np.asarray(p, dtype=np.float32).reshape(-1, width) @ axes)) for p in per_passage]
+    joined = np.concatenate(codes) if codes else np.zeros((0, (axes.shape[1] + 1) // 2), dtype=np.uint8)
+    return Compressed(axes, joined, offsets)
+
+
+class TokenVectors:
+    """Every passage's token vectors as stored: 4-bit codes on the index's axes, decoded per candidate.
+
+    The arrays are used as given (memory-mapped by the loader): nothing is fitted,
+    copied or decoded until a question's candidates need their rows.
     """
 
-    def __init__(self, tokens: np.ndarray, offsets: np.ndarray, *, dimensions: int = DIMENSIONS) -> None:
-        if offsets.ndim != 1 or offsets[0] != 0 or offsets[-1] != len(tokens) or np.any(np.diff(offsets) < 0):
-            raise ValueError(f"token offsets do not cover {len(tokens)} token vectors")
-        full = np.asarray(tokens, dtype=np.float32)
-        self.axes = principal_axes(full, dimensions)
-        projected = full if self.axes is None else unit_rows(full @ self.axes)
-        bounds = offsets.tolist()
-        self.blocks = [np.ascontiguousarray(projected[a:b].T) for a, b in pairwise(bounds)]
-        """Per passage, its token vectors as columns: the product with a question's is one BLAS call."""
-
-    def project(self, query_tokens: np.ndarray) -> np.ndarray:
-        """The question's token vectors on the passages' axes, unit length."""
-        query = np.asarray(query_tokens, dtype=np.float32)
-        return query if self.axes is None else unit_rows(query @ self.axes)
+    def __init__(self, codes: np.ndarray, offsets: np.ndarray, axes: np.ndarray) -> None:
+        if (
+            offsets.ndim != 1
+            or len(offsets) == 0
+            or offsets[0] != 0
+            or offsets[-1] != len(codes)
+            or np.any(np.diff(offsets) < 0)
+        ):
+            raise ValueError(f"token offsets do not cover {len(codes)} token vectors")
+        if (
+            codes.ndim != 2
+            or codes.dtype != np.uint8
+            or axes.ndim != 2
+            or 2 * codes.shape[1] != axes.shape[1]
+        ):
+            raise ValueError(
+                f"token codes of shape {codes.shape} ({codes.dtype}) do not fit axes of shape {axes.shape}"
+            )
+        self.codes, self.offsets, self.axes = codes, offsets, np.asarray(axes, dtype=np.float32)
 
     @classmethod
     def of(cls, per_passage: list[np.ndarray]) -> TokenVectors:
-        """From one array of token vectors per passage."""
-        return cls(np.concatenate(per_passage), offsets_of(per_passage))
+        """From one array of token vectors per passage (compressed as ingest stores them)."""
+        stored = compress(per_passage)
+        return cls(stored.codes, stored.offsets, stored.axes)
 
     def __len__(self) -> int:
-        return len(self.blocks)
+        return len(self.offsets) - 1
+
+    def project(self, query_tokens: np.ndarray) -> np.ndarray:
+        """The question's token vectors on the passages' axes, unit length."""
+        return unit_rows(np.asarray(query_tokens, dtype=np.float32) @ self.axes)
 
     def scores(self, query_tokens: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """For each passage in ``rows``: the mean over query tokens of its best cosine in the passage.
 
-        A product per candidate with its column block (0.1 ms for 10 candidates): gathering
-        the candidates' rows into one matrix first copies more than it saves.
+        Each candidate's codes are decoded and multiplied on their own (about 0.2 ms for 10
+        candidates of this report).
         """
         out = np.zeros(len(rows), dtype=np.float32)
         if len(query_tokens) == 0:
             return out
         query = self.project(query_tokens)
         for slot, row in enumerate(np.asarray(rows).tolist()):
-            block = self.blocks[row]
-            if block.shape[1]:
-                out[slot] = np.add.reduce(np.maximum.reduce(query @ block, axis=1))
+            start, end = int(self.offsets[row]), int(self.offsets[row + 1])
+            if end > start:
+                cosines = query @ unpack(self.codes[start:end]).T
+                out[slot] = np.add.reduce(np.maximum.reduce(cosines, axis=1))
         return out / len(query)

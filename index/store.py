@@ -7,7 +7,7 @@ Layout (documented in docs/index-format.md)::
         manifest.json               format, version, model, counts, sources, file hashes
         vectors.faiss               FAISS IndexFlatIP over L2-normalised passage vectors
         sentences.faiss             the same for every sentence of every passage, in passage order
-        tokens.npy                  float16 unit vectors of every passage's word pieces, concatenated
+        tokens.npy, token_axes.npy  every passage's word pieces, 4 bits on each axis fitted at ingest
         token_offsets.npy           where each passage's token vectors start (and the last ends)
         passages.jsonl              one Passage (text + citation) per line, in vector order
         sections.json               every document's table of contents
@@ -44,7 +44,7 @@ from index.errors import (
     SourceNotKept,
     UnknownPassage,
 )
-from index.late import TokenVectors, offsets_of
+from index.late import TokenVectors, compress
 from index.models import FORMAT_NAME, FORMAT_VERSION, Manifest, Passage, Section, StoredDocument
 from index.sentences import sentence_spans
 
@@ -182,6 +182,23 @@ def read_manifest(version_dir: Path) -> Manifest:
         raise CorruptIndex(f"{path} is malformed: {exc.errors()[0]['msg']}; {REBUILD_HINT}") from exc
 
 
+TOKEN_FILES = ("tokens.npy", "token_offsets.npy", "token_axes.npy")
+
+
+def _load_tokens(directory: Path) -> TokenVectors | None:
+    """The passages' token vectors, memory-mapped (read as questions need them); None if there are none."""
+    present = [(directory / name).is_file() for name in TOKEN_FILES]
+    if not any(present):
+        return None
+    if not all(present):
+        missing = [name for name, there in zip(TOKEN_FILES, present, strict=True) if not there]
+        raise CorruptIndex(f"index at {directory} lacks {', '.join(missing)}; {REBUILD_HINT}")
+    codes, offsets, axes = (
+        np.load(directory / name, mmap_mode="r", allow_pickle=False) for name in TOKEN_FILES
+    )
+    return TokenVectors(codes, offsets, axes)
+
+
 def load_index(root: Path, *, model: str | None = None, version_dir: Path | None = None) -> LoadedIndex:
     """Load the current version (or ``version_dir``), checking format, model and file hashes."""
     directory = version_dir or current_path(root)
@@ -221,14 +238,7 @@ def load_index(root: Path, *, model: str | None = None, version_dir: Path | None
             if DOCUMENTS_FILE in manifest.files
             else {}
         )
-        tokens = (
-            TokenVectors(
-                np.load(directory / "tokens.npy", allow_pickle=False),
-                np.load(directory / "token_offsets.npy", allow_pickle=False),
-            )
-            if (directory / "tokens.npy").is_file()
-            else None
-        )
+        tokens = _load_tokens(directory)
     except (OSError, RuntimeError, ValueError) as exc:
         raise CorruptIndex(f"cannot read index at {directory}: {exc}; {REBUILD_HINT}") from exc
     if vectors.ntotal != len(passages) or len(passages) != manifest.passage_count:
@@ -334,10 +344,9 @@ def write_index(
         if passage_tokens is not None:
             if len(passage_tokens) != len(passages):
                 raise ValueError(f"token vectors for {len(passage_tokens)} of {len(passages)} passages")
-            offsets = offsets_of(passage_tokens)
-            tokens = np.concatenate([np.asarray(t, dtype=np.float16) for t in passage_tokens])
-            np.save(staging / "tokens.npy", tokens, allow_pickle=False)
-            np.save(staging / "token_offsets.npy", offsets, allow_pickle=False)
+            stored = compress(passage_tokens)
+            for name, array in zip(TOKEN_FILES, (stored.codes, stored.offsets, stored.axes), strict=True):
+                np.save(staging / name, array, allow_pickle=False)
         with (staging / "passages.jsonl").open("w", encoding="utf-8") as handle:
             for passage in passages:
                 handle.write(passage.model_dump_json() + "\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,9 +15,10 @@ from fakes import HashingEmbedder
 from index import confidence
 from index.answering import ask
 from index.embedder import Encoded, unit_rows
-from index.late import TokenVectors
+from index.errors import CorruptIndex, IncompatibleIndex
+from index.late import TokenVectors, compress, pack, unpack
 from index.search import Retriever
-from index.store import load_index
+from index.store import file_sha256, load_index
 from ingest.pipeline import build_index
 
 DIMENSION = 128
@@ -56,7 +58,50 @@ def test_a_passage_holding_every_question_token_scores_one() -> None:
 
 def test_offsets_that_do_not_cover_the_tokens_are_refused() -> None:
     with pytest.raises(ValueError, match="do not cover"):
-        TokenVectors(np.zeros((5, DIMENSION)), np.array([0, 2, 4]))
+        TokenVectors(np.zeros((5, DIMENSION // 2), np.uint8), np.array([0, 2, 4]), np.eye(DIMENSION))
+    with pytest.raises(ValueError, match="do not fit"):
+        TokenVectors(np.zeros((4, DIMENSION), np.uint8), np.array([0, 2, 4]), np.eye(DIMENSION))
+
+
+def test_four_bit_codes_keep_each_vector_within_a_few_degrees() -> None:
+    rows = unit_rows(np.random.default_rng(0).standard_normal((200, 128)).astype(np.float32))
+    codes = pack(rows)
+    assert codes.shape == (200, 64) and codes.dtype == np.uint8
+    assert (unpack(codes) * rows).sum(axis=1).min() > 0.97
+    assert np.array_equal(unpack(pack(np.eye(4, dtype=np.float32))), np.eye(4))  # -1..1 exactly
+
+
+def model_like_tokens(seed: int, passages: int = 30) -> list[np.ndarray]:
+    """Token vectors shaped like the model's: 384 dimensions, a few main directions, a topic a passage."""
+    rng = np.random.default_rng(seed)
+    basis = rng.standard_normal((48, 384))
+    topics = rng.standard_normal((passages, 48))
+    return [
+        unit_rows(
+            ((topics[p] + rng.standard_normal((int(rng.integers(5, 40)), 48))) @ basis).astype(np.float32)
+        )
+        for p in range(passages)
+    ]
+
+
+def exact_scores(per_passage: list[np.ndarray], query: np.ndarray) -> np.ndarray:
+    """Late interaction on the float vectors, without axes or codes."""
+    return np.array([(unit_rows(query) @ tokens.T).max(axis=1).mean() for tokens in per_passage])
+
+
+def test_compressed_token_vectors_rank_the_passages_as_the_float_vectors_do() -> None:
+    per_passage = model_like_tokens(1)
+    stored = compress(per_passage)
+    assert stored.axes.shape == (384, 128) and stored.codes.shape == (sum(map(len, per_passage)), 64)
+    tokens = TokenVectors(stored.codes, stored.offsets, stored.axes)
+    rows = np.arange(len(per_passage))
+    for question in range(5):
+        query = per_passage[question][::3] + 0.3 * model_like_tokens(100 + question, 1)[0][:1]
+        exact, coded = exact_scores(per_passage, query), tokens.scores(query, rows)
+        np.testing.assert_allclose(coded, exact, atol=0.03)
+        assert np.argmax(coded) == np.argmax(exact) == question
+        apart = exact[:, None] - exact[None, :] > 0.05  # passages the float vectors tell apart
+        assert apart.sum() > 100 and np.all((coded[:, None] > coded[None, :])[apart])
 
 
 REPORT = """ A SMALL REPORT
@@ -89,7 +134,70 @@ def test_ingest_stores_every_passage_token_vectors(built: tuple[Path, Path, Toke
     _, root, _ = built
     index = load_index(root)
     assert index.tokens is not None and len(index.tokens) == len(index.passages)
-    assert (index.path / "tokens.npy").name in index.manifest.files
+    assert {"tokens.npy", "token_offsets.npy", "token_axes.npy"} <= set(index.manifest.files)
+
+
+def test_the_loaded_token_arrays_are_memory_mapped(built: tuple[Path, Path, TokenHashingEmbedder]) -> None:
+    _, root, _ = built
+    tokens = load_index(root).tokens
+    assert tokens is not None
+    for array in (tokens.codes, tokens.offsets):
+        assert isinstance(array, np.memmap) or isinstance(array.base, np.memmap), type(array)
+        assert not array.flags.writeable
+
+
+def copy_of(root: Path, tmp_path: Path) -> Path:
+    """A copy of the current version, as its own index directory."""
+    import shutil
+
+    version = load_index(root).path
+    shutil.copytree(version, tmp_path / "index" / "versions" / version.name)
+    (tmp_path / "index" / "current").symlink_to(Path("versions") / version.name)
+    return tmp_path / "index" / "versions" / version.name
+
+
+def rewrite_manifest(version: Path, **changes: object) -> None:
+    manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    manifest.update(changes)
+    (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_an_index_of_the_float16_token_format_is_refused_with_the_rebuild_message(
+    built: tuple[Path, Path, TokenHashingEmbedder], tmp_path: Path
+) -> None:
+    _, root, _ = built
+    version = copy_of(root, tmp_path)
+    rewrite_manifest(version, format_version=1)
+    with pytest.raises(IncompatibleIndex, match=r"format version 1 .* rebuild with: reportqa ingest"):
+        load_index(tmp_path / "index")
+
+
+def test_an_index_missing_a_token_file_gets_the_rebuild_message(
+    built: tuple[Path, Path, TokenHashingEmbedder], tmp_path: Path
+) -> None:
+    _, root, _ = built
+    version = copy_of(root, tmp_path)
+    (version / "token_axes.npy").unlink()
+    with pytest.raises(CorruptIndex, match=r"token_axes.npy is missing; rebuild with: reportqa ingest"):
+        load_index(tmp_path / "index")
+    manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["files"]["token_axes.npy"]
+    rewrite_manifest(version, files=manifest["files"])
+    with pytest.raises(CorruptIndex, match=r"lacks token_axes.npy; rebuild with: reportqa ingest"):
+        load_index(tmp_path / "index")
+
+
+def test_float16_token_vectors_in_place_of_the_codes_get_the_rebuild_message(
+    built: tuple[Path, Path, TokenHashingEmbedder], tmp_path: Path
+) -> None:
+    _, root, _ = built
+    version = copy_of(root, tmp_path)
+    codes = np.load(version / "tokens.npy")
+    np.save(version / "tokens.npy", np.zeros((len(codes), DIMENSION), dtype=np.float16))
+    manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    rewrite_manifest(version, files={**manifest["files"], "tokens.npy": file_sha256(version / "tokens.npy")})
+    with pytest.raises(CorruptIndex, match=r"do not fit axes.*rebuild with: reportqa ingest"):
+        load_index(tmp_path / "index")
 
 
 def test_late_interaction_reranks_the_candidates_when_the_question_has_token_vectors(
@@ -135,3 +243,24 @@ def test_a_rebuild_takes_unchanged_passages_token_vectors_from_the_cache(
     edited.write_text(REPORT.replace("savings home", "savings back home"), encoding="utf-8")
     build_index([edited], tmp_path / "index", embedder=embedder, progress=False)
     assert first > 1 and len(embedder.encoded) == first + 1  # only the edited passage
+
+
+def test_the_axes_are_fitted_on_a_bounded_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    from index import late
+
+    seen: list[int] = []
+    fit = late.principal_axes
+
+    def counting(sample: np.ndarray, dimensions: int) -> np.ndarray | None:
+        seen.append(len(sample))
+        return fit(sample, dimensions)
+
+    monkeypatch.setattr(late, "principal_axes", counting)
+    monkeypatch.setattr(late, "SAMPLE_AT_MOST", 100)
+    per_passage = model_like_tokens(2, passages=40)
+    total = sum(map(len, per_passage))
+    late.compress(per_passage)
+    assert total > 600 and 50 <= seen[0] <= 100
+    monkeypatch.setattr(late, "SAMPLE_AT_MOST", 10 * total)
+    late.compress(per_passage)
+    assert seen[1] == len(np.concatenate(per_passage)[:: late.SAMPLE_EVERY])  # every third, as before
