@@ -28,9 +28,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from index.embedder import DEFAULT_MODEL
 from index.evaluation import load_questions
 from ingest.chunking import DEFAULT_CHUNK_SIZE
-from ingest.embedder import DEFAULT_MODEL
 from ingest.passages import passages_of
 from ingest.sources import find_sources, parse_source, read_source
 from ingest.tuning import RECIPE, Recipe, fine_tune, question_files, training_pairs
