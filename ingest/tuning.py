@@ -44,22 +44,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Recipe:
-    """How the model is tuned: two passes at a low learning rate.
+    """How the model is tuned: two passes at 2e-5 with in-batch negatives.
 
-    In-batch negatives (sentence-transformers' MultipleNegativesRankingLoss, written out):
-    every other pair's text in a batch is a wrong answer.  With 180 questions, one
-    epoch at 1e-5 (16 steps) was best: two epochs, or 2e-5, moved as many questions
-    into first place as they pushed out of the top five.  With 596 questions (936
-    pairs) the longer schedules won on the sets not trained on; Hit@1 over their 307
-    answerable questions (dev, extra5, extra8): one epoch at 1e-5 249, one at 2e-5
-    255, two at 1e-5 257, two at 2e-5 258, three at 1e-5 259.  Two at 2e-5 is within
-    a question of the best and a third shorter than three epochs.
-
-    Also measured with the smaller sets and left out: inverse-cloze pairs (each
-    sentence of a passage against the rest of it) and mined hard negatives (each
-    question's best wrong passage under the base model as a further wrong answer in
-    its batch).  Dev Hit@5 reached 1.00 with most of them, but Hit@1 and MRR on the
-    sets not trained on moved 0.01-0.05 either way with no direction.
+    Every other pair's text in a batch is a wrong answer (sentence-transformers'
+    MultipleNegativesRankingLoss, written out).  Two epochs at 2e-5 ranked within a
+    question of the best schedule measured; freezing the lower layers trained faster but
+    cost two to four questions at Hit@1.  The measurements: docs/tuning.md.
     """
 
     epochs: int = 2
