@@ -499,3 +499,7 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("Error: interrupted", err=True)
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
