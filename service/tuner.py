@@ -16,12 +16,11 @@ import os
 import subprocess
 import sys
 import threading
-from typing import Any
 
 from index.backends import plugin_embedder
 from index.embedder import is_tuned
 from service.settings import Settings
-from service.tuning_job import LOG_FILE, read_status
+from service.tuning_job import LOG_FILE
 
 logger = logging.getLogger(__name__)
 
@@ -74,11 +73,6 @@ class BackgroundTuner:
                 root / LOG_FILE,
             )
             return True
-
-    def status(self) -> dict[str, Any] | None:
-        """The job's state for ``/admin/status`` (None: no job has run for this index directory)."""
-        status = read_status(self._settings.index_dir)
-        return status.as_dict() if status is not None else None
 
     def stop(self, timeout: float = 10.0) -> None:
         """End a running job (the service is stopping); its half-trained model is never loaded."""
