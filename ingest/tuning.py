@@ -276,7 +276,8 @@ class Tuning:
         if not out.is_dir() and not self.train_now:
             print(
                 f"{name} is not in the model cache yet: building with {base.name} now; the service "
-                "tunes it in the background and swaps it in (reportqa status shows how far it is)",
+                "tunes it in the background and swaps it in (reportqa status shows how far it is; "
+                "reportqa tune tunes now)",
                 file=sys.stderr,
             )
             return base
