@@ -63,7 +63,7 @@ def test_a_running_state_whose_process_is_gone_reads_as_interrupted(tmp_path: Pa
     assert "starts again" in (status.detail or "")
 
 
-def test_the_tuner_follows_only_a_base_model_version_and_only_once(tmp_path: Path) -> None:
+def test_the_tuner_follows_only_a_version_built_with_the_base_model_it_tunes(tmp_path: Path) -> None:
     on = Settings(index_dir=tmp_path, background_tuning=True)
     tuner = BackgroundTuner(on)
     assert tuner.wants("all-MiniLM-L6-v2")
