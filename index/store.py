@@ -44,7 +44,7 @@ from index.errors import (
     SourceNotKept,
     UnknownPassage,
 )
-from index.late import TokenVectors, compress
+from index.late import Compressed, TokenVectors
 from index.models import FORMAT_NAME, FORMAT_VERSION, Manifest, Passage, Section, StoredDocument
 from index.sentences import sentence_spans
 
@@ -310,15 +310,15 @@ def write_index(
     texts: Mapping[str, str],
     vectors: np.ndarray,
     sentence_vectors: np.ndarray,
-    passage_tokens: Sequence[np.ndarray] | None = None,
+    passage_tokens: Compressed | None = None,
     originals: Sequence[OriginalFile] = (),
     keep: int = 3,
     activate: bool = True,
 ) -> Path:
     """Write a new version completely, then point ``current`` at it; return its directory.
 
-    ``passage_tokens`` are each passage's token vectors (late interaction), when the
-    model gives them.  ``originals`` are the sources' bytes, kept so that ``/documents/{id}/source``
+    ``passage_tokens`` are the passages' token vectors as stored (late interaction,
+    ``index/late.py``), when the model gives them.  ``originals`` are the sources' bytes, kept so that ``/documents/{id}/source``
     serves what was indexed.  With ``activate=False`` the version is written but not made current (a gated
     build decides later).  An OS error (full disk, permissions) becomes
     IndexWriteError after the partial version is removed, so nothing is lost.
@@ -342,9 +342,9 @@ def write_index(
         )
         faiss.write_index(sentence_flat, str(staging / "sentences.faiss"))
         if passage_tokens is not None:
-            if len(passage_tokens) != len(passages):
-                raise ValueError(f"token vectors for {len(passage_tokens)} of {len(passages)} passages")
-            stored = compress(passage_tokens)
+            stored = passage_tokens
+            if len(stored.offsets) != len(passages) + 1:
+                raise ValueError(f"token vectors for {len(stored.offsets) - 1} of {len(passages)} passages")
             for name, array in zip(TOKEN_FILES, (stored.codes, stored.offsets, stored.axes), strict=True):
                 np.save(staging / name, array, allow_pickle=False)
         with (staging / "passages.jsonl").open("w", encoding="utf-8") as handle:

@@ -23,7 +23,7 @@ from index.store import OriginalFile, current_path, read_passages, write_index
 from ingest.changes import ChangeSummary, compare
 from ingest.chunking import DEFAULT_CHUNK_SIZE
 from ingest.document import ParsedDocument
-from ingest.embed_cache import CachingEmbedder, caching, token_vectors
+from ingest.embed_cache import CachingEmbedder, caching, token_codes
 from ingest.passages import passages_of, sections_of
 from ingest.progress import Progress
 from ingest.sources import MEDIA_TYPES, Source, find_sources, parse_source, read_each, read_source
@@ -179,8 +179,8 @@ def build_index(
             sentence_vectors = embed_in_steps(model, sentences, advance=counter.advance)
         embedded = model.embedded if isinstance(model, CachingEmbedder) else len(inputs) + len(sentences)
         with Progress("token vectors", len(inputs), unit="passages", enabled=progress) as counter:
-            passage_tokens = token_vectors(
-                embedder, inputs, models if cache else None, advance=counter.advance
+            passage_tokens = token_codes(
+                embedder, inputs, models if cache else None, advance=counter.advance, spill=root
             )
         on_phase("writing")
         digest = hashlib.sha256("".join(sorted(i.sha256 for i in infos)).encode()).hexdigest()
