@@ -59,7 +59,7 @@ def highlight(retriever: Retriever, row: int, scores: np.ndarray) -> tuple[int, 
     A record, or a passage without sentences, is its own highlight.
     """
     numbers = retriever.sentences_of[row]
-    sentences = retriever.index.sentences
+    span = retriever.index.sentence_span
     if not numbers or row in retriever.records:
         return 0, len(retriever.index.passages[row].text)
     best = max(numbers, key=lambda n: scores[n])
@@ -68,7 +68,7 @@ def highlight(retriever: Retriever, row: int, scores: np.ndarray) -> tuple[int, 
     if neighbours:
         other = max(neighbours, key=lambda n: scores[n])
         first, last = min(best, other), max(best, other)
-    return sentences[first][1], sentences[last][2]
+    return span(first)[1], span(last)[2]
 
 
 def where(retriever: Retriever, hit: Hit) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 FORMAT_NAME = "reportqa-index"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 METRIC = "inner_product"
 
 

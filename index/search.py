@@ -116,10 +116,10 @@ class Retriever:
         self.weights = MODE_WEIGHTS[mode]
         self.lexical = LexicalIndex([f"{p.citation.title}\n{p.text}" for p in index.passages])
         self.sentence_lexical = LexicalIndex(
-            [index.passages[row].text[start:end] for row, start, end in index.sentences]
+            [index.passages[row].text[start:end] for row, start, end in index.sentences.tolist()]
         )
         self.sentences_of: list[list[int]] = [[] for _ in index.passages]
-        for number, (row, _, _) in enumerate(index.sentences):
+        for number, row in enumerate(index.sentence_rows.tolist()):
             self.sentences_of[row].append(number)
         self.acronyms = Acronyms(f"{p.citation.title}\n{p.text}" for p in index.passages)
         """Acronyms a reader may type for names the report spells out ("ODA"), learnt from it."""

@@ -53,6 +53,11 @@ def sentence_inputs(passage: Passage) -> list[str]:
     return [passage.text[start:end] for start, end in sentence_spans(passage.text)]
 
 
+def sentence_rows(passages: Sequence[Passage]) -> list[tuple[int, int, int]]:
+    """``(passage row, start, end)`` of every sentence, in passage order, as a version stores them."""
+    return [(row, start, end) for row, p in enumerate(passages) for start, end in sentence_spans(p.text)]
+
+
 @dataclass
 class BuildReport:
     """What a build made, for the CLI summary and the admin status."""
@@ -166,7 +171,8 @@ def build_index(
         models = cache_dir if cache_dir is not None else default_cache_dir()
         model: Embedder = caching(embedder, models) if cache else embedder
         inputs = [embedding_input(p) for p in passages]
-        sentences = [text for p in passages for text in sentence_inputs(p)]
+        spans = sentence_rows(passages)
+        sentences = [passages[row].text[start:end] for row, start, end in spans]
         if progress:
             print(
                 f"embedding {len(passages)} passages and their {len(sentences)} sentences "
@@ -201,6 +207,7 @@ def build_index(
             sections=sections,
             texts=texts,
             vectors=vectors,
+            sentences=spans,
             sentence_vectors=sentence_vectors,
             passage_tokens=passage_tokens,
             originals=originals,
