@@ -25,13 +25,9 @@ from enum import StrEnum
 import numpy as np
 
 from index import late
-from index.acronyms import Acronyms
-from index.confidence import bunching
+from index.derived import Derived
 from index.embedder import Embedder, encode
-from index.lexical import LexicalIndex
 from index.models import Passage
-from index.scopes import Scopes
-from index.sentences import is_record
 from index.store import LoadedIndex
 
 
@@ -101,51 +97,26 @@ def _scaled(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def section_key(passage: Passage) -> tuple[str, str]:
-    """What names a section across documents: its document and its id."""
-    return passage.citation.document, passage.citation.section
-
-
 class Retriever:
-    """Ranks an index's passages for questions; one per loaded index version."""
+    """Ranks an index's passages for questions; one per loaded index version and mode.
 
-    def __init__(self, index: LoadedIndex, embedder: Embedder, *, mode: Mode = Mode.HYBRID) -> None:
+    ``derived`` is the version's per-question data (``index/derived.py``); two
+    retrievers of one version (a peer's mode beside the fusion) may share it.
+    """
+
+    def __init__(
+        self,
+        index: LoadedIndex,
+        embedder: Embedder,
+        *,
+        mode: Mode = Mode.HYBRID,
+        derived: Derived | None = None,
+    ) -> None:
         self.index = index
         self.embedder = embedder
         self.mode = mode
         self.weights = MODE_WEIGHTS[mode]
-        self.lexical = LexicalIndex([f"{p.citation.title}\n{p.text}" for p in index.passages])
-        self.sentence_lexical = LexicalIndex(
-            [index.passages[row].text[start:end] for row, start, end in index.sentences.tolist()]
-        )
-        self.sentences_of: list[list[int]] = [[] for _ in index.passages]
-        for number, row in enumerate(index.sentence_rows.tolist()):
-            self.sentences_of[row].append(number)
-        self.acronyms = Acronyms(f"{p.citation.title}\n{p.text}" for p in index.passages)
-        """Acronyms a reader may type for names the report spells out ("ODA"), learnt from it."""
-        self.scopes = Scopes(index.manifest, index.sections, index.passages)
-        """The documents, the section ids each accepts, and the rows of every scope."""
-        codes: dict[tuple[str, str], int] = {}
-        self.section_of = np.array(
-            [codes.setdefault(section_key(p), len(codes)) for p in index.passages], dtype=np.int64
-        )
-        """Each passage's section as a number, one per (document, section): ids repeat across documents."""
-        self.records = frozenset(row for row, p in enumerate(index.passages) if is_record(p.text))
-        """Rows of the passages that are records (annex entries), which are quoted whole."""
-        texts: dict[tuple[str, str], list[str]] = {}
-        for passage in index.passages:
-            texts.setdefault(section_key(passage), []).append(passage.text)
-        self.section_texts = {key: "\n".join(parts) for key, parts in texts.items()}
-        """All the text of each section, in reading order, by (document, section id)."""
-        documents = np.array([p.citation.document for p in index.passages], dtype=object)
-        self.bunching = {
-            name: bunching(index.matrix[documents == name]) for name in dict.fromkeys(documents.tolist())
-        }
-        """Each document's mean cosine between two of its passages (``index/confidence.py``)."""
-
-    def section_text(self, passage: Passage) -> str:
-        """All the text of the passage's section (of its own document), in reading order."""
-        return self.section_texts[section_key(passage)]
+        self.derived = derived if derived is not None else Derived.of(index)
 
     def signals(self, question: str, *, section: str | None = None, document: str | None = None) -> Signals:
         """Score every passage (and sentence) for ``question``; out-of-scope passages score -inf."""
@@ -170,14 +141,15 @@ class Retriever:
         keeps one document's passages, and ``section`` then applies within it.
         """
         index = self.index
-        mask = self.scopes.mask(document=document, section=section)
+        mask = self.derived.scopes.mask(document=document, section=section)
         dense = index.all_scores(query)
         sentence = index.sentence_scores(query)
         best = np.full(len(index.passages), -1.0, dtype=np.float32)
         np.maximum.at(best, index.sentence_rows, sentence)
-        lexical = self.lexical.scores(self.acronyms.expand(question))
+        data = self.derived
+        lexical = data.lexical.scores(data.acronyms.expand(question))
         w = self.weights
-        bonus = SYMBOL_BONUS * self.lexical.symbol_matches(question)
+        bonus = SYMBOL_BONUS * data.lexical.symbol_matches(question)
         if self.mode is not Mode.HYBRID or not bonus.any():
             bonus = np.zeros_like(bonus)
         summed = (
@@ -204,7 +176,8 @@ class Retriever:
 
     def _lift_best_section(self, fused: np.ndarray) -> np.ndarray:
         """Add ``SECTION_BONUS`` to the best passage's section, rescaled so scores stay 0 to 1."""
-        same = self.section_of == self.section_of[int(np.argmax(fused))]
+        section_of = self.derived.section_of
+        same = section_of == section_of[int(np.argmax(fused))]
         lifted: np.ndarray = (fused + SECTION_BONUS * same) / (1.0 + SECTION_BONUS)
         return lifted.astype(np.float32)
 

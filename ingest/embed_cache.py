@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedder import Embedder, encode
+from index.embedder import Embedder, encode, gives_tokens
 from index.late import Compressed, TokenSample, code, offsets_of
 from index.model_cache import model_home
 
@@ -243,7 +243,7 @@ def token_codes(
     ``spill`` (default: the system's); a second pass codes them on the fitted axes.
     The cache keeps at most its ``limit`` of this call's passages.
     """
-    if not callable(getattr(inner, "encode", None)):
+    if not gives_tokens(inner):
         return None
     cache = (
         None

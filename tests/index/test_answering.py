@@ -76,7 +76,7 @@ def test_the_best_passages_section_is_lifted_and_the_best_passage_stays_first(
     plain = retriever.signals(question).fused
     best = int(np.argmax(plain))
     assert int(np.argmax(lifted)) == best
-    same = retriever.section_of == retriever.section_of[best]
+    same = retriever.derived.section_of == retriever.derived.section_of[best]
     assert same.sum() >= 2  # the best passage has a neighbour in its section
     gain = lifted * (1 + bonus) - plain
     assert np.allclose(gain[same], bonus, atol=1e-5)

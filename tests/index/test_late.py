@@ -221,7 +221,7 @@ def test_the_confidence_reads_the_best_passage_word_match(
     held = ask(retriever, "Should banks lower the transfer fees for remittances?")
     assert held.evidence is not None and held.evidence.word_match is not None
     document = held.passages[0].hit.passage.citation.document
-    assert held.evidence.bunching == retriever.bunching[document]
+    assert held.evidence.bunching == retriever.derived.bunching[document]
     # As on a document the model was not tuned on: the document model decides.
     monkeypatch.setattr(confidence, "BUNCHED", (-1.0, -0.5))
     held = ask(retriever, "Should banks lower the transfer fees for remittances?")
