@@ -84,7 +84,7 @@ def where(retriever: Retriever, hit: Hit) -> str:
     return f"{place}, {pages}" if pages else place
 
 
-def ask(
+def answer(
     retriever: Retriever,
     question: str,
     *,

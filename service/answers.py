@@ -1,7 +1,7 @@
 """Turning a question into the response payload, in one place.
 
 ``POST /ask``, ``GET /ask`` and ``reportqa ask --json`` all go through
-``answer``/``build_answer`` so the HTTP and CLI outputs cannot drift apart.
+``respond``/``response_of`` so the HTTP and CLI outputs cannot drift apart.
 Everything here is pure apart from the retriever's search.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from index.answering import AnswerResult, RankedPassage, ask
+from index.answering import AnswerResult, RankedPassage, answer
 from index.citing import citation_label
 from index.embedder import Encoded, model_kind
 from index.errors import ReportQAError
@@ -102,7 +102,7 @@ def answer_out(best: RankedPassage, scopes: Scopes, links: Links | None = None) 
     )
 
 
-def build_answer(result: AnswerResult, retriever: Retriever, links: Links | None = None) -> AskResponse:
+def response_of(result: AnswerResult, retriever: Retriever, links: Links | None = None) -> AskResponse:
     """The ``/ask`` payload for an answer; pure, so the routes, the CLI and MCP share it.
 
     With ``links``, every citation links to its passage in the reader view, its highlight marked.
@@ -165,7 +165,7 @@ def resolve_scope(
     )
 
 
-def answer(
+def respond(
     retriever: Retriever,
     question: str,
     *,
@@ -191,8 +191,8 @@ def answer(
             question, query.vector, tokens=query.tokens, section=section, document=document
         )
     )
-    result = ask(retriever, question, top_k=top_k, section=section, document=document, signals=signals)
-    return build_answer(result, retriever, links)
+    result = answer(retriever, question, top_k=top_k, section=section, document=document, signals=signals)
+    return response_of(result, retriever, links)
 
 
 def section_out(section: Section) -> SectionOut:

@@ -13,7 +13,7 @@ import pytest
 from fakes import HashingEmbedder
 
 from index import confidence
-from index.answering import ask
+from index.answering import answer
 from index.embedder import Encoded, unit_rows
 from index.errors import CorruptIndex, IncompatibleIndex
 from index.late import TokenVectors, compress, pack, unpack
@@ -218,14 +218,14 @@ def test_the_confidence_reads_the_best_passage_word_match(
 ) -> None:
     _, root, embedder = built
     retriever = Retriever(load_index(root), embedder)
-    held = ask(retriever, "Should banks lower the transfer fees for remittances?")
+    held = answer(retriever, "Should banks lower the transfer fees for remittances?")
     assert held.evidence is not None and held.evidence.word_match is not None
     document = held.passages[0].hit.passage.citation.document
     assert held.evidence.bunching == retriever.derived.bunching[document]
     # As on a document the model was not tuned on: the document model decides.
     monkeypatch.setattr(confidence, "BUNCHED", (-1.0, -0.5))
-    held = ask(retriever, "Should banks lower the transfer fees for remittances?")
-    missing = ask(retriever, "Which cryptocurrency exchange charges the lowest commission?")
+    held = answer(retriever, "Should banks lower the transfer fees for remittances?")
+    missing = answer(retriever, "Which cryptocurrency exchange charges the lowest commission?")
     assert missing.evidence is not None and held.evidence.word_match is not None
     assert missing.evidence.word_match is not None
     assert missing.evidence.word_match < held.evidence.word_match
