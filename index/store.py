@@ -195,9 +195,9 @@ def _load_tokens(directory: Path) -> TokenVectors | None:
     if not all(present):
         missing = [name for name, there in zip(TOKEN_FILES, present, strict=True) if not there]
         raise CorruptIndex(f"index at {directory} lacks {', '.join(missing)}; {REBUILD_HINT}")
-    codes, offsets, axes = (
-        np.load(directory / name, mmap_mode="r", allow_pickle=False) for name in TOKEN_FILES
-    )
+    # Only the codes grow with the tokens; the offsets and axes are small and read on every question.
+    codes = np.load(directory / TOKEN_FILES[0], mmap_mode="r", allow_pickle=False)
+    offsets, axes = (np.load(directory / name, allow_pickle=False) for name in TOKEN_FILES[1:])
     return TokenVectors(codes, offsets, axes)
 
 
@@ -217,8 +217,7 @@ def load_index(root: Path, *, model: str | None = None, version_dir: Path | None
             raise CorruptIndex(f"{path} does not match its manifest (corrupted or truncated); {REBUILD_HINT}")
     try:
         vectors = faiss.read_index(str(directory / "vectors.faiss"))
-        sentences = np.load(directory / SENTENCE_FILES[0], mmap_mode="r", allow_pickle=False)
-        codes, scales = (np.load(directory / name, allow_pickle=False) for name in SENTENCE_FILES[1:])
+        sentences, codes, scales = (np.load(directory / name, allow_pickle=False) for name in SENTENCE_FILES)
         sentence_matrix = dequantise(codes, scales)
         with (directory / "passages.jsonl").open(encoding="utf-8") as handle:
             passages = [Passage.model_validate_json(line) for line in handle if line.strip()]
