@@ -48,6 +48,10 @@ class Derived:
     """All the text of each section, in reading order, by (document, section id)."""
     bunching: dict[str, float]
     """Each document's mean cosine between two of its passages (``index/confidence.py``)."""
+    sentence_starts: np.ndarray
+    """The first sentence number of each passage that has sentences (the rows in ``sentence_owners``)."""
+    sentence_owners: np.ndarray
+    """The rows of the passages that have sentences, in order."""
 
     @classmethod
     def of(cls, index: LoadedIndex) -> Derived:
@@ -61,6 +65,7 @@ class Derived:
         for passage in passages:
             texts.setdefault(section_key(passage), []).append(passage.text)
         documents = np.array([p.citation.document for p in passages], dtype=object)
+        owners, starts = np.unique(index.sentence_rows, return_index=True)
         return cls(
             lexical=LexicalIndex(titled),
             sentence_lexical=LexicalIndex(
@@ -76,7 +81,19 @@ class Derived:
                 name: bunching(index.matrix[documents == name])
                 for name in dict.fromkeys(documents.tolist())
             },
+            sentence_starts=starts.astype(np.int64),
+            sentence_owners=owners.astype(np.int64),
         )
+
+    def best_sentences(self, scores: np.ndarray, passages: int) -> np.ndarray:
+        """Each passage's best score among its sentences' ``scores`` (-1 for a passage without sentences).
+
+        Sentences are stored in passage order, so one ``maximum.reduceat`` does it.
+        """
+        best = np.full(passages, -1.0, dtype=np.float32)
+        if len(self.sentence_starts):
+            best[self.sentence_owners] = np.maximum.reduceat(scores, self.sentence_starts)
+        return best
 
     def section_text(self, passage: Passage) -> str:
         """All the text of the passage's section (of its own document), in reading order."""

@@ -86,6 +86,20 @@ class Signals:
     """Late interaction of the reranked candidates (zeros elsewhere); None without token vectors."""
 
 
+def top_rows(values: np.ndarray, count: int) -> np.ndarray:
+    """The rows of the ``count`` largest ``values``, best first, ties in row order, as a stable sort gives.
+
+    A partition finds the ``count``-th value first, so a large index sorts only what is kept.
+    """
+    if count >= len(values):
+        return np.argsort(-values, kind="stable")
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64)
+    threshold = np.partition(values, len(values) - count)[len(values) - count]
+    kept = np.flatnonzero(values >= threshold)
+    return kept[np.argsort(-values[kept], kind="stable")][:count]
+
+
 def _scaled(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Min-max scale over the candidates in ``mask``; zeros where all candidates tie."""
     out = np.zeros_like(values, dtype=np.float32)
@@ -144,8 +158,7 @@ class Retriever:
         mask = self.derived.scopes.mask(document=document, section=section)
         dense = index.all_scores(query)
         sentence = index.sentence_scores(query)
-        best = np.full(len(index.passages), -1.0, dtype=np.float32)
-        np.maximum.at(best, index.sentence_rows, sentence)
+        best = self.derived.best_sentences(sentence, len(index.passages))
         data = self.derived
         lexical = data.lexical.scores(data.acronyms.expand(question))
         w = self.weights
@@ -162,8 +175,8 @@ class Retriever:
         matched = None
         if self.mode is Mode.HYBRID and tokens is not None and index.tokens is not None and mask.any():
             candidates = np.zeros(len(mask), dtype=bool)
-            order = np.argsort(-np.where(mask, summed, -np.inf), kind="stable")
-            candidates[order[: min(late.CANDIDATES, int(mask.sum()))]] = True
+            order = top_rows(np.where(mask, summed, -np.inf), min(late.CANDIDATES, int(mask.sum())))
+            candidates[order] = True
             matched = np.zeros(len(mask), dtype=np.float32)
             rows = np.flatnonzero(candidates)
             matched[rows] = index.tokens.scores(tokens, rows)
@@ -183,17 +196,28 @@ class Retriever:
 
     def rank(self, signals: Signals, *, top_k: int) -> list[Hit]:
         """The ``top_k`` best passages, skipping any near-duplicate of a better one."""
-        index = self.index
         hits: list[Hit] = []
-        for row in np.argsort(-signals.fused, kind="stable"):
-            if not np.isfinite(signals.fused[row]) or len(hits) >= top_k:
+        looked = 0
+        while len(hits) < top_k and looked < len(signals.fused):
+            # Most questions need the first top_k rows; near-duplicates ask for more.
+            order = top_rows(signals.fused, max(4 * top_k, 2 * looked))
+            fresh, looked = order[looked:], len(order)
+            if self._take(signals, fresh, hits, top_k):
                 break
+        return hits
+
+    def _take(self, signals: Signals, rows: np.ndarray, hits: list[Hit], top_k: int) -> bool:
+        """Add ``rows`` (best first) to ``hits`` up to ``top_k``, skipping near-duplicates; True when done."""
+        index = self.index
+        for row in rows:
+            if not np.isfinite(signals.fused[row]) or len(hits) >= top_k:
+                return True
             vector = index.matrix[row]
             if any(float(vector @ index.matrix[h.row]) >= DUPLICATE_SIMILARITY for h in hits):
                 continue
             raw = signals.fused[row] if self.mode is Mode.HYBRID else self._raw_score(signals, int(row))
             hits.append(Hit(index.passages[row], float(raw), int(row)))
-        return hits
+        return len(hits) >= top_k
 
     def _raw_score(self, signals: Signals, row: int) -> float:
         if self.mode is Mode.DENSE:
