@@ -119,3 +119,7 @@ class Manifest(BaseModel):
     files: dict[str, str] = Field(
         default_factory=dict, description="sha256 of every data file of the version"
     )
+    dense_index: str = Field(default="flat", description="flat (exact) or hnsw (approximate): index/dense.py")
+    ann_recall_at_10: float | None = Field(
+        default=None, description="for an HNSW index: recall@10 against exact search, measured at ingest"
+    )

@@ -60,6 +60,8 @@ MODE_WEIGHTS = {
 SYMBOL_BONUS = 1.0
 SECTION_BONUS = 0.05
 DUPLICATE_SIMILARITY = 0.97
+POOL = 256
+"""Passages an approximate index takes from the graph, and from BM25, for a question to score."""
 
 
 @dataclass(frozen=True)
@@ -154,13 +156,16 @@ class Retriever:
         passages', the best candidates are reranked by late interaction.  ``document``
         keeps one document's passages, and ``section`` then applies within it.
         """
-        index = self.index
-        mask = self.derived.scopes.mask(document=document, section=section)
-        dense = index.all_scores(query)
-        sentence = index.sentence_scores(query)
-        best = self.derived.best_sentences(sentence, len(index.passages))
-        data = self.derived
+        index, data = self.index, self.derived
+        mask = data.scopes.mask(document=document, section=section)
         lexical = data.lexical.scores(data.acronyms.expand(question))
+        bonus = SYMBOL_BONUS * data.lexical.symbol_matches(question)
+        if index.approximate:
+            mask = mask & self._pool(query, lexical, bonus, mask)
+            dense, sentence = self._pool_scores(query, np.flatnonzero(mask))
+        else:
+            dense, sentence = index.all_scores(query), index.sentence_scores(query)
+        best = data.best_sentences(sentence, len(index.passages))
         w = self.weights
         bonus = SYMBOL_BONUS * data.lexical.symbol_matches(question)
         if self.mode is not Mode.HYBRID or not bonus.any():
@@ -186,6 +191,34 @@ class Retriever:
         if self.mode is Mode.HYBRID and mask.any():
             fused = self._lift_best_section(fused)
         return Signals(query, dense, sentence, best, lexical, fused, matched)
+
+    def _pool(
+        self, query: np.ndarray, lexical: np.ndarray, bonus: np.ndarray, mask: np.ndarray
+    ) -> np.ndarray:
+        """The passages an approximate index scores: the graph's nearest, BM25's best, any symbol match.
+
+        A scope small enough to score whole is scored whole, and so is one the pool barely
+        reaches (a small document among many), so a filter never loses its passages.
+        """
+        if int(mask.sum()) <= 2 * POOL:
+            return mask
+        pool = np.zeros(len(mask), dtype=bool)
+        pool[self.index.nearest(query, POOL)] = True
+        matched = top_rows(lexical, POOL)
+        pool[matched[lexical[matched] > 0]] = True
+        pool[bonus > 0] = True
+        return pool if int((pool & mask).sum()) >= POOL // 4 else mask
+
+    def _pool_scores(self, query: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Dense and sentence scores of the passages in ``rows`` only (-1 elsewhere)."""
+        index, data = self.index, self.derived
+        vector = np.asarray(query, dtype=np.float32).reshape(-1)
+        dense = np.full(len(index.passages), -1.0, dtype=np.float32)
+        dense[rows] = index.matrix[rows] @ vector
+        sentence = np.full(len(index.sentences), -1.0, dtype=np.float32)
+        numbers = [number for row in rows.tolist() for number in data.sentences_of[row]]
+        sentence[numbers] = index.sentence_matrix[numbers] @ vector
+        return dense, sentence
 
     def _lift_best_section(self, fused: np.ndarray) -> np.ndarray:
         """Add ``SECTION_BONUS`` to the best passage's section, rescaled so scores stay 0 to 1."""

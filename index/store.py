@@ -33,6 +33,14 @@ import faiss
 import numpy as np
 from pydantic import ValidationError
 
+from index.dense import (
+    ANN_ABOVE,
+    dense_index,
+    is_approximate,
+    nearest,
+    recall_at_10,
+    recall_sample,
+)
 from index.errors import (
     CorruptIndex,
     IncompatibleIndex,
@@ -144,6 +152,15 @@ class LoadedIndex:
                 f"were kept); rebuild the index to serve it: reportqa ingest"
             )
         return record, self.path / record.file
+
+    @property
+    def approximate(self) -> bool:
+        """Whether the dense index is an HNSW graph, so a question scores a pool, not every passage."""
+        return is_approximate(self.vectors)
+
+    def nearest(self, query: np.ndarray, count: int) -> np.ndarray:
+        """The rows of about the ``count`` passages nearest ``query``."""
+        return nearest(self.vectors, query, count)
 
     def all_scores(self, query: np.ndarray) -> np.ndarray:
         """Inner product of the query with every passage, in row order (for fusion)."""
@@ -319,6 +336,7 @@ def write_index(
     originals: Sequence[OriginalFile] = (),
     keep: int = 3,
     activate: bool = True,
+    ann_above: int = ANN_ABOVE,
 ) -> Path:
     """Write a new version completely, then point ``current`` at it; return its directory.
 
@@ -328,6 +346,7 @@ def write_index(
     that ``/documents/{id}/source`` serves what was indexed.  With ``activate=False`` the version
     is written but not made current (a gated build decides later).  An OS error (full disk,
     permissions) becomes IndexWriteError after the partial version is removed, so nothing is lost.
+    More than ``ann_above`` passages get an approximate dense index (``index/dense.py``).
     """
     if vectors.shape != (len(passages), manifest.dimension):
         raise ValueError(f"vectors of shape {vectors.shape} for {len(passages)} passages")
@@ -339,9 +358,14 @@ def write_index(
         raise IndexWriteError(f"cannot write index at {versions}: {exc.strerror or exc}") from exc
     try:
         staging.chmod(0o755)
-        flat = faiss.IndexFlatIP(manifest.dimension)
-        flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        faiss.write_index(flat, str(staging / "vectors.faiss"))
+        dense = dense_index(vectors, ann_above=ann_above)
+        faiss.write_index(dense, str(staging / "vectors.faiss"))
+        if is_approximate(dense):
+            matrix = np.asarray(vectors, dtype=np.float32)
+            recall = recall_at_10(dense, matrix, recall_sample(sentence_vectors))
+            manifest = manifest.model_copy(
+                update={"dense_index": "hnsw", "ann_recall_at_10": round(recall, 4)}
+            )
         spans = np.asarray(sentences, dtype=np.int32).reshape(-1, 3)
         rows = np.asarray(sentence_vectors, dtype=np.float32).reshape(-1, manifest.dimension)
         if len(spans) != len(rows):

@@ -13,6 +13,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
 
+from index.dense import ANN_ABOVE
 from index.embedder import Embedder, embed_in_steps
 from index.errors import IndexNotFound, SourceError
 from index.lock import build_lock
@@ -112,6 +113,7 @@ def build_index(
     tune: Tune | None = None,
     on_phase: Phase = _quiet,
     cache_dir: Path | None = None,
+    ann_above: int = ANN_ABOVE,
 ) -> BuildReport:
     """Read, parse, chunk and embed the sources, and write them as the new current version.
 
@@ -123,7 +125,8 @@ def build_index(
     was embedded before, so a rebuild after an edit embeds only what changed.  One build runs at
     a time per ``root``.
     ``tune`` may swap the embedder for one fine-tuned on these passages
-    (``ingest/tuning.py``).
+    (``ingest/tuning.py``).  Over ``ann_above`` passages the dense index is approximate
+    (``index/dense.py``).
     """
     began = time.perf_counter()
     with build_lock(root):
@@ -213,6 +216,7 @@ def build_index(
             originals=originals,
             keep=keep,
             activate=activate,
+            ann_above=ann_above,
         )
         if isinstance(model, CachingEmbedder):
             _save_cache(model)
