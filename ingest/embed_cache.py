@@ -191,6 +191,14 @@ class CachingEmbedder:
             out[row] = vector
         return out
 
+    def remember(self, text: str, vector: np.ndarray) -> None:
+        """Keep a vector the model gave for ``text`` in the token pass, so it is not embedded again."""
+        key = text_key(text)
+        self.used.add(key)
+        if self.cache.get(key) is None:
+            self.cache.put(key, vector)
+            self.embedded += 1
+
     def save(self) -> None:
         """Keep what this build used and write the cache."""
         self.cache.retain(self.used)
@@ -234,6 +242,7 @@ def token_codes(
     advance: Callable[[int], None] | None = None,
     step: int = 256,
     spill: Path | None = None,
+    on_vector: Callable[[str, np.ndarray], None] | None = None,
 ) -> Compressed | None:
     """Each text's token vectors from ``inner``, coded as a version stores them; None when it gives none.
 
@@ -241,7 +250,9 @@ def token_codes(
     the model cache ``models`` (None: no cache) or the model, feeds the axes' sample
     (``index/late.py``) and spills the tokens in half precision to a temporary file in
     ``spill`` (default: the system's); a second pass codes them on the fitted axes.
-    The cache keeps at most its ``limit`` of this call's passages.
+    The cache keeps at most its ``limit`` of this call's passages.  The same forward pass
+    gives each text's vector: ``on_vector`` receives those the model computed, so the
+    passage vectors need no second pass (``CachingEmbedder.remember``).
     """
     if not gives_tokens(inner):
         return None
@@ -266,6 +277,8 @@ def token_codes(
                 if encoded.tokens is None:  # the model gives no token vectors after all
                     return None
                 found[row] = encoded.tokens
+                if on_vector is not None:
+                    on_vector(texts[row], encoded.vector)
                 if cache is not None and cached < cache.limit:
                     cache.put(keys[row], encoded.tokens)
                     cached += 1

@@ -182,15 +182,21 @@ def build_index(
                 f"with {embedder.name}",
                 file=sys.stderr,
             )
+        # Token vectors first: their forward pass gives the passage vectors too (kept in the cache).
+        with Progress("token vectors", len(inputs), unit="passages", enabled=progress) as counter:
+            passage_tokens = token_codes(
+                embedder,
+                inputs,
+                models if cache else None,
+                advance=counter.advance,
+                spill=root,
+                on_vector=model.remember if isinstance(model, CachingEmbedder) else None,
+            )
         with Progress("embedding passages", len(inputs), enabled=progress) as counter:
             vectors = embed_in_steps(model, inputs, advance=counter.advance)
         with Progress("embedding sentences", len(sentences), enabled=progress) as counter:
             sentence_vectors = embed_in_steps(model, sentences, advance=counter.advance)
         embedded = model.embedded if isinstance(model, CachingEmbedder) else len(inputs) + len(sentences)
-        with Progress("token vectors", len(inputs), unit="passages", enabled=progress) as counter:
-            passage_tokens = token_codes(
-                embedder, inputs, models if cache else None, advance=counter.advance, spill=root
-            )
         on_phase("writing")
         digest = hashlib.sha256("".join(sorted(i.sha256 for i in infos)).encode()).hexdigest()
         manifest = Manifest(
