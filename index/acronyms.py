@@ -108,8 +108,8 @@ def _learn(texts: Iterable[str]) -> tuple[frozenset[str], dict[str, str]]:
             letters = letters * 128 + initials[unique[:, column]]
         order = np.lexsort((first_seen, ~named, -counts, letters))
         order = order[kept[order]]
-        firsts = np.concatenate([[True], letters[order][1:] != letters[order][:-1]]) if len(order) else order > 0
-        winners = order[firsts]
+        sorted_letters = letters[order]
+        winners = order[np.concatenate([[True], sorted_letters[1:] != sorted_letters[:-1]])[: len(order)]]
         for position in winners.tolist():
             row = unique[position].tolist()
             spelling = "".join(spelled[i][0] for i in row[0::2])

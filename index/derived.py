@@ -14,16 +14,30 @@ import numpy as np
 
 from index.acronyms import Acronyms
 from index.confidence import bunching
-from index.lexical import LexicalIndex
+from index.lexical import EXTRA_FILE, LexicalIndex, titled
 from index.models import Passage
 from index.scopes import Scopes
 from index.sentences import is_record
-from index.store import LoadedIndex
+from index.store import ACRONYMS_FILE, LEXICAL_PASSAGES, LEXICAL_SENTENCES, LoadedIndex
 
 
 def section_key(passage: Passage) -> tuple[str, str]:
     """What names a section across documents: its document and its id."""
     return passage.citation.document, passage.citation.section
+
+
+def _lexical(index: LoadedIndex) -> tuple[LexicalIndex, LexicalIndex, Acronyms]:
+    """The BM25 indexes and acronyms the version stores, or learnt now for one written without them."""
+    folder = index.path
+    if (folder / LEXICAL_PASSAGES / EXTRA_FILE).is_file():
+        return (
+            LexicalIndex.load(folder / LEXICAL_PASSAGES),
+            LexicalIndex.load(folder / LEXICAL_SENTENCES),
+            Acronyms.load(folder / ACRONYMS_FILE),
+        )
+    texts = [titled(passage) for passage in index.passages]
+    sentences = [index.passages[row].text[start:end] for row, start, end in index.sentences.tolist()]
+    return LexicalIndex(texts), LexicalIndex(sentences), Acronyms(texts)
 
 
 @dataclass(frozen=True)
@@ -56,7 +70,7 @@ class Derived:
     @classmethod
     def of(cls, index: LoadedIndex) -> Derived:
         passages = index.passages
-        titled = [f"{p.citation.title}\n{p.text}" for p in passages]
+        lexical, sentence_lexical, acronyms = _lexical(index)
         sentences_of: list[list[int]] = [[] for _ in passages]
         for number, row in enumerate(index.sentence_rows.tolist()):
             sentences_of[row].append(number)
@@ -67,12 +81,10 @@ class Derived:
         documents = np.array([p.citation.document for p in passages], dtype=object)
         owners, starts = np.unique(index.sentence_rows, return_index=True)
         return cls(
-            lexical=LexicalIndex(titled),
-            sentence_lexical=LexicalIndex(
-                [passages[row].text[start:end] for row, start, end in index.sentences.tolist()]
-            ),
+            lexical=lexical,
+            sentence_lexical=sentence_lexical,
             sentences_of=sentences_of,
-            acronyms=Acronyms(titled),
+            acronyms=acronyms,
             scopes=Scopes(index.manifest, index.sections, passages),
             section_of=np.array([codes.setdefault(section_key(p), len(codes)) for p in passages], np.int64),
             records=frozenset(row for row, p in enumerate(passages) if is_record(p.text)),

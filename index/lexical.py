@@ -17,16 +17,21 @@ sets it made no question rank worse and a few better (dev MRR@10 0.897 -> 0.900)
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import bm25s
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
 
+from index.models import Passage
+
 WORD = re.compile(r"[a-z0-9]+")
+EXTRA_FILE = "lexical.json"
 SYMBOL = re.compile(r"[a-z0-9]+(?:[/.][a-z0-9]+)+")
 
 
@@ -42,6 +47,11 @@ def _stemmer() -> Any:
     import Stemmer
 
     return Stemmer.Stemmer("english")
+
+
+def titled(passage: Passage) -> str:
+    """What BM25 and the acronyms read of a passage: its section title, then its text."""
+    return f"{passage.citation.title}\n{passage.text}"
 
 
 def symbols(text: str) -> list[str]:
@@ -62,7 +72,11 @@ def _tokens(text: str) -> tuple[str, ...]:
 
 
 class LexicalIndex:
-    """BM25 scores for every passage, and the corpus vocabulary (for spotting unknown words)."""
+    """BM25 scores for every passage, and the corpus vocabulary (for spotting unknown words).
+
+    Built from texts (``LexicalIndex(texts)``) at ingest and stored with the version
+    (``save``/``load``): tokenizing a large corpus takes seconds, reading it back does not.
+    """
 
     def __init__(self, texts: Sequence[str]) -> None:
         self._bm25 = bm25s.BM25(method="atire")
@@ -70,6 +84,27 @@ class LexicalIndex:
         self._symbols = [frozenset(symbols(text)) for text in texts]
         self.size = len(texts)
         self.vocabulary = frozenset(word for text in texts for word in WORD.findall(text.lower()))
+
+    def save(self, folder: Path) -> None:
+        """BM25's arrays (its own files) and the symbols and vocabulary (``lexical.json``) into ``folder``."""
+        self._bm25.save(str(folder), show_progress=False)
+        extra = {
+            "size": self.size,
+            "symbols": {str(row): sorted(found) for row, found in enumerate(self._symbols) if found},
+            "vocabulary": sorted(self.vocabulary),
+        }
+        (folder / EXTRA_FILE).write_text(json.dumps(extra, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        extra = json.loads((folder / EXTRA_FILE).read_text(encoding="utf-8"))
+        lexical = cls.__new__(cls)
+        lexical._bm25 = bm25s.BM25.load(str(folder), show_progress=False)
+        lexical.size = int(extra["size"])
+        found = {int(row): frozenset(items) for row, items in extra["symbols"].items()}
+        lexical._symbols = [found.get(row, frozenset()) for row in range(lexical.size)]
+        lexical.vocabulary = frozenset(extra["vocabulary"])
+        return lexical
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage for ``query`` (zeros when no query word is indexed)."""

@@ -10,6 +10,7 @@ Layout (documented in docs/index-format.md)::
         sentence_vectors.npy        each sentence's vector in 8 bits a coordinate, sentence_scales.npy
         tokens.npy, token_axes.npy  every passage's word pieces, 4 bits on each axis fitted at ingest
         token_offsets.npy           where each passage's token vectors start (and the last ends)
+        lexical/, acronyms.json     BM25 over passages and sentences, and the acronyms, learnt at ingest
         passages.jsonl, sections.json, texts/, sources/, documents.json
                                     passages, outlines, canonical texts and original files
 
@@ -33,6 +34,7 @@ import faiss
 import numpy as np
 from pydantic import ValidationError
 
+from index.acronyms import Acronyms
 from index.dense import (
     ANN_ABOVE,
     dense_index,
@@ -51,6 +53,7 @@ from index.errors import (
     UnknownPassage,
 )
 from index.late import Compressed, TokenVectors
+from index.lexical import LexicalIndex, titled
 from index.models import FORMAT_NAME, FORMAT_VERSION, Manifest, Passage, Section, StoredDocument
 from index.quantise import dequantise, quantise
 
@@ -201,6 +204,7 @@ def read_manifest(version_dir: Path) -> Manifest:
 
 
 TOKEN_FILES = ("tokens.npy", "token_offsets.npy", "token_axes.npy")
+LEXICAL_PASSAGES, LEXICAL_SENTENCES, ACRONYMS_FILE = "lexical/passages", "lexical/sentences", "acronyms.json"
 SENTENCE_FILES = ("sentences.npy", "sentence_vectors.npy", "sentence_scales.npy")
 
 
@@ -372,6 +376,7 @@ def write_index(
             raise ValueError(f"{len(rows)} sentence vectors for {len(spans)} sentences")
         for name, array in zip(SENTENCE_FILES, (spans, *quantise(rows)), strict=True):
             np.save(staging / name, array, allow_pickle=False)
+        _write_lexical(staging, passages, spans)
         if passage_tokens is not None:
             stored = passage_tokens
             if len(stored.offsets) != len(passages) + 1:
@@ -410,6 +415,16 @@ def write_index(
         switch_current(root, target)
         prune_versions(root, keep=keep)
     return target
+
+
+def _write_lexical(staging: Path, passages: Sequence[Passage], spans: np.ndarray) -> None:
+    """BM25 over passages and over sentences, and the acronyms: learnt here once, read at every load."""
+    texts = [titled(passage) for passage in passages]
+    sentences = [passages[row].text[start:end] for row, start, end in spans.tolist()]
+    for name, parts in ((LEXICAL_PASSAGES, texts), (LEXICAL_SENTENCES, sentences)):
+        (staging / name).mkdir(parents=True)
+        LexicalIndex(parts).save(staging / name)
+    Acronyms(texts).save(staging / ACRONYMS_FILE)
 
 
 def read_passages(version_dir: Path) -> list[Passage]:
