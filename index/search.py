@@ -12,6 +12,8 @@ or resolution number named in the question (``A/56/167``, ``58/209``) gives the
 passages that hold it a bonus as large as a whole signal.  Last, the other passages
 of the best passage's section get a small lift (``SECTION_BONUS``); the best passage
 stays first.  Near-identical passages are dropped so an answer shows distinct evidence.
+A scope of more than ``2 * POOL`` passages scores a pool of candidates (the nearest by
+dense similarity and BM25's best) instead of every sentence: the cost that grows with a corpus.
 
 What each part bought, and the many variants measured and not kept: docs/quality.md
 ("How it ranks", "Ablation") and docs/decisions.md ("Ranking").
@@ -61,7 +63,7 @@ SYMBOL_BONUS = 1.0
 SECTION_BONUS = 0.05
 DUPLICATE_SIMILARITY = 0.97
 POOL = 256
-"""Passages an approximate index takes from the graph, and from BM25, for a question to score."""
+"""Passages a large scope takes by dense similarity, and by BM25, for a question to score in full."""
 
 
 @dataclass(frozen=True)
@@ -160,8 +162,12 @@ class Retriever:
         mask = data.scopes.mask(document=document, section=section)
         lexical = data.lexical.scores(data.acronyms.expand(question))
         bonus = SYMBOL_BONUS * data.lexical.symbol_matches(question)
-        if index.approximate:
-            mask = mask & self._pool(query, lexical, bonus, mask)
+        if int(mask.sum()) > 2 * POOL:  # a large scope: score a pool of candidates, not every passage
+            if index.approximate:
+                near = index.nearest(query, POOL)
+            else:
+                near = top_rows(np.where(mask, index.all_scores(query), -np.inf), POOL)
+            mask = mask & self._pool(near, lexical, bonus, mask)
             dense, sentence = self._pool_scores(query, np.flatnonzero(mask))
         else:
             dense, sentence = index.all_scores(query), index.sentence_scores(query)
@@ -192,18 +198,15 @@ class Retriever:
             fused = self._lift_best_section(fused)
         return Signals(query, dense, sentence, best, lexical, fused, matched)
 
-    def _pool(
-        self, query: np.ndarray, lexical: np.ndarray, bonus: np.ndarray, mask: np.ndarray
-    ) -> np.ndarray:
-        """The passages an approximate index scores: the graph's nearest, BM25's best, any symbol match.
+    def _pool(self, near: np.ndarray, lexical: np.ndarray, bonus: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """The passages a large scope scores: the ``near``est by dense, BM25's best, any symbol match.
 
-        A scope small enough to score whole is scored whole, and so is one the pool barely
-        reaches (a small document among many), so a filter never loses its passages.
+        Sentences are then scored for these passages only, which is what grows with a
+        corpus.  A scope the pool barely reaches (a small document among many, on an
+        approximate index) is scored whole, so a filter never loses its passages.
         """
-        if int(mask.sum()) <= 2 * POOL:
-            return mask
         pool = np.zeros(len(mask), dtype=bool)
-        pool[self.index.nearest(query, POOL)] = True
+        pool[near] = True
         matched = top_rows(lexical, POOL)
         pool[matched[lexical[matched] > 0]] = True
         pool[bonus > 0] = True
