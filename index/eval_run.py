@@ -68,20 +68,20 @@ def pdf_pages(data: bytes) -> list[tuple[int, str]]:
         raise ValueError(f"cannot read the PDF: {exc}") from exc
 
 
-def source_pages(source: SourceInfo, path: Path | None = None) -> tuple[bool, PageFinder | None]:
+def source_pages(source: SourceInfo, data: bytes | None = None) -> tuple[bool, PageFinder | None]:
     """Whether a source's pages are known, and its page finder (None: it has no pages).
 
-    Read from ``path`` (the original the index keeps), else from the source's own path.
+    Read from ``data`` (the original the index keeps), else from the source's own path.
     ``(False, None)`` when the file is gone or unreadable: then only sections are checked.
     """
     if source.format in PAGELESS_FORMATS:
         return True, None
-    path = path or Path(source.path)
     try:
+        data = data if data is not None else Path(source.path).read_bytes()
         if source.format == "pdf":
-            return True, pages_finder(pdf_pages(path.read_bytes()))
+            return True, pages_finder(pdf_pages(data))
         if source.format == "txt":
-            raw = path.read_text(encoding="utf-8-sig")
+            raw = data.decode("utf-8-sig")
             return True, raw_page_finder(raw) if raw_page_count(raw) > 1 else None
     except (OSError, ValueError):  # a file we cannot read again only loses the page check
         return False, None
@@ -98,10 +98,10 @@ def document_pages(index: LoadedIndex) -> dict[str, PageFinder | None]:
     return found
 
 
-def _kept_original(index: LoadedIndex, document: str) -> Path | None:
+def _kept_original(index: LoadedIndex, document: str) -> bytes | None:
     """The original bytes the index version keeps of a document: what was indexed, even if edited since."""
     try:
-        return index.original(document)[1]
+        return index.original_bytes(document)[1]
     except ReportQAError:  # an index built before originals were kept
         return None
 

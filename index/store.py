@@ -20,6 +20,7 @@ only then made current: a reader never sees half an index, a failed build leaves
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -62,6 +63,8 @@ VERSIONS = "versions"
 REBUILD_HINT = "rebuild with: reportqa ingest"
 SOURCES = "sources"
 DOCUMENTS_FILE = "documents.json"
+UNCOMPRESSED = frozenset({"pdf"})
+"""Originals kept as they are (a PDF is compressed already, and a viewer asks for byte ranges)."""
 _FILE_NAME_PART = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
@@ -155,6 +158,12 @@ class LoadedIndex:
                 f"were kept); rebuild the index to serve it: reportqa ingest"
             )
         return record, self.path / record.file
+
+    def original_bytes(self, document: str) -> tuple[StoredDocument, bytes]:
+        """As ``original``, with the file's bytes as indexed (a text kept gzipped is unzipped)."""
+        record, path = self.original(document)
+        data = path.read_bytes()
+        return record, gzip.decompress(data) if path.suffix == ".gz" else data
 
     @property
     def approximate(self) -> bool:
@@ -309,7 +318,11 @@ def _write_originals(staging: Path, originals: Sequence[OriginalFile]) -> None:
             if not _FILE_NAME_PART.match(part) or part in {".", ".."}:
                 raise ValueError(f"{part!r} cannot name a stored source file")
         name = f"{SOURCES}/{original.document}.{original.extension}"
-        (staging / name).write_bytes(original.data)
+        if original.extension in UNCOMPRESSED:
+            (staging / name).write_bytes(original.data)
+        else:  # text compresses four to eight times; mtime 0 keeps the bytes the same build to build
+            name += ".gz"
+            (staging / name).write_bytes(gzip.compress(original.data, mtime=0))
         records.append(
             StoredDocument(
                 document=original.document,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from index.errors import NoSuchDocument, UnknownPassage
 from ingest.sources import MEDIA_TYPES
@@ -98,10 +98,14 @@ def reader(
     response_class=FileResponse,
     responses=_SOURCE_RESPONSES,
 )
-def source(document: str, retriever: RetrieverDep) -> FileResponse:
+def source(document: str, retriever: RetrieverDep) -> Response:
     """The original file as it was indexed (kept in the index version), shown inline by the browser."""
     record, path = retriever.index.original(document)
     headers = {} if record.media_type == PDF else {"Content-Security-Policy": SANDBOX}
+    if path.suffix == ".gz":  # a text kept gzipped: served as it was indexed
+        _, data = retriever.index.original_bytes(document)
+        headers["Content-Disposition"] = f'inline; filename="{path.stem}"'
+        return Response(data, media_type=record.media_type, headers=headers)
     return FileResponse(
         path,
         media_type=record.media_type,
