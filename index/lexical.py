@@ -79,16 +79,21 @@ class LexicalIndex:
     """
 
     def __init__(self, texts: Sequence[str]) -> None:
-        self._bm25 = bm25s.BM25(method="atire")
-        self._bm25.index([tokenize(text) for text in texts], show_progress=False)
+        tokens = [tokenize(text) for text in texts]
+        self._bm25: bm25s.BM25 | None = None  # None: no text holds a word BM25 indexes (all stop words)
+        if any(tokens):
+            self._bm25 = bm25s.BM25(method="atire")
+            self._bm25.index(tokens, show_progress=False)
         self._symbols = [frozenset(symbols(text)) for text in texts]
         self.size = len(texts)
         self.vocabulary = frozenset(word for text in texts for word in WORD.findall(text.lower()))
 
     def save(self, folder: Path) -> None:
         """BM25's arrays (its own files) and the symbols and vocabulary (``lexical.json``) into ``folder``."""
-        self._bm25.save(str(folder), show_progress=False)
+        if self._bm25 is not None:
+            self._bm25.save(str(folder), show_progress=False)
         extra = {
+            "bm25": self._bm25 is not None,
             "size": self.size,
             "symbols": {str(row): sorted(found) for row, found in enumerate(self._symbols) if found},
             "vocabulary": sorted(self.vocabulary),
@@ -99,7 +104,7 @@ class LexicalIndex:
     def load(cls, folder: Path) -> LexicalIndex:
         extra = json.loads((folder / EXTRA_FILE).read_text(encoding="utf-8"))
         lexical = cls.__new__(cls)
-        lexical._bm25 = bm25s.BM25.load(str(folder), show_progress=False)
+        lexical._bm25 = bm25s.BM25.load(str(folder), show_progress=False) if extra["bm25"] else None
         lexical.size = int(extra["size"])
         found = {int(row): frozenset(items) for row, items in extra["symbols"].items()}
         lexical._symbols = [found.get(row, frozenset()) for row in range(lexical.size)]
@@ -108,8 +113,8 @@ class LexicalIndex:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage for ``query`` (zeros when no query word is indexed)."""
-        tokens = [t for t in tokenize(query) if t in self._bm25.vocab_dict]
-        if not tokens:
+        tokens = [] if self._bm25 is None else [t for t in tokenize(query) if t in self._bm25.vocab_dict]
+        if not tokens or self._bm25 is None:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
 

@@ -64,3 +64,19 @@ def test_words_are_the_tokens_bm25s_itself_gives_for_the_whole_report() -> None:
     )
     for text, words in zip(texts, expected, strict=True):
         assert tokenize(text) == [*words, *symbols(text)], text[:80]
+
+
+def test_a_stored_index_scores_as_the_one_it_was_saved_from(tmp_path: Path) -> None:
+    index = LexicalIndex(TEXTS)
+    index.save(tmp_path)
+    again = LexicalIndex.load(tmp_path)
+    for query in ("remittances", "A/56/167", "FIFA World Cup winner"):
+        assert again.scores(query).tolist() == index.scores(query).tolist()
+        assert again.symbol_matches(query).tolist() == index.symbol_matches(query).tolist()
+    assert again.vocabulary == index.vocabulary
+
+
+def test_texts_of_stop_words_alone_give_an_index_that_matches_nothing(tmp_path: Path) -> None:
+    index = LexicalIndex(["the of and", "a"])
+    index.save(tmp_path)
+    assert not LexicalIndex.load(tmp_path).scores("the and").any()
