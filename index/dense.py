@@ -14,7 +14,8 @@ from __future__ import annotations
 import faiss
 import numpy as np
 
-ANN_ABOVE = 20_000
+from index.models import ANN_ABOVE
+
 LINKS = 32
 """HNSW neighbours a node keeps (M); 32 is FAISS's advice for 384-d text vectors at high recall."""
 BUILD_DEPTH = 80

@@ -27,6 +27,7 @@ from typing import Any
 import bm25s
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
+from bm25s.tokenization import Tokenized
 
 from index.models import Passage
 
@@ -82,8 +83,12 @@ class LexicalIndex:
         tokens = [tokenize(text) for text in texts]
         self._bm25: bm25s.BM25 | None = None  # None: no text holds a word BM25 indexes (all stop words)
         if any(tokens):
+            # Word ids in order of first use, so the stored index is the same bytes build to build
+            # (bm25s numbers words in set order, which string hashing changes from process to process).
+            vocabulary: dict[str, int] = {}
+            ids = [[vocabulary.setdefault(token, len(vocabulary)) for token in text] for text in tokens]
             self._bm25 = bm25s.BM25(method="atire")
-            self._bm25.index(tokens, show_progress=False)
+            self._bm25.index(Tokenized(ids=ids, vocab=vocabulary), show_progress=False)
         self._symbols = [frozenset(symbols(text)) for text in texts]
         self.size = len(texts)
         self.vocabulary = frozenset(word for text in texts for word in WORD.findall(text.lower()))

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 FORMAT_NAME = "reportqa-index"
 FORMAT_VERSION = 3
 METRIC = "inner_product"
+ANN_ABOVE = 20_000
+"""Passages above which ingest writes an approximate dense index (``index/dense.py``)."""
 
 
 class Citation(BaseModel):

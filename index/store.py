@@ -37,7 +37,6 @@ from pydantic import ValidationError
 
 from index.acronyms import Acronyms
 from index.dense import (
-    ANN_ABOVE,
     dense_index,
     is_approximate,
     nearest,
@@ -55,7 +54,7 @@ from index.errors import (
 )
 from index.late import Compressed, TokenVectors
 from index.lexical import LexicalIndex, titled
-from index.models import FORMAT_NAME, FORMAT_VERSION, Manifest, Passage, Section, StoredDocument
+from index.models import ANN_ABOVE, FORMAT_NAME, FORMAT_VERSION, Manifest, Passage, Section, StoredDocument
 from index.quantise import dequantise, quantise
 
 CURRENT = "current"

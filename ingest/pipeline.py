@@ -13,12 +13,11 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
 
-from index.dense import ANN_ABOVE
 from index.embedder import Embedder, embed_in_steps
 from index.errors import IndexNotFound, SourceError
 from index.lock import build_lock
 from index.model_cache import default_cache_dir
-from index.models import Manifest, Passage, Section, SourceInfo
+from index.models import ANN_ABOVE, Manifest, Passage, Section, SourceInfo
 from index.sentences import sentence_spans
 from index.store import OriginalFile, current_path, read_passages, write_index
 from ingest.changes import ChangeSummary, compare

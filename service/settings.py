@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from index.dense import ANN_ABOVE
 from index.embedder import DEFAULT_MODEL
 from index.model_cache import default_cache_dir
+from index.models import ANN_ABOVE
 from ingest.chunking import DEFAULT_CHUNK_SIZE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import bm25s
@@ -80,3 +83,18 @@ def test_texts_of_stop_words_alone_give_an_index_that_matches_nothing(tmp_path: 
     index = LexicalIndex(["the of and", "a"])
     index.save(tmp_path)
     assert not LexicalIndex.load(tmp_path).scores("the and").any()
+
+
+def test_the_stored_index_is_the_same_bytes_whatever_the_string_hashing(tmp_path: Path) -> None:
+    script = (
+        "import sys; from pathlib import Path; from index.lexical import LexicalIndex; "
+        f"LexicalIndex({TEXTS!r}).save(Path(sys.argv[1]))"
+    )
+    saved = []
+    for seed in ("1", "2"):
+        folder = tmp_path / seed
+        folder.mkdir()
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", script, str(folder)], env=env, check=True)
+        saved.append({path.name: path.read_bytes() for path in sorted(folder.iterdir())})
+    assert saved[0] == saved[1]
