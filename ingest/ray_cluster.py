@@ -25,8 +25,12 @@ class RayUnavailable(ReportQAError):
 
 
 def require_ray() -> None:
-    """Raise RayUnavailable, saying how to install it, when Ray is not importable."""
-    if importlib.util.find_spec("ray") is None:
+    """Raise RayUnavailable, saying how to install it, when Ray is not importable.
+
+    Ray Serve is checked for, not only ``ray``: a folder named ``ray`` on the path (``tests/ray``)
+    imports as an empty namespace package.
+    """
+    if importlib.util.find_spec("ray") is None or importlib.util.find_spec("ray.serve") is None:
         raise RayUnavailable(f"--ray needs Ray, which is not installed; {INSTALL_HINT}")
 
 

@@ -161,7 +161,9 @@ class RayExecutor:
         self.plugin = plugin
         self.batch_size = batch_size
         self.progress = progress
+        # Bars on a terminal; Ray Data's periodic log lines elsewhere are noise beside ours.
         ray.data.DataContext.get_current().enable_progress_bars = progress
+        logging.getLogger("ray.data").setLevel(logging.WARNING)
 
     def _say(self, message: str) -> None:
         if self.progress:

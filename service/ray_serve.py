@@ -15,6 +15,7 @@ block, and the header ``x-reportqa-replica`` names the replica that answered.
 
 from __future__ import annotations
 
+import logging.config
 import os
 import signal
 import sys
@@ -29,6 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.app import create_app
+from service.logs import log_config
 from service.settings import Settings
 from service.state import IndexUnavailable, ServiceState, pointer_target
 
@@ -85,6 +87,8 @@ class ReportQADeployment:
         self.settings = Settings()  # type: ignore[call-arg]
 
     def __serve_build_asgi_app__(self) -> FastAPI:
+        # The service's own log lines, as `reportqa serve` configures them before it builds the app.
+        logging.config.dictConfig(log_config(fmt=self.settings.log_format, level=self.settings.log_level))
         app = create_app(self.settings)
         replica = serve.get_replica_context().replica_id.unique_id
         app.add_middleware(
@@ -114,12 +118,19 @@ def deploy(settings: Settings, *, replicas: int, cpus_per_replica: float = 1.0) 
     Returns once every replica has loaded the index (``serve.run`` waits for them).  The proxy
     runs on the head node only (``HeadOnly``): several nodes of one machine cannot share a port.
     """
-    serve.start(http_options={"host": settings.host, "port": settings.port}, proxy_location="HeadOnly")
+    serve.start(
+        http_options={"host": settings.host, "port": settings.port},
+        proxy_location="HeadOnly",
+        # The one proxy spreads requests over every node's replicas, not mostly its own node's.
+        controller_options={"runtime_env": {"env_vars": {"RAY_SERVE_PROXY_PREFER_LOCAL_NODE_ROUTING": "0"}}},
+    )
     deployment = ReportQADeployment.options(
         num_replicas=replicas,
         # The app bounds its own work (REPORTQA_MAX_IN_FLIGHT); Serve's default of 5 would cut it.
         max_ongoing_requests=settings.max_in_flight,
         ray_actor_options={"num_cpus": cpus_per_replica},
+        # The app writes its own access line, with the request id.
+        logging_config={"enable_access_log": False},
     )
     serve.run(deployment.bind(replica_env(settings)), name=APP_NAME, route_prefix="/")
 
