@@ -48,7 +48,7 @@ CLI_TIMEOUT = 600
 REPLICA_HEADER = "x-reportqa-replica"
 
 
-def env_for(index_dir: Path, cache: Path = USER_CACHE) -> dict[str, str]:
+def env_for(index_dir: Path, cache: Path = USER_CACHE, *, reload_interval: float = 0.5) -> dict[str, str]:
     """A user's shell: no stray REPORTQA_*, offline, this index and model cache, this checkout's code."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("REPORTQA_")}
     env.update(
@@ -58,7 +58,7 @@ def env_for(index_dir: Path, cache: Path = USER_CACHE) -> dict[str, str]:
         REPORTQA_INDEX_DIR=str(index_dir),
         REPORTQA_CACHE_DIR=str(cache),
         REPORTQA_BACKGROUND_TUNING="false",
-        REPORTQA_RELOAD_INTERVAL="0.5",
+        REPORTQA_RELOAD_INTERVAL=str(reload_interval),
         PYTHONPATH=str(ROOT),
     )
     return env
@@ -149,9 +149,14 @@ def served_dir(real_build: RealBuild, tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture(scope="module")
 def ray_server(cluster: str, served_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``reportqa serve --ray <cluster> --replicas 2`` over the copy."""
+    """``reportqa serve --ray <cluster> --replicas 2`` over the copy.
+
+    Its replicas poll the ``current`` pointer only every 600 s, longer than this module runs: what
+    rolls a new version out there is the check each replica makes before a request, the one
+    that keeps versions from going back across replicas (``service/ray_serve.py``).
+    """
     log = tmp_path_factory.mktemp("ray-logs") / "serve-ray.log"
-    server = start(["--ray", cluster, "--replicas", "2"], env_for(served_dir), log)
+    server = start(["--ray", cluster, "--replicas", "2"], env_for(served_dir, reload_interval=600), log)
     yield server
     server.stop()
     assert server.process.returncode == 0, server.output()
@@ -307,7 +312,7 @@ def test_c_a_reindex_under_load_rolls_across_the_replicas_with_no_failed_request
         assert rebuilt.returncode == 0, rebuilt.stderr[-4000:]
         new = json.loads(rebuilt.stdout)["version"]
         assert new != old
-        # Go on until both replicas have answered from the new version (each polls every 0.5 s).
+        # Go on until both replicas have answered from the new version.
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             with lock:
