@@ -20,6 +20,7 @@ at the same path on every node (docs/operations.md, "Ray").
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import pickle
@@ -173,7 +174,8 @@ class RayExecutor:
 
     def workers(self, jobs: int) -> int:
         """One actor per CPU of the cluster, and no more than there are batches."""
-        cpus = int(ray.cluster_resources().get("CPU", 1))
+        resources: dict[str, float] = ray.cluster_resources()  # type: ignore[no-untyped-call]
+        cpus = int(resources.get("CPU", 1))
         return max(1, min(cpus, math.ceil(jobs / ROWS_PER_BATCH)))
 
     def reader(self, paths: Sequence[Path], read: Read) -> Read:
@@ -183,7 +185,7 @@ class RayExecutor:
         if paths:
             items = [{"key": key, "path": str(path)} for key, path in enumerate(paths)]
             dataset = ray.data.from_items(items, override_num_blocks=min(len(items), MAX_BLOCKS))
-            for row in dataset.map(parse_row, fn_kwargs={"read": read}).take_all():
+            for row in dataset.map(functools.partial(parse_row, read=read)).take_all():
                 outcomes[paths[int(row["key"])]] = pickle.loads(row["outcome"])
         self._say(f"parsed {len(paths)} file(s) on the cluster in {time.perf_counter() - began:.1f}s")
 

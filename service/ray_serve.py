@@ -124,7 +124,7 @@ def deploy(settings: Settings, *, replicas: int, cpus_per_replica: float = 1.0) 
         # The one proxy spreads requests over every node's replicas, not mostly its own node's.
         controller_options={"runtime_env": {"env_vars": {"RAY_SERVE_PROXY_PREFER_LOCAL_NODE_ROUTING": "0"}}},
     )
-    deployment = ReportQADeployment.options(
+    deployment = ReportQADeployment.options(  # type: ignore[attr-defined]  # a Deployment, made so above
         num_replicas=replicas,
         # The app bounds its own work (REPORTQA_MAX_IN_FLIGHT); Serve's default of 5 would cut it.
         max_ongoing_requests=settings.max_in_flight,
@@ -139,7 +139,7 @@ def undeploy() -> None:
     """Delete the app; shut Serve down too when no other app runs on the cluster (frees the port)."""
     serve.delete(APP_NAME)
     if not serve.status().applications:
-        serve.shutdown()
+        serve.shutdown()  # type: ignore[no-untyped-call]
 
 
 def _stop(signum: int, frame: FrameType | None) -> Any:

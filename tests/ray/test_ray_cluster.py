@@ -5,7 +5,8 @@ two raylets).  The real report and model; the session's ``real_build`` is the lo
 
 a. ``reportqa ingest --ray`` with an empty embedding cache embeds everything on the cluster's
    two workers and writes the version a local build wrote: passages, ids, sections, texts and
-   sources byte for byte, vectors within float error.
+   sources byte for byte, vectors within float error.  With the hashing test embedder, five
+   documents in four formats and a file to skip come out in order and every byte the same.
 b. ``reportqa serve --ray --replicas 2`` answers every dev question with the passages, in the
    order, and the answer, of ``reportqa serve`` over the same index.
 c. A build into the served index directory while clients ask: every request succeeds, each
@@ -42,7 +43,10 @@ Cluster = pytest.importorskip(
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-DEV = ROOT / "tests" / "data" / "dev.jsonl"
+TESTS = ROOT / "tests"
+DEV = TESTS / "data" / "dev.jsonl"
+CODE_PATH = os.pathsep.join([str(ROOT), str(TESTS)])
+"""This checkout's code, and the test embedder plugin (``tests/fakes.py``), for every process."""
 READY_TIMEOUT = 180
 CLI_TIMEOUT = 600
 REPLICA_HEADER = "x-reportqa-replica"
@@ -59,7 +63,7 @@ def env_for(index_dir: Path, cache: Path = USER_CACHE, *, reload_interval: float
         REPORTQA_CACHE_DIR=str(cache),
         REPORTQA_BACKGROUND_TUNING="false",
         REPORTQA_RELOAD_INTERVAL=str(reload_interval),
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=CODE_PATH,
     )
     return env
 
@@ -79,7 +83,7 @@ def reportqa(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str
 def cluster() -> Iterator[str]:
     """A head and one more node, one CPU each; yields the head's address."""
     saved = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), saved]))  # the nodes' workers
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [CODE_PATH, saved]))  # the nodes' workers
     try:
         made = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
         made.add_node(num_cpus=1)
@@ -208,6 +212,40 @@ def test_a_distributed_ingest_equals_a_local_one(cluster: str, real_build: RealB
         assert ours[name].read_bytes() == local_files[name].read_bytes(), name
     for name in sorted(numeric):
         close_enough(name, ours[name], local_files[name])
+
+
+def test_a_distributed_ingest_of_many_files_keeps_their_order_and_skips_as_a_local_one(
+    cluster: str, tmp_path: Path
+) -> None:
+    """Five documents in four formats and an empty file, with the hashing plugin: every byte the same."""
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    for path in [
+        ROOT / "corpus" / "high-level-dialogue-2006.txt",
+        *sorted((ROOT / "corpus" / "fitting" / "docs").iterdir()),
+    ]:
+        shutil.copy(path, folder / path.name)
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    plugin = {"REPORTQA_EMBEDDER_PLUGIN": "fakes:embedder_plugin"}
+    common = ("ingest", "--model", "hashing-64", "--no-tune", "--json", str(folder))
+    builds = {}
+    for label, extra in (("local", ()), ("ray", ("--ray", cluster))):
+        result = reportqa(*common, *extra, env=env_for(tmp_path / label, tmp_path / "cache" / label) | plugin)
+        assert result.returncode == 0, result.stderr[-4000:]
+        builds[label] = json.loads(result.stdout)
+    local, ray = builds["local"], builds["ray"]
+    assert len(ray["documents"]) == 5
+    for key in ("documents", "passage_count", "section_count", "warnings", "embedded"):
+        assert ray[key] == local[key], key
+    assert len(ray["warnings"]) == 1 and "empty.txt" in ray["warnings"][0]
+    ours, theirs = stored_files(Path(ray["path"])), stored_files(Path(local["path"]))
+    assert sorted(ours) == sorted(theirs)
+    for name in sorted(set(ours) - {"manifest.json"}):  # the hashing model's vectors are exact
+        assert ours[name].read_bytes() == theirs[name].read_bytes(), name
+    mine, local_manifest = manifest(Path(ray["path"])), manifest(Path(local["path"]))
+    for made in (mine, local_manifest):
+        made.pop("version"), made.pop("built_at")
+    assert mine == local_manifest
 
 
 def close_enough(name: str, mine: Path, theirs: Path) -> None:
