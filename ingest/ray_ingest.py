@@ -8,10 +8,11 @@ byte for byte).  ``RayExecutor`` plugs into ``build_index(executor=...)`` at two
   (one block per file); results come back in input order, a file's ``SourceError`` with
   them, so the pipeline skips or fails on it as it does locally.
 - ``embedder``: after tuning, every text the build will embed and the embedding cache lacks
-  (passage inputs, their sentences, the passages' token vectors) goes through one Ray
-  Data ``map_batches`` over a pool of actors, one per CPU of the cluster, each loading the
-  model once.  The pipeline then embeds as ever, from an embedder that answers from those
-  vectors (``Precomputed``); a text it did not expect is embedded locally.
+  (passage inputs, their sentences, the passages' token vectors, whose pass gives the passage
+  vectors too) goes through one Ray Data ``map_batches`` over a pool of actors, one per CPU of
+  the cluster, each loading the model once.  The pipeline then embeds as ever, from an
+  embedder that answers from those vectors (``Precomputed``); a text it did not expect is
+  embedded locally.
 
 Workers load the model by name from the model cache (``REPORTQA_CACHE_DIR``), so on a cluster
 of several machines that cache, the sources and the index directory are on shared storage
@@ -36,7 +37,7 @@ import ray
 import ray.data
 
 from index.backends import plugin_embedder
-from index.embedder import Embedder, Encoded, SentenceTransformerEmbedder, encode
+from index.embedder import Embedder, Encoded, SentenceTransformerEmbedder, encode, gives_tokens
 from index.errors import SourceError
 from index.model_cache import model_home
 from index.models import Passage
@@ -127,6 +128,8 @@ class Precomputed:
         missing = []
         for row, text in enumerate(texts):
             vector = self.vectors.get(text)
+            if vector is None and text in self.encoded:  # its token pass gave it
+                vector = self.encoded[text].vector
             if vector is None:
                 missing.append(row)
             else:
@@ -204,7 +207,7 @@ class RayExecutor:
         began = time.perf_counter()
         inputs = [embedding_input(p) for p in passages]
         texts = dict.fromkeys([*inputs, *(s for p in passages for s in sentence_inputs(p))])
-        rich = callable(getattr(embedder, "encode", None))
+        rich = gives_tokens(embedder)
         token_texts = dict.fromkeys(inputs) if rich else {}
         if cache is not None:
             vectors_cache = EmbeddingCache(
@@ -217,6 +220,8 @@ class RayExecutor:
                     dimension=embedder.dimension,
                 )
                 token_texts = {t: None for t in token_texts if tokens_cache.get(text_key(t)) is None}
+                # A caching build keeps the vector of the token pass (CachingEmbedder.remember): one pass.
+                texts = {t: None for t in texts if t not in token_texts}
         jobs = sorted(
             [(EMBED, text) for text in texts] + [(ENCODE, text) for text in token_texts],
             key=lambda job: len(job[1]),  # a batch pads to like lengths
