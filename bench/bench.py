@@ -521,6 +521,13 @@ def measure_fresh(ctx: Context) -> list[Row]:
     return measure_fresh_start(ctx.index_dir.parent)
 
 
+def measure_ray(ctx: Context) -> list[Row]:
+    """Requests per second through Ray Serve with 1 and 2 replicas (bench/ray_bench.py); none without Ray."""
+    from bench.ray_bench import measure_ray_serve
+
+    return measure_ray_serve(ctx)
+
+
 MEASUREMENTS: list[Callable[[Context], list[Row]]] = [
     measure_fresh,
     measure_ingest,
@@ -532,6 +539,7 @@ MEASUREMENTS: list[Callable[[Context], list[Row]]] = [
     measure_float32,
     measure_backends,
     measure_rebuild,
+    measure_ray,
 ]
 
 

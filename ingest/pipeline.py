@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import sys
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
+from typing import Protocol
 
 from index.embedder import Embedder, embed_in_steps
 from index.errors import IndexNotFound, SourceError
@@ -78,6 +80,22 @@ class BuildReport:
 Tune = Callable[[Embedder, Sequence[Passage]], Embedder]
 """Given the embedder and the build's passages, the embedder to build with."""
 Phase = Callable[[str], None]
+Read = Callable[[Path], tuple[Source, ParsedDocument, list[Passage]]]
+"""One source file read, parsed and cut into passages (raises SourceError naming the file)."""
+
+
+class Executor(Protocol):
+    """Where a build parses and embeds: this process when none is given, a Ray cluster with
+    ``ingest/ray_ingest.py``.  Both hooks only move work; what is built stays the same."""
+
+    def reader(self, paths: Sequence[Path], read: Read) -> Read:
+        """Run ``read`` on every path ahead; return a ``Read`` that gives each path's result or error."""
+
+    def embedder(self, embedder: Embedder, passages: Sequence[Passage], cache: Path | None) -> Embedder:
+        """An embedder that gives ``embedder``'s vectors, those these passages need computed ahead.
+
+        ``cache`` is the model cache the build reads cached embeddings from (None: it caches nothing).
+        """
 
 
 def _quiet(phase: str) -> None:
@@ -113,6 +131,7 @@ def build_index(
     on_phase: Phase = _quiet,
     cache_dir: Path | None = None,
     ann_above: int = ANN_ABOVE,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """Read, parse, chunk and embed the sources, and write them as the new current version.
 
@@ -125,18 +144,21 @@ def build_index(
     a time per ``root``.
     ``tune`` may swap the embedder for one fine-tuned on these passages
     (``ingest/tuning.py``).  Over ``ann_above`` passages the dense index is approximate
-    (``index/dense.py``).
+    (``index/dense.py``).  ``executor`` parses and embeds elsewhere (a Ray cluster).
     """
     began = time.perf_counter()
     with build_lock(root):
         on_phase("reading")
         previous, before = previous_passages(root)
         found = find_sources(sources)
+        read: Read = functools.partial(_read, chunk_size=chunk_size)
+        if executor is not None:
+            read = executor.reader([item.path for item in found], read)
         with Progress("reading", len(found), unit="files", enabled=progress) as counter:
 
             def read_one(path: Path) -> tuple[Source, ParsedDocument, list[Passage]]:
                 try:
-                    return _read(path, chunk_size)
+                    return read(path)
                 finally:
                     counter.advance()
 
@@ -171,6 +193,8 @@ def build_index(
             embedder = tune(embedder, passages)
         on_phase("embedding")
         models = cache_dir if cache_dir is not None else default_cache_dir()
+        if executor is not None:
+            embedder = executor.embedder(embedder, passages, models if cache else None)
         model: Embedder = caching(embedder, models) if cache else embedder
         inputs = [embedding_input(p) for p in passages]
         spans = sentence_rows(passages)

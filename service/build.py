@@ -17,7 +17,7 @@ from typing import Any
 from index.embedder import Embedder
 from index.errors import IndexNotFound, ReportQAError
 from index.evaluation import Question, load_questions
-from ingest.pipeline import BuildReport
+from ingest.pipeline import BuildReport, Executor
 from service.settings import Settings
 
 
@@ -64,11 +64,13 @@ def build(
     train_now: bool | None = None,
     progress: bool = True,
     on_phase: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """Build the sources into a new version; with a gate, it becomes current only if it scores as well.
 
     ``train_now`` (default: not ``settings.background_tuning``) trains a tuned model that is not
-    cached yet before embedding; off, the build goes on with the base model.  Raises GateRefused,
+    cached yet before embedding; off, the build goes on with the base model.  ``executor`` parses and
+    embeds on a Ray cluster (``reportqa ingest --ray``).  Raises GateRefused,
     with the previous version still current, when the gate refuses the new one.
     """
     from index.model_cache import adopt_legacy
@@ -82,6 +84,8 @@ def build(
         options["activate"] = False
     if on_phase is not None:
         options["on_phase"] = on_phase
+    if executor is not None:
+        options["executor"] = executor
     report = build_index(
         settings.sources,
         settings.index_dir,

@@ -25,7 +25,7 @@ from index.errors import ReportQAError
 from service.settings import Settings
 
 if TYPE_CHECKING:
-    from ingest.pipeline import BuildReport
+    from ingest.pipeline import BuildReport, Executor
     from service.schemas import AskResponse, PassageOut
 
 TEXT_WIDTH = 88
@@ -141,6 +141,16 @@ def ingest(
             "done once, later builds reuse it.",
         ),
     ] = True,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="ADDRESS",
+            help="Parse and embed as Ray Data tasks on the Ray cluster at ADDRESS: its head's HOST:PORT, "
+            "auto (RAY_ADDRESS, or the cluster `ray start` began here) or local (start one in this "
+            "process). Writes the same index as a local build. Needs reportqa[ray] (docs/operations.md).",
+        ),
+    ] = None,
 ) -> None:
     """Build a new index version from the sources and make it current; print what changed."""
     with user_errors():
@@ -158,6 +168,7 @@ def ingest(
         check_sources(settings.sources)  # a mistyped path fails now, not after the model loads
         question_files(settings.tune_questions)
         gate = gate_questions(settings, gate_file)
+        executor = ray_executor(ray_address, settings) if ray_address is not None else None
         typer.echo(f"Loading embedding model {settings.model} ...", err=True)
         embedder = make_embedder(settings)
         typer.echo(f"Indexing {len(settings.sources)} source(s) into {settings.index_dir} ...", err=True)
@@ -166,7 +177,7 @@ def ingest(
             typer.echo(f"phase: {name}", err=True)
 
         if not watch:
-            report = build(settings, embedder, gate=gate, on_phase=phase)
+            report = build(settings, embedder, gate=gate, on_phase=phase, executor=executor)
         prepare_serving(settings)
     if not watch:
         print_report(report, as_json=as_json)
@@ -176,13 +187,26 @@ def ingest(
     def rebuild() -> None:
         try:
             with user_errors():
-                print_report(build(settings, embedder, gate=gate, on_phase=phase), as_json=as_json)
+                report = build(settings, embedder, gate=gate, on_phase=phase, executor=executor)
+                print_report(report, as_json=as_json)
         except typer.Exit:
             pass  # the error is printed; keep watching
 
     rebuild()
     typer.echo(f"Watching {', '.join(map(str, settings.sources))} for changes (Ctrl-C to stop) ...", err=True)
     watch_sources(settings.sources, rebuild)
+
+
+def ray_executor(address: str, settings: Settings) -> Executor:
+    """Join the Ray cluster at ``address`` and parse and embed there (``ingest/ray_ingest.py``)."""
+    from ingest.ray_cluster import connect
+
+    connect(address)
+    from ingest.ray_ingest import RayExecutor
+
+    return RayExecutor(
+        cache=settings.cache_dir, plugin=settings.embedder_plugin, batch_size=settings.batch_size
+    )
 
 
 @cli.command()
@@ -279,10 +303,38 @@ def serve(
     workers: Annotated[
         int | None, typer.Option(help="Worker processes over the same index (default: $REPORTQA_WORKERS, 1).")
     ] = None,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="ADDRESS",
+            help="Serve as a Ray Serve deployment on the Ray cluster at ADDRESS (HOST:PORT, auto or "
+            "local), its HTTP proxy on --host/--port; needs reportqa[ray] (docs/operations.md).",
+        ),
+    ] = None,
+    replicas: Annotated[
+        int | None,
+        typer.Option("--replicas", min=1, help="Ray Serve replicas, each loading the index (with --ray; 1)."),
+    ] = None,
 ) -> None:
     """Run the HTTP API (docs at /docs); it starts even without an index and says how to build one."""
+    if ray_address is None and replicas is not None:
+        fail(
+            "--replicas needs --ray ADDRESS (replicas run on a Ray cluster); on one machine use --workers",
+            code=2,
+        )
+    if ray_address is not None and workers is not None:
+        fail("--workers is for serving without Ray; with --ray, give --replicas", code=2)
     with user_errors():
         settings = load_settings(host=host, port=port, workers=workers)
+        if ray_address is not None:
+            from ingest.ray_cluster import connect
+
+            connect(ray_address)
+            from service.ray_serve import serve_on_ray
+
+            serve_on_ray(settings, replicas=replicas or 1)
+            return
     import functools
 
     import uvicorn
