@@ -137,15 +137,16 @@ class Acronyms:
 
     @classmethod
     def load(cls, path: Path) -> Acronyms:
-        data = json.loads(path.read_text(encoding="utf-8"))
         acronyms = cls.__new__(cls)
-        acronyms._vocabulary = frozenset(data["vocabulary"])
-        acronyms._phrases = dict(data["phrases"])
+        acronyms._vocabulary = frozenset()  # saved phrases spell no corpus word: nothing to check
+        acronyms._phrases = dict(json.loads(path.read_text(encoding="utf-8"))["phrases"])
         return acronyms
 
     def save(self, path: Path) -> None:
-        data = {"vocabulary": sorted(self._vocabulary), "phrases": self._phrases}
-        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        """The phrases that can be spelled: an acronym the corpus uses as a word never is."""
+        vocabulary = self._vocabulary
+        phrases = {letters: phrase for letters, phrase in self._phrases.items() if letters not in vocabulary}
+        path.write_text(json.dumps({"phrases": phrases}, ensure_ascii=False), encoding="utf-8")
 
     def spell(self, word: str) -> str | None:
         """The phrase ``word`` abbreviates, if it is an acronym the corpus never uses as such."""

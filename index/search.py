@@ -173,7 +173,6 @@ class Retriever:
             dense, sentence = index.all_scores(query), index.sentence_scores(query)
         best = data.best_sentences(sentence, len(index.passages))
         w = self.weights
-        bonus = SYMBOL_BONUS * data.lexical.symbol_matches(question)
         if self.mode is not Mode.HYBRID or not bonus.any():
             bonus = np.zeros_like(bonus)
         summed = (
