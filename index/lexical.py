@@ -109,7 +109,7 @@ class LexicalIndex:
     def load(cls, folder: Path) -> LexicalIndex:
         extra = json.loads((folder / EXTRA_FILE).read_text(encoding="utf-8"))
         lexical = cls.__new__(cls)
-        lexical._bm25 = bm25s.BM25.load(str(folder), show_progress=False) if extra["bm25"] else None
+        lexical._bm25 = bm25s.BM25.load(str(folder), show_progress=False) if extra.get("bm25", True) else None
         lexical.size = int(extra["size"])
         found = {int(row): frozenset(items) for row, items in extra["symbols"].items()}
         lexical._symbols = [found.get(row, frozenset()) for row in range(lexical.size)]
