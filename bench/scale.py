@@ -131,22 +131,34 @@ def tree_rss(pid: int) -> int:
 
 @dataclass
 class Watch:
-    """Polls a process tree's RSS; kills the tree if it passes ``limit`` bytes."""
+    """Polls a process tree's RSS; kills the tree if it passes ``limit`` bytes.
+
+    Every ``every`` seconds it appends ``seconds<TAB>MiB`` to ``trace``, so how memory grew
+    is known even for an ingest that is stopped or never finishes.
+    """
 
     pid: int
     limit: int
+    trace: Path
+    every: float = 5.0
     peak: int = 0
     exceeded: bool = False
     done: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
-        while not self.done.wait(0.25):
-            now = tree_rss(self.pid)
-            self.peak = max(self.peak, now)
-            if now > self.limit:
-                self.exceeded = True
-                os.killpg(self.pid, signal.SIGKILL)
-                return
+        started = last = time.perf_counter()
+        with self.trace.open("w", encoding="utf-8") as trace:
+            while not self.done.wait(0.25):
+                now = tree_rss(self.pid)
+                self.peak = max(self.peak, now)
+                if time.perf_counter() - last >= self.every:
+                    last = time.perf_counter()
+                    trace.write(f"{last - started:.0f}\t{now / MIB:.0f}\n")
+                    trace.flush()
+                if now > self.limit:
+                    self.exceeded = True
+                    os.killpg(self.pid, signal.SIGKILL)
+                    return
 
 
 def _phases(stream: IO[bytes], log: IO[bytes], marks: list[tuple[str, float]]) -> None:
@@ -171,7 +183,7 @@ def measure_ingest(corpus: Corpus, index_dir: Path, env: dict[str, str], limit: 
         assert process.stderr is not None and process.stdout is not None
         reader = threading.Thread(target=_phases, args=(process.stderr, log, marks), daemon=True)
         reader.start()
-        watch = Watch(process.pid, limit)
+        watch = Watch(process.pid, limit, log_path.with_suffix(".rss.tsv"))
         watcher = threading.Thread(target=watch.run, daemon=True)
         watcher.start()
         out = process.stdout.read()
@@ -213,7 +225,7 @@ def measure_disk(index_dir: Path, top: int = 8) -> dict[str, Any]:
     passages = int(manifest["passage_count"])
     return {
         "passages": passages,
-        "documents": manifest.get("document_count", len(manifest.get("documents", []) or [])),
+        "documents": len(manifest.get("sources") or []),
         "index_bytes": total,
         "bytes_per_passage": round(total / max(passages, 1)),
         "files": dict(sorted(sizes.items(), key=lambda kv: -kv[1])[:top]),

@@ -52,6 +52,11 @@ def _label(value: float) -> str:
     return f"{value:g}"
 
 
+def _value(value: float) -> str:
+    """A point's label: whole numbers from 100 up, else three significant digits."""
+    return f"{value:.0f}" if value >= 100 else f"{value:.3g}"
+
+
 def _bounds(values: Sequence[float]) -> tuple[float, float]:
     """A log range around the values, at least a factor of 4 wide, with a margin on both sides."""
     low, high = min(values), max(values)
@@ -100,9 +105,17 @@ def panel(title: str, xs: list[float], ys: list[float], x0: float, y0: float) ->
         out.append(_line(px(xs[0]), py(ys[0]), px(x_end), py(y_end), 'stroke="#999" stroke-dasharray="3,3"'))
     points = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in zip(xs, ys, strict=True))
     out.append(f'<polyline fill="none" stroke="#1f77b4" stroke-width="2" points="{points}"/>')
-    for x, y in zip(xs, ys, strict=True):
+    for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
         out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="#1f77b4"/>')
-        out.append(_text(px(x) + 5, py(y) - 6, f"{y:g}", 'fill="#1f77b4"'))
+        anchor = "end" if i == len(xs) - 1 else "start"  # the last label stays inside the panel
+        out.append(
+            _text(
+                px(x) + (-5 if anchor == "end" else 5),
+                py(y) - 7,
+                _value(y),
+                f'fill="#1f77b4" text-anchor="{anchor}"',
+            )
+        )
     return out
 
 
