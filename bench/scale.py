@@ -131,7 +131,7 @@ def tree_rss(pid: int) -> int:
 
 @dataclass
 class Watch:
-    """Polls a process tree's RSS; kills the tree if it passes ``limit`` bytes.
+    """Polls a process tree's RSS; kills the tree past ``limit`` bytes or ``deadline`` seconds.
 
     Every ``every`` seconds it appends ``seconds<TAB>MiB`` to ``trace``, so how memory grew
     is known even for an ingest that is stopped or never finishes.
@@ -140,9 +140,11 @@ class Watch:
     pid: int
     limit: int
     trace: Path
+    deadline: float | None = None
     every: float = 5.0
     peak: int = 0
-    exceeded: bool = False
+    stopped: str | None = None
+    """Why the tree was killed: ``"RSS limit"`` or ``"time limit"``; None while it runs on its own."""
     done: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
@@ -156,7 +158,10 @@ class Watch:
                     trace.write(f"{last - started:.0f}\t{now / MIB:.0f}\n")
                     trace.flush()
                 if now > self.limit:
-                    self.exceeded = True
+                    self.stopped = "RSS limit"
+                elif self.deadline is not None and time.perf_counter() - started > self.deadline:
+                    self.stopped = "time limit"
+                if self.stopped:
                     os.killpg(self.pid, signal.SIGKILL)
                     return
 
@@ -165,13 +170,20 @@ def _phases(stream: IO[bytes], log: IO[bytes], marks: list[tuple[str, float]]) -
     """Copy the ingest's stderr to its log and timestamp each ``phase: NAME`` line."""
     for raw in iter(stream.readline, b""):
         log.write(raw)
+        log.flush()  # progress visible while a long ingest runs
         line = raw.decode("utf-8", "replace").strip()
         if line.startswith("phase: "):
             marks.append((line[len("phase: ") :], time.perf_counter()))
 
 
-def measure_ingest(corpus: Corpus, index_dir: Path, env: dict[str, str], limit: int) -> dict[str, Any]:
-    """``reportqa ingest`` of the corpus into a new index dir: wall time, phases, peak RSS of the tree."""
+def measure_ingest(
+    corpus: Corpus, index_dir: Path, env: dict[str, str], limit: int, deadline: float | None
+) -> dict[str, Any]:
+    """``reportqa ingest`` of the corpus into a new index dir: wall time, phases, peak RSS of the tree.
+
+    An ingest stopped at the RSS limit or the deadline gives what was measured until then,
+    with ``stopped`` saying why and ``progress`` its last lines of output.
+    """
     log_path = index_dir.parent / f"ingest-{corpus.size}x.log"
     command = cli("ingest", "--json", "--index-dir", str(index_dir), *map(str, corpus.sources))
     marks: list[tuple[str, float]] = []
@@ -183,7 +195,7 @@ def measure_ingest(corpus: Corpus, index_dir: Path, env: dict[str, str], limit: 
         assert process.stderr is not None and process.stdout is not None
         reader = threading.Thread(target=_phases, args=(process.stderr, log, marks), daemon=True)
         reader.start()
-        watch = Watch(process.pid, limit, log_path.with_suffix(".rss.tsv"))
+        watch = Watch(process.pid, limit, log_path.with_suffix(".rss.tsv"), deadline)
         watcher = threading.Thread(target=watch.run, daemon=True)
         watcher.start()
         out = process.stdout.read()
@@ -192,19 +204,17 @@ def measure_ingest(corpus: Corpus, index_dir: Path, env: dict[str, str], limit: 
         watch.done.set()
         reader.join(timeout=5)
     code = os.waitstatus_to_exitcode(status)
-    if watch.exceeded:
-        raise SystemExit(
-            f"ingest {corpus.size}x passed {limit / MIB:.0f} MiB RSS and was stopped; log: {log_path}"
-        )
-    if code != 0:
+    if code != 0 and not watch.stopped:
         raise SystemExit(f"ingest {corpus.size}x failed ({code}):\n{log_path.read_text()[-3000:]}")
-    ends = [t for _, t in marks[1:]] + [started + seconds]
+    ends = [t for _, t in marks[1:]] + [started + seconds] * bool(marks)
     phases = {name: round(end - begun, 1) for (name, begun), end in zip(marks, ends, strict=True)}
     return {
         "seconds": round(seconds, 1),
         "peak_rss_mib": round(max(watch.peak, usage.ru_maxrss * 1024) / MIB),
         "peak_rss_largest_process_mib": round(usage.ru_maxrss / 1024),
         "phases_s": phases,
+        "stopped": watch.stopped,
+        "progress": log_path.read_text(errors="replace").splitlines()[-6:] if watch.stopped else None,
         "report": _json_tail(out.decode("utf-8", "replace")),
     }
 
@@ -332,7 +342,21 @@ def run_size(size: int, report_passages: int, args: argparse.Namespace, workdir:
     env = base_env(private_model_cache(default_cache_dir(), folder / "model-cache"))
     index_dir = folder / "index"
     print(f"{note}: ingest ...", file=sys.stderr, flush=True)
-    ingest = measure_ingest(corpus, index_dir, env, int(args.rss_limit_gib * (1 << 30)))
+    deadline = args.ingest_timeout * 60 if args.ingest_timeout else None
+    ingest = measure_ingest(corpus, index_dir, env, int(args.rss_limit_gib * (1 << 30)), deadline)
+    row: dict[str, Any] = {
+        "size": size,
+        "corpus": {
+            "extra_pages": corpus.pages,
+            "packages": corpus.packages,
+            "expected_passages": corpus.expected_passages,
+        },
+        "ingest": ingest,
+        "index_dir": str(index_dir) if args.keep else None,
+    }
+    if ingest["stopped"]:
+        print(f"{note}: ingest stopped at the {ingest['stopped']}", file=sys.stderr, flush=True)
+        return row
     disk = measure_disk(index_dir)
     print(
         f"{note}: ingest {ingest['seconds']} s, {disk['passages']} passages; serving ...",
@@ -342,20 +366,10 @@ def run_size(size: int, report_passages: int, args: argparse.Namespace, workdir:
     service = measure_service(index_dir, env, args)
     print(f"{note}: eval ...", file=sys.stderr, flush=True)
     quality = measure_quality(index_dir, env)
-    embed_cache = sum(p.stat().st_size for p in (folder / "model-cache").rglob("*.npz") if p.is_file())
-    return {
-        "size": size,
-        "corpus": {
-            "extra_pages": corpus.pages,
-            "packages": corpus.packages,
-            "expected_passages": corpus.expected_passages,
-        },
-        "ingest": ingest | {"embedding_cache_bytes": embed_cache},
-        "disk": disk,
-        "service": service,
-        "quality": quality,
-        "index_dir": str(index_dir) if args.keep else None,
-    }
+    ingest["embedding_cache_bytes"] = sum(
+        p.stat().st_size for p in (folder / "model-cache").rglob("*.npz") if p.is_file()
+    )
+    return row | {"disk": disk, "service": service, "quality": quality}
 
 
 def report_passage_count(env: dict[str, str]) -> int:
@@ -371,13 +385,28 @@ def report_passage_count(env: dict[str, str]) -> int:
 # --- output ---
 
 
+def _cell(get: Any, row: dict[str, Any]) -> str:
+    """A figure of a row, or a dash where the row has none (an ingest that was stopped)."""
+    try:
+        return str(get(row))
+    except (KeyError, TypeError):
+        return "—"
+
+
+def _passages(row: dict[str, Any]) -> str:
+    if "disk" in row:
+        return f"{row['disk']['passages']} passages"
+    expected, stopped = row["corpus"]["expected_passages"], row["ingest"]["stopped"]
+    return f"about {expected} passages, ingest stopped at the {stopped}"
+
+
 def table(rows: list[dict[str, Any]]) -> str:
     """Figures by size as Markdown, sizes as columns."""
-    head = "| figure | " + " | ".join(f"{r['size']}x ({r['disk']['passages']} passages)" for r in rows) + " |"
+    head = "| figure | " + " | ".join(f"{r['size']}x ({_passages(r)})" for r in rows) + " |"
     lines = [head, "|---|" + "---:|" * len(rows)]
     for name, unit, get in FIGURES:
         label = f"{name} ({unit})" if unit else name
-        lines.append(f"| {label} | " + " | ".join(str(get(r)) for r in rows) + " |")
+        lines.append(f"| {label} | " + " | ".join(_cell(get, r) for r in rows) + " |")
     return "\n".join(lines)
 
 
@@ -408,12 +437,13 @@ TARGETS = (
 
 def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Issue 16's targets for every size against the 1x row of the same run."""
-    base = next((r for r in rows if r["size"] == 1), None)
+    complete = [r for r in rows if "service" in r]
+    base = next((r for r in complete if r["size"] == 1), None)
     if base is None:
         return []
     return [
         {"size": r["size"], "target": name, "figure": show(r, base), "met": bool(ok(r, base))}
-        for r in rows
+        for r in complete
         if r["size"] != 1
         for name, ok, show in TARGETS
     ]
@@ -446,6 +476,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=20, help="Seconds of load at --clients (20).")
     parser.add_argument("--clients", type=int, default=8, help="Concurrent clients (8).")
     parser.add_argument("--requests", type=int, default=200, help="Sequential requests (200).")
+    parser.add_argument(
+        "--ingest-timeout",
+        type=float,
+        default=None,
+        help="Stop an ingest after this many minutes and keep what was measured (default: none).",
+    )
     parser.add_argument("--rss-limit-gib", type=float, default=16, help="Stop an ingest past this RSS (16).")
     return parser.parse_args(argv)
 
@@ -470,6 +506,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(table(rows))
     for row in rows:
+        if row["ingest"]["stopped"]:
+            ingest = row["ingest"]
+            print(f"\n{row['size']}x: ingest stopped at the {ingest['stopped']}: {ingest['progress']}")
+            continue
         print(f"\n{row['size']}x: biggest index files (bytes): {row['disk']['files']}")
         print(f"{row['size']}x: ingest phases (s): {row['ingest']['phases_s']}")
     for t in targets(rows):

@@ -121,7 +121,7 @@ def panel(title: str, xs: list[float], ys: list[float], x0: float, y0: float) ->
 
 def svg(rows: list[dict[str, Any]], figures: Sequence[Figure]) -> str:
     """Every figure that has a positive value at each size, one panel each, four to a row."""
-    ordered = sorted(rows, key=lambda r: r["disk"]["passages"])
+    ordered = sorted((r for r in rows if "service" in r), key=lambda r: r["disk"]["passages"])
     xs = [float(r["disk"]["passages"]) for r in ordered]
     drawable = []
     for name, unit, get in figures:
@@ -143,8 +143,8 @@ def svg(rows: list[dict[str, Any]], figures: Sequence[Figure]) -> str:
 
 
 def write_chart(rows: list[dict[str, Any]], target: Path, figures: Sequence[Figure] = FIGURES) -> None:
-    """Draw the chart when there are at least two sizes (a single point is no growth)."""
-    if len(rows) < 2:
+    """Draw the chart when at least two sizes were measured whole (a single point is no growth)."""
+    if sum(1 for r in rows if "service" in r) < 2:
         return
     target.write_text(svg(rows, figures), encoding="utf-8")
 
