@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 INDEX  ?= data/index
 CORPUS := $(wildcard corpus/* corpus/tuning/*)
-INGEST_CODE := $(wildcard ingest/*.py)
+INGEST_CODE := $(wildcard ingest/*.py index/*.py)
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1

@@ -54,6 +54,7 @@ def main() -> None:
     passages = index.passages
     plain_vectors = embedder.embed([p.text for p in passages])
     plain_lexical = LexicalIndex([p.text for p in passages])
+    titled = retriever.derived.lexical
 
     def best_sentence(query: np.ndarray) -> np.ndarray:
         best = np.full(len(passages), -1.0, dtype=np.float32)
@@ -67,20 +68,20 @@ def main() -> None:
             plain_vectors @ v, plain_lexical.scores(q)
         ),
         "dense, with section titles": lambda q, v: index.all_scores(v),
-        "BM25, with section titles": lambda q, v: retriever.lexical.scores(q),
+        "BM25, with section titles": lambda q, v: titled.scores(q),
         "best sentence alone": lambda q, v: best_sentence(v),
-        "RRF dense + BM25, with titles": lambda q, v: rrf(index.all_scores(v), retriever.lexical.scores(q)),
+        "RRF dense + BM25, with titles": lambda q, v: rrf(index.all_scores(v), titled.scores(q)),
         "min-max dense + 0.6 BM25, with titles": lambda q, v: (
-            minmax(index.all_scores(v)) + 0.6 * minmax(retriever.lexical.scores(q))
+            minmax(index.all_scores(v)) + 0.6 * minmax(titled.scores(q))
         ),
         "RRF dense + sentence + BM25": lambda q, v: rrf(
-            index.all_scores(v), best_sentence(v), retriever.lexical.scores(q)
+            index.all_scores(v), best_sentence(v), titled.scores(q)
         ),
         "min-max dense (no titles) + sentence + 0.6 BM25": lambda q, v: (
-            minmax(plain_vectors @ v) + minmax(best_sentence(v)) + 0.6 * minmax(retriever.lexical.scores(q))
+            minmax(plain_vectors @ v) + minmax(best_sentence(v)) + 0.6 * minmax(titled.scores(q))
         ),
         "min-max dense + sentence + 0.6 BM25": lambda q, v: (
-            minmax(index.all_scores(v)) + minmax(best_sentence(v)) + 0.6 * minmax(retriever.lexical.scores(q))
+            minmax(index.all_scores(v)) + minmax(best_sentence(v)) + 0.6 * minmax(titled.scores(q))
         ),
         "+ symbol bonus, section lift": lambda q, v: retriever.signals_for(q, v).fused,
         "+ late interaction, best 10 (shipped)": lambda q, v: (

@@ -16,7 +16,7 @@ import statistics
 import time
 from pathlib import Path
 
-from index.answering import ask
+from index.answering import answer
 from index.backends import load_embedder
 from index.evaluation import Outcome, Retrieved, load_questions, score
 from index.search import Retriever
@@ -51,7 +51,7 @@ def backend_rows(index_dir: Path, *, threads: int = 1, repeats: int = 3) -> list
         retriever = Retriever(index, embedder)
 
         def outcome(question: str, retriever: Retriever = retriever) -> Outcome:
-            result = ask(retriever, question, top_k=10)
+            result = answer(retriever, question, top_k=10)
             return Outcome(
                 results=[Retrieved.of(r.hit.passage) for r in result.passages],
                 confidence=result.confidence,

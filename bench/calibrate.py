@@ -32,7 +32,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from index import confidence
-from index.answering import ask
+from index.answering import answer
 from index.evaluation import auroc, load_questions
 from index.search import Retriever
 from index.store import load_index
@@ -66,7 +66,7 @@ def scored(sets: list[str], default_index: Path) -> list[tuple[confidence.Eviden
         path, _, own_index = str(spec).partition("=")
         retriever = retriever_for(Path(own_index) if own_index else default_index)
         for q in load_questions(Path(path)):
-            result = ask(retriever, q.question, top_k=5)
+            result = answer(retriever, q.question, top_k=5)
             assert result.evidence is not None
             out.append((result.evidence, 1.0 if q.answerable else 0.0, q.document or ""))
     return out

@@ -47,7 +47,7 @@ class AnswerResult:
 
 
 def _sentence_scores(retriever: Retriever, signals: Signals, question: str) -> np.ndarray:
-    lexical = retriever.sentence_lexical.scores(retriever.acronyms.expand(question))
+    lexical = retriever.derived.sentence_lexical.scores(retriever.derived.acronyms.expand(question))
     peak = float(lexical.max()) if lexical.size else 0.0
     scaled = lexical / peak if peak > 0 else lexical
     return np.asarray(signals.sentence + LEXICAL_WEIGHT * scaled)
@@ -58,9 +58,9 @@ def highlight(retriever: Retriever, row: int, scores: np.ndarray) -> tuple[int, 
 
     A record, or a passage without sentences, is its own highlight.
     """
-    numbers = retriever.sentences_of[row]
-    sentences = retriever.index.sentences
-    if not numbers or row in retriever.records:
+    numbers = retriever.derived.sentences_of[row]
+    span = retriever.index.sentence_span
+    if not numbers or row in retriever.derived.records:
         return 0, len(retriever.index.passages[row].text)
     best = max(numbers, key=lambda n: scores[n])
     neighbours = [n for n in (best - 1, best + 1) if n in numbers]
@@ -68,7 +68,7 @@ def highlight(retriever: Retriever, row: int, scores: np.ndarray) -> tuple[int, 
     if neighbours:
         other = max(neighbours, key=lambda n: scores[n])
         first, last = min(best, other), max(best, other)
-    return sentences[first][1], sentences[last][2]
+    return span(first)[1], span(last)[2]
 
 
 def where(retriever: Retriever, hit: Hit) -> str:
@@ -78,13 +78,13 @@ def where(retriever: Retriever, hit: Hit) -> str:
     """
     citation = hit.passage.citation
     place = f"section {citation.section} ({citation.title})"
-    if len(retriever.scopes.documents) > 1:
-        place += f" of {retriever.scopes.title_of(citation.document)}"
+    if len(retriever.derived.scopes.documents) > 1:
+        place += f" of {retriever.derived.scopes.title_of(citation.document)}"
     pages = pages_text(citation.page, None)  # where it begins
     return f"{place}, {pages}" if pages else place
 
 
-def ask(
+def answer(
     retriever: Retriever,
     question: str,
     *,
@@ -111,11 +111,11 @@ def ask(
         answer_text=top.highlighted_text,
         passage_text=top.hit.passage.text,
         # The whole section: a name the question gives may sit in the best passage's neighbour.
-        section_text=retriever.section_text(top.hit.passage),
-        knows=retriever.lexical.knows,
-        spelled=retriever.acronyms.in_question(question),
+        section_text=retriever.derived.section_text(top.hit.passage),
+        knows=retriever.derived.lexical.knows,
+        spelled=retriever.derived.acronyms.in_question(question),
         word_match=None if signals.late is None else float(signals.late[top.hit.row]),
-        bunching=retriever.bunching[top.hit.passage.citation.document],
+        bunching=retriever.derived.bunching[top.hit.passage.citation.document],
     )
     probability = confidence.probability(facts)
     answerable = probability >= confidence.THRESHOLD

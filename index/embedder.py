@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -50,12 +50,22 @@ class Encoded:
     tokens: np.ndarray | None = None
 
 
+@runtime_checkable
+class TokenEmbedder(Embedder, Protocol):
+    """An ``Embedder`` that also gives each text's token vectors, for late interaction."""
+
+    def encode(self, texts: Sequence[str]) -> list[Encoded]: ...
+
+
+def gives_tokens(embedder: Embedder) -> bool:
+    """Whether ``embedder`` gives token vectors (implements ``TokenEmbedder.encode``)."""
+    return isinstance(embedder, TokenEmbedder)
+
+
 def encode(embedder: Embedder, texts: Sequence[str]) -> list[Encoded]:
-    """Each text's vector, with its token vectors when ``embedder`` can give them (``encode``)."""
-    method = getattr(embedder, "encode", None)
-    if callable(method):
-        encoded: list[Encoded] = method(texts)
-        return encoded
+    """Each text's vector, with its token vectors when ``embedder`` gives them."""
+    if isinstance(embedder, TokenEmbedder):
+        return embedder.encode(texts)
     return [Encoded(vector) for vector in embedder.embed(texts)]
 
 

@@ -14,7 +14,7 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from index.answering import ask
+from index.answering import answer
 from index.embedder import Embedder
 from index.errors import ReportQAError
 from index.evaluation import (
@@ -107,7 +107,7 @@ def _kept_original(index: LoadedIndex, document: str) -> Path | None:
 
 
 def outcome(retriever: Retriever, question: str) -> Outcome:
-    result = ask(retriever, question, top_k=TOP_K)
+    result = answer(retriever, question, top_k=TOP_K)
     return Outcome(
         results=[Retrieved.of(r.hit.passage) for r in result.passages],
         confidence=result.confidence,

@@ -90,27 +90,61 @@ class Compressed:
     offsets: np.ndarray
 
 
-def compress(per_passage: Sequence[np.ndarray], *, dimensions: int = DIMENSIONS) -> Compressed:
-    """Fit the principal axes of every ``SAMPLE_EVERY``-th token, then code each passage's tokens on them.
+class TokenSample:
+    """Every ``SAMPLE_EVERY``-th token of the passages seen so far, for fitting the axes.
 
-    Passage by passage, so no float copy of every token is made at once; past
-    ``SAMPLE_AT_MOST`` sampled tokens, every n-th token for a larger n.
+    Fed passage by passage, so ingest never holds every token at once.  Past
+    ``SAMPLE_AT_MOST`` sampled tokens the sample keeps every other one (every 6th
+    token, then every 12th ...), so it stays between half that and that, whatever
+    the corpus size; a corpus under three times that samples every 3rd token.
     """
-    offsets = offsets_of(per_passage)
-    width = next((p.shape[1] for p in per_passage if p.ndim == 2), 0)
-    every = max(SAMPLE_EVERY, -(-int(offsets[-1]) // SAMPLE_AT_MOST))
-    sample = [
-        np.asarray(p[(-start) % every :: every], dtype=np.float32)
-        for p, start in zip(per_passage, offsets[:-1].tolist(), strict=True)
-    ]
-    axes = principal_axes(np.concatenate(sample) if sample else np.zeros((0, width)), dimensions)
-    if axes is None:
-        axes = np.eye(width, dtype=np.float32)
-    if axes.shape[1] % 2:  # an odd width packs with one zero axis more
-        axes = np.hstack([axes, np.zeros((width, 1), dtype=np.float32)])
-    codes = [pack(unit_rows(np.asarray(p, dtype=np.float32).reshape(-1, width) @ axes)) for p in per_passage]
-    joined = np.concatenate(codes) if codes else np.zeros((0, (axes.shape[1] + 1) // 2), dtype=np.uint8)
-    return Compressed(axes, joined, offsets)
+
+    def __init__(self) -> None:
+        self.every = SAMPLE_EVERY
+        self.seen = 0
+        self.width = 0
+        self._parts: list[np.ndarray] = []
+        self._size = 0
+
+    def add(self, tokens: np.ndarray) -> None:
+        tokens = np.asarray(tokens)
+        if tokens.ndim == 2 and not self.width:
+            self.width = tokens.shape[1]
+        picked = np.asarray(tokens[(-self.seen) % self.every :: self.every], dtype=np.float32)
+        self.seen += len(tokens)
+        self._parts.append(picked)
+        self._size += len(picked)
+        if self._size > SAMPLE_AT_MOST:
+            # Sampled positions are the multiples of ``every``: keep the multiples of twice it.
+            joined = np.concatenate(self._parts)[::2]
+            self._parts, self._size, self.every = [joined], len(joined), 2 * self.every
+
+    def axes(self, dimensions: int = DIMENSIONS) -> np.ndarray:
+        """The fitted axes, identity when the tokens have no more dimensions, padded to an even width."""
+        sample = np.concatenate(self._parts) if self._parts else np.zeros((0, self.width), np.float32)
+        axes = principal_axes(sample, dimensions)
+        if axes is None:
+            axes = np.eye(self.width, dtype=np.float32)
+        if axes.shape[1] % 2:  # an odd width packs with one zero axis more
+            axes = np.hstack([axes, np.zeros((self.width, 1), dtype=np.float32)])
+        return axes
+
+
+def code(tokens: np.ndarray, axes: np.ndarray) -> np.ndarray:
+    """One passage's token vectors as stored: 4-bit codes on ``axes``."""
+    width = axes.shape[0]
+    return pack(unit_rows(np.asarray(tokens, dtype=np.float32).reshape(-1, width) @ axes))
+
+
+def compress(per_passage: Sequence[np.ndarray], *, dimensions: int = DIMENSIONS) -> Compressed:
+    """Fit the axes on a ``TokenSample`` of the tokens, then code each passage's tokens on them."""
+    sample = TokenSample()
+    for tokens in per_passage:
+        sample.add(tokens)
+    axes = sample.axes(dimensions)
+    codes = [code(tokens, axes) for tokens in per_passage]
+    joined = np.concatenate(codes) if codes else np.zeros((0, axes.shape[1] // 2), dtype=np.uint8)
+    return Compressed(axes, joined, offsets_of(per_passage))
 
 
 class TokenVectors:

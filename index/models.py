@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 FORMAT_NAME = "reportqa-index"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 METRIC = "inner_product"
 
 
@@ -118,4 +118,8 @@ class Manifest(BaseModel):
     tool_version: str
     files: dict[str, str] = Field(
         default_factory=dict, description="sha256 of every data file of the version"
+    )
+    dense_index: str = Field(default="flat", description="flat (exact) or hnsw (approximate): index/dense.py")
+    ann_recall_at_10: float | None = Field(
+        default=None, description="for an HNSW index: recall@10 against exact search, measured at ingest"
     )

@@ -25,13 +25,9 @@ from enum import StrEnum
 import numpy as np
 
 from index import late
-from index.acronyms import Acronyms
-from index.confidence import bunching
+from index.derived import Derived
 from index.embedder import Embedder, encode
-from index.lexical import LexicalIndex
 from index.models import Passage
-from index.scopes import Scopes
-from index.sentences import is_record
 from index.store import LoadedIndex
 
 
@@ -64,6 +60,8 @@ MODE_WEIGHTS = {
 SYMBOL_BONUS = 1.0
 SECTION_BONUS = 0.05
 DUPLICATE_SIMILARITY = 0.97
+POOL = 256
+"""Passages an approximate index takes from the graph, and from BM25, for a question to score."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +88,20 @@ class Signals:
     """Late interaction of the reranked candidates (zeros elsewhere); None without token vectors."""
 
 
+def top_rows(values: np.ndarray, count: int) -> np.ndarray:
+    """The rows of the ``count`` largest ``values``, best first, ties in row order, as a stable sort gives.
+
+    A partition finds the ``count``-th value first, so a large index sorts only what is kept.
+    """
+    if count >= len(values):
+        return np.argsort(-values, kind="stable")
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64)
+    threshold = np.partition(values, len(values) - count)[len(values) - count]
+    kept = np.flatnonzero(values >= threshold)
+    return kept[np.argsort(-values[kept], kind="stable")][:count]
+
+
 def _scaled(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Min-max scale over the candidates in ``mask``; zeros where all candidates tie."""
     out = np.zeros_like(values, dtype=np.float32)
@@ -101,51 +113,26 @@ def _scaled(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def section_key(passage: Passage) -> tuple[str, str]:
-    """What names a section across documents: its document and its id."""
-    return passage.citation.document, passage.citation.section
-
-
 class Retriever:
-    """Ranks an index's passages for questions; one per loaded index version."""
+    """Ranks an index's passages for questions; one per loaded index version and mode.
 
-    def __init__(self, index: LoadedIndex, embedder: Embedder, *, mode: Mode = Mode.HYBRID) -> None:
+    ``derived`` is the version's per-question data (``index/derived.py``); two
+    retrievers of one version (a peer's mode beside the fusion) may share it.
+    """
+
+    def __init__(
+        self,
+        index: LoadedIndex,
+        embedder: Embedder,
+        *,
+        mode: Mode = Mode.HYBRID,
+        derived: Derived | None = None,
+    ) -> None:
         self.index = index
         self.embedder = embedder
         self.mode = mode
         self.weights = MODE_WEIGHTS[mode]
-        self.lexical = LexicalIndex([f"{p.citation.title}\n{p.text}" for p in index.passages])
-        self.sentence_lexical = LexicalIndex(
-            [index.passages[row].text[start:end] for row, start, end in index.sentences]
-        )
-        self.sentences_of: list[list[int]] = [[] for _ in index.passages]
-        for number, (row, _, _) in enumerate(index.sentences):
-            self.sentences_of[row].append(number)
-        self.acronyms = Acronyms(f"{p.citation.title}\n{p.text}" for p in index.passages)
-        """Acronyms a reader may type for names the report spells out ("ODA"), learnt from it."""
-        self.scopes = Scopes(index.manifest, index.sections, index.passages)
-        """The documents, the section ids each accepts, and the rows of every scope."""
-        codes: dict[tuple[str, str], int] = {}
-        self.section_of = np.array(
-            [codes.setdefault(section_key(p), len(codes)) for p in index.passages], dtype=np.int64
-        )
-        """Each passage's section as a number, one per (document, section): ids repeat across documents."""
-        self.records = frozenset(row for row, p in enumerate(index.passages) if is_record(p.text))
-        """Rows of the passages that are records (annex entries), which are quoted whole."""
-        texts: dict[tuple[str, str], list[str]] = {}
-        for passage in index.passages:
-            texts.setdefault(section_key(passage), []).append(passage.text)
-        self.section_texts = {key: "\n".join(parts) for key, parts in texts.items()}
-        """All the text of each section, in reading order, by (document, section id)."""
-        documents = np.array([p.citation.document for p in index.passages], dtype=object)
-        self.bunching = {
-            name: bunching(index.matrix[documents == name]) for name in dict.fromkeys(documents.tolist())
-        }
-        """Each document's mean cosine between two of its passages (``index/confidence.py``)."""
-
-    def section_text(self, passage: Passage) -> str:
-        """All the text of the passage's section (of its own document), in reading order."""
-        return self.section_texts[section_key(passage)]
+        self.derived = derived if derived is not None else Derived.of(index)
 
     def signals(self, question: str, *, section: str | None = None, document: str | None = None) -> Signals:
         """Score every passage (and sentence) for ``question``; out-of-scope passages score -inf."""
@@ -169,15 +156,18 @@ class Retriever:
         passages', the best candidates are reranked by late interaction.  ``document``
         keeps one document's passages, and ``section`` then applies within it.
         """
-        index = self.index
-        mask = self.scopes.mask(document=document, section=section)
-        dense = index.all_scores(query)
-        sentence = index.sentence_scores(query)
-        best = np.full(len(index.passages), -1.0, dtype=np.float32)
-        np.maximum.at(best, index.sentence_rows, sentence)
-        lexical = self.lexical.scores(self.acronyms.expand(question))
+        index, data = self.index, self.derived
+        mask = data.scopes.mask(document=document, section=section)
+        lexical = data.lexical.scores(data.acronyms.expand(question))
+        bonus = SYMBOL_BONUS * data.lexical.symbol_matches(question)
+        if index.approximate:
+            mask = mask & self._pool(query, lexical, bonus, mask)
+            dense, sentence = self._pool_scores(query, np.flatnonzero(mask))
+        else:
+            dense, sentence = index.all_scores(query), index.sentence_scores(query)
+        best = data.best_sentences(sentence, len(index.passages))
         w = self.weights
-        bonus = SYMBOL_BONUS * self.lexical.symbol_matches(question)
+        bonus = SYMBOL_BONUS * data.lexical.symbol_matches(question)
         if self.mode is not Mode.HYBRID or not bonus.any():
             bonus = np.zeros_like(bonus)
         summed = (
@@ -190,8 +180,8 @@ class Retriever:
         matched = None
         if self.mode is Mode.HYBRID and tokens is not None and index.tokens is not None and mask.any():
             candidates = np.zeros(len(mask), dtype=bool)
-            order = np.argsort(-np.where(mask, summed, -np.inf), kind="stable")
-            candidates[order[: min(late.CANDIDATES, int(mask.sum()))]] = True
+            order = top_rows(np.where(mask, summed, -np.inf), min(late.CANDIDATES, int(mask.sum())))
+            candidates[order] = True
             matched = np.zeros(len(mask), dtype=np.float32)
             rows = np.flatnonzero(candidates)
             matched[rows] = index.tokens.scores(tokens, rows)
@@ -202,25 +192,65 @@ class Retriever:
             fused = self._lift_best_section(fused)
         return Signals(query, dense, sentence, best, lexical, fused, matched)
 
+    def _pool(
+        self, query: np.ndarray, lexical: np.ndarray, bonus: np.ndarray, mask: np.ndarray
+    ) -> np.ndarray:
+        """The passages an approximate index scores: the graph's nearest, BM25's best, any symbol match.
+
+        A scope small enough to score whole is scored whole, and so is one the pool barely
+        reaches (a small document among many), so a filter never loses its passages.
+        """
+        if int(mask.sum()) <= 2 * POOL:
+            return mask
+        pool = np.zeros(len(mask), dtype=bool)
+        pool[self.index.nearest(query, POOL)] = True
+        matched = top_rows(lexical, POOL)
+        pool[matched[lexical[matched] > 0]] = True
+        pool[bonus > 0] = True
+        return pool if int((pool & mask).sum()) >= POOL // 4 else mask
+
+    def _pool_scores(self, query: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Dense and sentence scores of the passages in ``rows`` only (-1 elsewhere)."""
+        index, data = self.index, self.derived
+        vector = np.asarray(query, dtype=np.float32).reshape(-1)
+        dense = np.full(len(index.passages), -1.0, dtype=np.float32)
+        dense[rows] = index.matrix[rows] @ vector
+        sentence = np.full(len(index.sentences), -1.0, dtype=np.float32)
+        numbers = [number for row in rows.tolist() for number in data.sentences_of[row]]
+        sentence[numbers] = index.sentence_matrix[numbers] @ vector
+        return dense, sentence
+
     def _lift_best_section(self, fused: np.ndarray) -> np.ndarray:
         """Add ``SECTION_BONUS`` to the best passage's section, rescaled so scores stay 0 to 1."""
-        same = self.section_of == self.section_of[int(np.argmax(fused))]
+        section_of = self.derived.section_of
+        same = section_of == section_of[int(np.argmax(fused))]
         lifted: np.ndarray = (fused + SECTION_BONUS * same) / (1.0 + SECTION_BONUS)
         return lifted.astype(np.float32)
 
     def rank(self, signals: Signals, *, top_k: int) -> list[Hit]:
         """The ``top_k`` best passages, skipping any near-duplicate of a better one."""
-        index = self.index
         hits: list[Hit] = []
-        for row in np.argsort(-signals.fused, kind="stable"):
-            if not np.isfinite(signals.fused[row]) or len(hits) >= top_k:
+        looked = 0
+        while len(hits) < top_k and looked < len(signals.fused):
+            # Most questions need the first top_k rows; near-duplicates ask for more.
+            order = top_rows(signals.fused, max(4 * top_k, 2 * looked))
+            fresh, looked = order[looked:], len(order)
+            if self._take(signals, fresh, hits, top_k):
                 break
+        return hits
+
+    def _take(self, signals: Signals, rows: np.ndarray, hits: list[Hit], top_k: int) -> bool:
+        """Add ``rows`` (best first) to ``hits`` up to ``top_k``, skipping near-duplicates; True when done."""
+        index = self.index
+        for row in rows:
+            if not np.isfinite(signals.fused[row]) or len(hits) >= top_k:
+                return True
             vector = index.matrix[row]
             if any(float(vector @ index.matrix[h.row]) >= DUPLICATE_SIMILARITY for h in hits):
                 continue
             raw = signals.fused[row] if self.mode is Mode.HYBRID else self._raw_score(signals, int(row))
             hits.append(Hit(index.passages[row], float(raw), int(row)))
-        return hits
+        return len(hits) >= top_k
 
     def _raw_score(self, signals: Signals, row: int) -> float:
         if self.mode is Mode.DENSE:

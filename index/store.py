@@ -6,14 +6,12 @@ Layout (documented in docs/index-format.md)::
     <root>/versions/<version>/
         manifest.json               format, version, model, counts, sources, file hashes
         vectors.faiss               FAISS IndexFlatIP over L2-normalised passage vectors
-        sentences.faiss             the same for every sentence of every passage, in passage order
+        sentences.npy               (passage row, start, end) of every sentence, in passage order
+        sentence_vectors.npy        each sentence's vector in 8 bits a coordinate, sentence_scales.npy
         tokens.npy, token_axes.npy  every passage's word pieces, 4 bits on each axis fitted at ingest
         token_offsets.npy           where each passage's token vectors start (and the last ends)
-        passages.jsonl              one Passage (text + citation) per line, in vector order
-        sections.json               every document's table of contents
-        texts/<document>.txt        each document's canonical text, which citations index
-        sources/<document>.<ext>    each document's original file, byte for byte as indexed
-        documents.json              per document: its original file, media type and page breaks
+        passages.jsonl, sections.json, texts/, sources/, documents.json
+                                    passages, outlines, canonical texts and original files
 
 A version is written whole in a hidden temporary directory, fsynced, renamed into place and
 only then made current: a reader never sees half an index, a failed build leaves the last serving.
@@ -35,6 +33,14 @@ import faiss
 import numpy as np
 from pydantic import ValidationError
 
+from index.dense import (
+    ANN_ABOVE,
+    dense_index,
+    is_approximate,
+    nearest,
+    recall_at_10,
+    recall_sample,
+)
 from index.errors import (
     CorruptIndex,
     IncompatibleIndex,
@@ -44,9 +50,9 @@ from index.errors import (
     SourceNotKept,
     UnknownPassage,
 )
-from index.late import TokenVectors, compress
+from index.late import Compressed, TokenVectors
 from index.models import FORMAT_NAME, FORMAT_VERSION, Manifest, Passage, Section, StoredDocument
-from index.sentences import sentence_spans
+from index.quantise import dequantise, quantise
 
 CURRENT = "current"
 VERSIONS = "versions"
@@ -88,10 +94,11 @@ class LoadedIndex:
     sections: list[Section]
     texts: dict[str, str]
     vectors: faiss.Index
-    sentence_vectors: faiss.Index
+    sentences: np.ndarray
+    """``(passage row, start, end)`` of each sentence, spans within the passage text (int32, n x 3)."""
+    sentence_matrix: np.ndarray
+    """Each sentence's unit vector, in ``sentences`` order."""
     by_id: dict[str, int] = field(default_factory=dict)
-    sentences: list[tuple[int, int, int]] = field(default_factory=list)
-    """``(passage row, start, end)`` of each sentence vector, spans within the passage text."""
     tokens: TokenVectors | None = None
     """Every passage's token vectors, for late interaction; None in an index built without them."""
     documents: dict[str, StoredDocument] = field(default_factory=dict)
@@ -99,24 +106,26 @@ class LoadedIndex:
 
     def __post_init__(self) -> None:
         self.by_id = {passage.id: row for row, passage in enumerate(self.passages)}
-        self.sentences = [
-            (row, start, end)
-            for row, passage in enumerate(self.passages)
-            for start, end in sentence_spans(passage.text)
-        ]
-        if len(self.sentences) != self.sentence_vectors.ntotal:
+        rows = self.sentences[:, 0] if self.sentences.ndim == 2 and self.sentences.shape[1] == 3 else None
+        if rows is None or len(self.sentences) != len(self.sentence_matrix):
             raise CorruptIndex(
-                f"index at {self.path} holds {self.sentence_vectors.ntotal} sentence vectors for "
-                f"{len(self.sentences)} sentences; {REBUILD_HINT}"
+                f"index at {self.path} holds {len(self.sentence_matrix)} sentence vectors for "
+                f"sentence spans of shape {self.sentences.shape}; {REBUILD_HINT}"
             )
+        if len(rows) and (rows.min() < 0 or rows.max() >= len(self.passages) or np.any(np.diff(rows) < 0)):
+            raise CorruptIndex(f"index at {self.path} has sentences outside its passages; {REBUILD_HINT}")
         self.matrix = self.vectors.reconstruct_n(0, self.vectors.ntotal)
-        self.sentence_matrix = self.sentence_vectors.reconstruct_n(0, self.sentence_vectors.ntotal)
-        self.sentence_rows = np.fromiter((row for row, _, _ in self.sentences), dtype=np.int64)
+        self.sentence_rows = np.asarray(rows, dtype=np.int64)
         if self.tokens is not None and len(self.tokens) != len(self.passages):
             raise CorruptIndex(
                 f"index at {self.path} holds token vectors for {len(self.tokens)} passages, not "
                 f"{len(self.passages)}; {REBUILD_HINT}"
             )
+
+    def sentence_span(self, number: int) -> tuple[int, int, int]:
+        """``(passage row, start, end)`` of sentence ``number``, as plain ints."""
+        row, start, end = self.sentences[number]
+        return int(row), int(start), int(end)
 
     @property
     def version(self) -> str:
@@ -143,6 +152,15 @@ class LoadedIndex:
                 f"were kept); rebuild the index to serve it: reportqa ingest"
             )
         return record, self.path / record.file
+
+    @property
+    def approximate(self) -> bool:
+        """Whether the dense index is an HNSW graph, so a question scores a pool, not every passage."""
+        return is_approximate(self.vectors)
+
+    def nearest(self, query: np.ndarray, count: int) -> np.ndarray:
+        """The rows of about the ``count`` passages nearest ``query``."""
+        return nearest(self.vectors, query, count)
 
     def all_scores(self, query: np.ndarray) -> np.ndarray:
         """Inner product of the query with every passage, in row order (for fusion)."""
@@ -183,6 +201,7 @@ def read_manifest(version_dir: Path) -> Manifest:
 
 
 TOKEN_FILES = ("tokens.npy", "token_offsets.npy", "token_axes.npy")
+SENTENCE_FILES = ("sentences.npy", "sentence_vectors.npy", "sentence_scales.npy")
 
 
 def _load_tokens(directory: Path) -> TokenVectors | None:
@@ -193,9 +212,9 @@ def _load_tokens(directory: Path) -> TokenVectors | None:
     if not all(present):
         missing = [name for name, there in zip(TOKEN_FILES, present, strict=True) if not there]
         raise CorruptIndex(f"index at {directory} lacks {', '.join(missing)}; {REBUILD_HINT}")
-    codes, offsets, axes = (
-        np.load(directory / name, mmap_mode="r", allow_pickle=False) for name in TOKEN_FILES
-    )
+    # Only the codes grow with the tokens; the offsets and axes are small and read on every question.
+    codes = np.load(directory / TOKEN_FILES[0], mmap_mode="r", allow_pickle=False)
+    offsets, axes = (np.load(directory / name, allow_pickle=False) for name in TOKEN_FILES[1:])
     return TokenVectors(codes, offsets, axes)
 
 
@@ -215,7 +234,8 @@ def load_index(root: Path, *, model: str | None = None, version_dir: Path | None
             raise CorruptIndex(f"{path} does not match its manifest (corrupted or truncated); {REBUILD_HINT}")
     try:
         vectors = faiss.read_index(str(directory / "vectors.faiss"))
-        sentence_vectors = faiss.read_index(str(directory / "sentences.faiss"))
+        sentences, codes, scales = (np.load(directory / name, allow_pickle=False) for name in SENTENCE_FILES)
+        sentence_matrix = dequantise(codes, scales)
         with (directory / "passages.jsonl").open(encoding="utf-8") as handle:
             passages = [Passage.model_validate_json(line) for line in handle if line.strip()]
         sections = [
@@ -255,7 +275,8 @@ def load_index(root: Path, *, model: str | None = None, version_dir: Path | None
         sections,
         texts,
         vectors,
-        sentence_vectors,
+        sentences,
+        sentence_matrix,
         tokens=tokens,
         documents=documents,
     )
@@ -309,19 +330,23 @@ def write_index(
     sections: Sequence[Section],
     texts: Mapping[str, str],
     vectors: np.ndarray,
+    sentences: Sequence[tuple[int, int, int]],
     sentence_vectors: np.ndarray,
-    passage_tokens: Sequence[np.ndarray] | None = None,
+    passage_tokens: Compressed | None = None,
     originals: Sequence[OriginalFile] = (),
     keep: int = 3,
     activate: bool = True,
+    ann_above: int = ANN_ABOVE,
 ) -> Path:
     """Write a new version completely, then point ``current`` at it; return its directory.
 
-    ``passage_tokens`` are each passage's token vectors (late interaction), when the
-    model gives them.  ``originals`` are the sources' bytes, kept so that ``/documents/{id}/source``
-    serves what was indexed.  With ``activate=False`` the version is written but not made current (a gated
-    build decides later).  An OS error (full disk, permissions) becomes
-    IndexWriteError after the partial version is removed, so nothing is lost.
+    ``sentences`` are ``(passage row, start, end)`` of each row of ``sentence_vectors``.
+    ``passage_tokens`` are the passages' token vectors as stored (late interaction,
+    ``index/late.py``), when the model gives them.  ``originals`` are the sources' bytes, kept so
+    that ``/documents/{id}/source`` serves what was indexed.  With ``activate=False`` the version
+    is written but not made current (a gated build decides later).  An OS error (full disk,
+    permissions) becomes IndexWriteError after the partial version is removed, so nothing is lost.
+    More than ``ann_above`` passages get an approximate dense index (``index/dense.py``).
     """
     if vectors.shape != (len(passages), manifest.dimension):
         raise ValueError(f"vectors of shape {vectors.shape} for {len(passages)} passages")
@@ -333,18 +358,24 @@ def write_index(
         raise IndexWriteError(f"cannot write index at {versions}: {exc.strerror or exc}") from exc
     try:
         staging.chmod(0o755)
-        flat = faiss.IndexFlatIP(manifest.dimension)
-        flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        faiss.write_index(flat, str(staging / "vectors.faiss"))
-        sentence_flat = faiss.IndexFlatIP(manifest.dimension)
-        sentence_flat.add(
-            np.ascontiguousarray(sentence_vectors, dtype=np.float32).reshape(-1, manifest.dimension)
-        )
-        faiss.write_index(sentence_flat, str(staging / "sentences.faiss"))
+        dense = dense_index(vectors, ann_above=ann_above)
+        faiss.write_index(dense, str(staging / "vectors.faiss"))
+        if is_approximate(dense):
+            matrix = np.asarray(vectors, dtype=np.float32)
+            recall = recall_at_10(dense, matrix, recall_sample(sentence_vectors))
+            manifest = manifest.model_copy(
+                update={"dense_index": "hnsw", "ann_recall_at_10": round(recall, 4)}
+            )
+        spans = np.asarray(sentences, dtype=np.int32).reshape(-1, 3)
+        rows = np.asarray(sentence_vectors, dtype=np.float32).reshape(-1, manifest.dimension)
+        if len(spans) != len(rows):
+            raise ValueError(f"{len(rows)} sentence vectors for {len(spans)} sentences")
+        for name, array in zip(SENTENCE_FILES, (spans, *quantise(rows)), strict=True):
+            np.save(staging / name, array, allow_pickle=False)
         if passage_tokens is not None:
-            if len(passage_tokens) != len(passages):
-                raise ValueError(f"token vectors for {len(passage_tokens)} of {len(passages)} passages")
-            stored = compress(passage_tokens)
+            stored = passage_tokens
+            if len(stored.offsets) != len(passages) + 1:
+                raise ValueError(f"token vectors for {len(stored.offsets) - 1} of {len(passages)} passages")
             for name, array in zip(TOKEN_FILES, (stored.codes, stored.offsets, stored.axes), strict=True):
                 np.save(staging / name, array, allow_pickle=False)
         with (staging / "passages.jsonl").open("w", encoding="utf-8") as handle:

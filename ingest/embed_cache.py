@@ -25,8 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedder import Embedder, encode
-from index.late import offsets_of
+from index.embedder import Embedder, encode, gives_tokens
+from index.late import Compressed, TokenSample, code, offsets_of
 from index.model_cache import model_home
 
 logger = logging.getLogger(__name__)
@@ -191,6 +191,14 @@ class CachingEmbedder:
             out[row] = vector
         return out
 
+    def remember(self, text: str, vector: np.ndarray) -> None:
+        """Keep a vector the model gave for ``text`` in the token pass, so it is not embedded again."""
+        key = text_key(text)
+        self.used.add(key)
+        if self.cache.get(key) is None:
+            self.cache.put(key, vector)
+            self.embedded += 1
+
     def save(self) -> None:
         """Keep what this build used and write the cache."""
         self.cache.retain(self.used)
@@ -226,21 +234,27 @@ class TokenCache(EmbeddingCache):
         save_atomically(self.path, keys=keys, offsets=offsets, tokens=tokens.astype(np.float16))
 
 
-def token_vectors(
+def token_codes(
     inner: Embedder,
     texts: Sequence[str],
     models: Path | None,
     *,
     advance: Callable[[int], None] | None = None,
     step: int = 256,
-) -> list[np.ndarray] | None:
-    """Each text's token vectors from ``inner`` (None when it gives none), cached in ``models``.
+    spill: Path | None = None,
+    on_vector: Callable[[str, np.ndarray], None] | None = None,
+) -> Compressed | None:
+    """Each text's token vectors from ``inner``, coded as a version stores them; None when it gives none.
 
-    ``models`` is the model cache (None: no cache).  Only texts the cache lacks go
-    through the model, ``step`` at a time, each step counted by ``advance``; the cache
-    keeps what this call used.
+    Bounded memory for any corpus: a first pass takes ``step`` texts at a time from
+    the model cache ``models`` (None: no cache) or the model, feeds the axes' sample
+    (``index/late.py``) and spills the tokens in half precision to a temporary file in
+    ``spill`` (default: the system's); a second pass codes them on the fitted axes.
+    The cache keeps at most its ``limit`` of this call's passages.  The same forward pass
+    gives each text's vector: ``on_vector`` receives those the model computed, so the
+    passage vectors need no second pass (``CachingEmbedder.remember``).
     """
-    if not callable(getattr(inner, "encode", None)):
+    if not gives_tokens(inner):
         return None
     cache = (
         None
@@ -251,32 +265,43 @@ def token_vectors(
         )
     )
     keys = [text_key(text) for text in texts]
-    missing = {
-        key: text for key, text in zip(keys, texts, strict=True) if cache is None or cache.get(key) is None
-    }
-    if advance is not None:
-        advance(len(texts) - len(missing))  # found in the cache
-    fresh = {}
-    pending = sorted(missing.items(), key=lambda item: len(item[1]))  # a step pads to like lengths
-    for first in range(0, len(pending), step):
-        part = pending[first : first + step]
-        for (key, _), e in zip(part, encode(inner, [text for _, text in part]), strict=True):
-            fresh[key] = e.tokens
-        if advance is not None:
-            advance(len(part))
-    out: list[np.ndarray] = []
-    for key in keys:
-        found = fresh[key] if key in fresh else cache.get(key) if cache is not None else None
-        if found is None:  # the model gave no token vectors after all
-            return None
-        out.append(np.asarray(found, dtype=np.float32))
+    sample = TokenSample()
+    lengths: list[int] = []
+    cached = 0
+    with tempfile.TemporaryFile(dir=spill, prefix=".tokens-") as spilled:
+        for first in range(0, len(texts), step):
+            part = range(first, min(first + step, len(texts)))
+            found = {row: cache.get(keys[row]) if cache is not None else None for row in part}
+            missing = sorted((row for row in part if found[row] is None), key=lambda row: len(texts[row]))
+            for row, encoded in zip(missing, encode(inner, [texts[row] for row in missing]), strict=True):
+                if encoded.tokens is None:  # the model gives no token vectors after all
+                    return None
+                found[row] = encoded.tokens
+                if on_vector is not None:
+                    on_vector(texts[row], encoded.vector)
+                if cache is not None and cached < cache.limit:
+                    cache.put(keys[row], encoded.tokens)
+                    cached += 1
+            for row in part:
+                tokens = np.asarray(found[row], dtype=np.float16)
+                sample.add(tokens)
+                lengths.append(len(tokens))
+                spilled.write(np.ascontiguousarray(tokens).tobytes())
+            if advance is not None:
+                advance(len(part))
+        axes = sample.axes()
+        width = axes.shape[0]
+        spilled.seek(0)
+        codes = [
+            code(np.fromfile(spilled, dtype=np.float16, count=n * width).reshape(n, width), axes)
+            for n in lengths
+        ]
     if cache is not None:
-        for key, tokens in fresh.items():
-            if tokens is not None:
-                cache.put(key, tokens)
         cache.retain(keys)
         try:
             cache.save()
         except OSError as exc:
             logger.warning("token cache not saved (%s)", exc.strerror or exc)
-    return out
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    joined = np.concatenate(codes) if codes else np.zeros((0, axes.shape[1] // 2), dtype=np.uint8)
+    return Compressed(axes, joined, offsets)

@@ -13,6 +13,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
 
+from index.dense import ANN_ABOVE
 from index.embedder import Embedder, embed_in_steps
 from index.errors import IndexNotFound, SourceError
 from index.lock import build_lock
@@ -23,7 +24,7 @@ from index.store import OriginalFile, current_path, read_passages, write_index
 from ingest.changes import ChangeSummary, compare
 from ingest.chunking import DEFAULT_CHUNK_SIZE
 from ingest.document import ParsedDocument
-from ingest.embed_cache import CachingEmbedder, caching, token_vectors
+from ingest.embed_cache import CachingEmbedder, caching, token_codes
 from ingest.passages import passages_of, sections_of
 from ingest.progress import Progress
 from ingest.sources import MEDIA_TYPES, Source, find_sources, parse_source, read_each, read_source
@@ -51,6 +52,11 @@ def embedding_input(passage: Passage) -> str:
 def sentence_inputs(passage: Passage) -> list[str]:
     """What the model sees for each sentence of a passage (scored on its own at query time)."""
     return [passage.text[start:end] for start, end in sentence_spans(passage.text)]
+
+
+def sentence_rows(passages: Sequence[Passage]) -> list[tuple[int, int, int]]:
+    """``(passage row, start, end)`` of every sentence, in passage order, as a version stores them."""
+    return [(row, start, end) for row, p in enumerate(passages) for start, end in sentence_spans(p.text)]
 
 
 @dataclass
@@ -107,6 +113,7 @@ def build_index(
     tune: Tune | None = None,
     on_phase: Phase = _quiet,
     cache_dir: Path | None = None,
+    ann_above: int = ANN_ABOVE,
 ) -> BuildReport:
     """Read, parse, chunk and embed the sources, and write them as the new current version.
 
@@ -118,7 +125,8 @@ def build_index(
     was embedded before, so a rebuild after an edit embeds only what changed.  One build runs at
     a time per ``root``.
     ``tune`` may swap the embedder for one fine-tuned on these passages
-    (``ingest/tuning.py``).
+    (``ingest/tuning.py``).  Over ``ann_above`` passages the dense index is approximate
+    (``index/dense.py``).
     """
     began = time.perf_counter()
     with build_lock(root):
@@ -166,22 +174,29 @@ def build_index(
         models = cache_dir if cache_dir is not None else default_cache_dir()
         model: Embedder = caching(embedder, models) if cache else embedder
         inputs = [embedding_input(p) for p in passages]
-        sentences = [text for p in passages for text in sentence_inputs(p)]
+        spans = sentence_rows(passages)
+        sentences = [passages[row].text[start:end] for row, start, end in spans]
         if progress:
             print(
                 f"embedding {len(passages)} passages and their {len(sentences)} sentences "
                 f"with {embedder.name}",
                 file=sys.stderr,
             )
+        # Token vectors first: their forward pass gives the passage vectors too (kept in the cache).
+        with Progress("token vectors", len(inputs), unit="passages", enabled=progress) as counter:
+            passage_tokens = token_codes(
+                embedder,
+                inputs,
+                models if cache else None,
+                advance=counter.advance,
+                spill=root,
+                on_vector=model.remember if isinstance(model, CachingEmbedder) else None,
+            )
         with Progress("embedding passages", len(inputs), enabled=progress) as counter:
             vectors = embed_in_steps(model, inputs, advance=counter.advance)
         with Progress("embedding sentences", len(sentences), enabled=progress) as counter:
             sentence_vectors = embed_in_steps(model, sentences, advance=counter.advance)
         embedded = model.embedded if isinstance(model, CachingEmbedder) else len(inputs) + len(sentences)
-        with Progress("token vectors", len(inputs), unit="passages", enabled=progress) as counter:
-            passage_tokens = token_vectors(
-                embedder, inputs, models if cache else None, advance=counter.advance
-            )
         on_phase("writing")
         digest = hashlib.sha256("".join(sorted(i.sha256 for i in infos)).encode()).hexdigest()
         manifest = Manifest(
@@ -201,11 +216,13 @@ def build_index(
             sections=sections,
             texts=texts,
             vectors=vectors,
+            sentences=spans,
             sentence_vectors=sentence_vectors,
             passage_tokens=passage_tokens,
             originals=originals,
             keep=keep,
             activate=activate,
+            ann_above=ann_above,
         )
         if isinstance(model, CachingEmbedder):
             _save_cache(model)

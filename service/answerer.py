@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from index.search import Retriever
-from service.answers import answer
+from service.answers import respond
 from service.batcher import QueryEmbedders
 from service.links import Links
 from service.metrics import Metrics
@@ -40,7 +40,7 @@ class Answerer:
         if self._embedders is not None:
             query = await self._embedders.for_embedder(retriever.embedder).embed(question)
         started = time.perf_counter()
-        response = answer(
+        response = respond(
             retriever, question, top_k=top_k, section=section, document=document, query=query, links=links
         )
         if self._metrics is not None:

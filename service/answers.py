@@ -1,7 +1,7 @@
 """Turning a question into the response payload, in one place.
 
 ``POST /ask``, ``GET /ask`` and ``reportqa ask --json`` all go through
-``answer``/``build_answer`` so the HTTP and CLI outputs cannot drift apart.
+``respond``/``response_of`` so the HTTP and CLI outputs cannot drift apart.
 Everything here is pure apart from the retriever's search.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from index.answering import AnswerResult, RankedPassage, ask
+from index.answering import AnswerResult, RankedPassage, answer
 from index.citing import citation_label
 from index.embedder import Encoded, model_kind
 from index.errors import ReportQAError
@@ -102,12 +102,12 @@ def answer_out(best: RankedPassage, scopes: Scopes, links: Links | None = None) 
     )
 
 
-def build_answer(result: AnswerResult, retriever: Retriever, links: Links | None = None) -> AskResponse:
+def response_of(result: AnswerResult, retriever: Retriever, links: Links | None = None) -> AskResponse:
     """The ``/ask`` payload for an answer; pure, so the routes, the CLI and MCP share it.
 
     With ``links``, every citation links to its passage in the reader view, its highlight marked.
     """
-    scopes = retriever.scopes
+    scopes = retriever.derived.scopes
     passages = [
         PassageOut(
             id=ranked.hit.passage.id,
@@ -165,7 +165,7 @@ def resolve_scope(
     )
 
 
-def answer(
+def respond(
     retriever: Retriever,
     question: str,
     *,
@@ -183,7 +183,7 @@ def answer(
     micro-batcher); without it the retriever embeds the question.  ``links`` adds each
     citation's ``url`` (and ``source_url`` for a PDF).
     """
-    document, section = resolve_scope(retriever.scopes, document=document, section=section)
+    document, section = resolve_scope(retriever.derived.scopes, document=document, section=section)
     signals = (
         None
         if query is None
@@ -191,8 +191,8 @@ def answer(
             question, query.vector, tokens=query.tokens, section=section, document=document
         )
     )
-    result = ask(retriever, question, top_k=top_k, section=section, document=document, signals=signals)
-    return build_answer(result, retriever, links)
+    result = answer(retriever, question, top_k=top_k, section=section, document=document, signals=signals)
+    return response_of(result, retriever, links)
 
 
 def section_out(section: Section) -> SectionOut:
@@ -209,12 +209,12 @@ def table_of_contents(retriever: Retriever) -> SectionsResponse:
     """Every section in one list, and the same grouped by document (in index order) with its title."""
     index = retriever.index
     sections = [section_out(s) for s in index.sections]
-    grouped: dict[str, list[SectionOut]] = {document: [] for document in retriever.scopes.documents}
+    grouped: dict[str, list[SectionOut]] = {document: [] for document in retriever.derived.scopes.documents}
     for section in sections:
         grouped.setdefault(section.document, []).append(section)
     documents = [
         DocumentOut(id=info.id, title=info.title, format=info.format, sections=grouped[info.id])
-        for info in retriever.scopes.documents.values()
+        for info in retriever.derived.scopes.documents.values()
     ]
     return SectionsResponse(sections=sections, documents=documents, index=index_info(index))
 
@@ -226,7 +226,7 @@ def passage_detail(retriever: Retriever, passage_id: str, links: Links | None = 
     return PassageResponse(
         id=passage.id,
         text=passage.text,
-        citation=citation_out(passage, retriever.scopes, links),
+        citation=citation_out(passage, retriever.derived.scopes, links),
         index=index_info(index),
     )
 
@@ -246,6 +246,6 @@ def document_list(retriever: Retriever, links: Links) -> DocumentsResponse:
             url=links.document(info.id),
             source_url=links.source(info.id),
         )
-        for info in retriever.scopes.documents.values()
+        for info in retriever.derived.scopes.documents.values()
     ]
     return DocumentsResponse(documents=documents, index=index_info(index))

@@ -97,6 +97,7 @@ def build(
             train_now=not settings.background_tuning if train_now is None else train_now,
         ),
         cache_dir=settings.cache_dir,
+        ann_above=settings.ann_above,
         **options,
     )
     if gate is None:

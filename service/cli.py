@@ -339,7 +339,7 @@ def ask(
 ) -> None:
     """Answer a question from the local index, without a server."""
     with user_errors():
-        from service.answers import answer
+        from service.answers import respond
         from service.app import serving_embedder_factory
         from service.links import Links, base_url
         from service.schemas import AskRequest
@@ -350,7 +350,7 @@ def ask(
         retriever = load_retriever(settings.index_dir, embedder_factory=serving_embedder_factory(settings))
         # Links only from REPORTQA_PUBLIC_URL: without a server there is no request origin.
         base = base_url(settings.public_url, None)
-        response = answer(
+        response = respond(
             retriever,
             request.question,
             top_k=request.top_k,

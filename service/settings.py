@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from index.dense import ANN_ABOVE
 from index.embedder import DEFAULT_MODEL
 from index.model_cache import default_cache_dir
 from ingest.chunking import DEFAULT_CHUNK_SIZE
@@ -69,6 +70,11 @@ class Settings(BaseSettings):
     batch_size: int = Field(32, ge=1, description="Embedding batch size at ingest.")
     chunk_size: int = Field(
         DEFAULT_CHUNK_SIZE, ge=200, le=4000, description="Target passage length in characters."
+    )
+    ann_above: int = Field(
+        ANN_ABOVE,
+        ge=0,
+        description="Passages above which ingest writes an approximate (HNSW) dense index, not a flat one.",
     )
     admin_token: SecretStr | None = Field(
         None, description="Bearer token for /admin/*; with none set, the admin endpoints answer 403."

@@ -24,7 +24,7 @@ from fakes import PLUGIN, HashingEmbedder
 from index.model_cache import CACHE_ENV, default_cache_dir
 from index.models import Citation, Manifest, Passage, Section, SourceInfo
 from index.store import write_index
-from ingest.pipeline import sentence_inputs
+from ingest.pipeline import sentence_inputs, sentence_rows
 
 TESTS = Path(__file__).resolve().parent
 USER_CACHE = default_cache_dir()
@@ -170,6 +170,7 @@ def write_test_index(root: Path, documents: list[TestDocument], *, version: str)
         sections=sections,
         texts=texts,
         vectors=embedder.embed([p.text for p in passages]),
+        sentences=sentence_rows(passages),
         sentence_vectors=embedder.embed([s for p in passages for s in sentence_inputs(p)]),
     )
     return root

@@ -81,7 +81,7 @@ def reader(
         span = (start, end)
     passages = [p for p in index.passages if p.citation.document == document]
     record = index.documents.get(document)
-    info = retriever.scopes.documents.get(document)
+    info = retriever.derived.scopes.documents.get(document)
     view = ReaderDocument(
         id=document,
         title=info.title if info is not None else document,

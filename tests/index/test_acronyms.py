@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from index.acronyms import Acronyms
+
+SKIPPED = {"of", "for", "and", "on", "in"}
 
 REPORT = (
     "Several countries reported on their efforts to increase official development assistance. "
@@ -45,3 +53,59 @@ def test_a_question_gets_the_phrases_of_its_acronyms_for_lexical_matching() -> N
     }
     assert acronyms.expand(question) == f"{question} official development assistance european union"
     assert acronyms.expand("Why do people migrate?") == "Why do people migrate?"
+
+
+def every_phrase(texts: list[str]) -> dict[str, str]:
+    """The rule stated plainly, phrase by phrase: what the learning must give, however it counts."""
+    counts: dict[tuple[str, str], int] = {}
+    named: set[tuple[str, str]] = set()
+    for text in texts:
+        words = re.findall(r"[A-Za-z]+", text)
+        for start, word in enumerate(words):
+            if word.lower() in SKIPPED:
+                continue
+            initials = ""
+            for end in range(start, min(len(words), start + 12)):
+                if words[end].lower() in SKIPPED:
+                    if words[end - 1].lower() in SKIPPED:
+                        break
+                    continue
+                initials += words[end][0].lower()
+                if len(initials) > 6:
+                    break
+                if len(initials) >= 2:
+                    span = words[start : end + 1]
+                    key = (initials, " ".join(w.lower() for w in span))
+                    counts[key] = counts.get(key, 0) + 1
+                    if all(w[0].isupper() or w.lower() in SKIPPED for w in span):
+                        named.add(key)
+    best: dict[str, tuple[int, bool, str]] = {}
+    for (letters, phrase), count in counts.items():
+        if count >= 2 or (letters, phrase) in named:
+            rank = (count, (letters, phrase) in named, phrase)
+            if letters not in best or rank[:2] > best[letters][:2]:
+                best[letters] = rank
+    return {letters: phrase for letters, (_, _, phrase) in best.items()}
+
+
+TEXT = st.lists(
+    st.sampled_from(
+        ["Migration", "migration", "of", "and", "Policy", "policy", "people", "Fund", "for", "in"]
+    ),
+    max_size=40,
+).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TEXT, min_size=1, max_size=4))
+def test_the_learnt_phrases_are_those_of_the_rule_counted_phrase_by_phrase(texts: list[str]) -> None:
+    acronyms = Acronyms(texts)
+    assert acronyms._phrases == every_phrase(texts)
+
+
+def test_stored_acronyms_read_back_the_same(tmp_path: Path) -> None:
+    acronyms = Acronyms([REPORT])
+    acronyms.save(tmp_path / "acronyms.json")
+    again = Acronyms.load(tmp_path / "acronyms.json")
+    question = "What did ODA do for the LDC?"
+    assert again.in_question(question) == acronyms.in_question(question) != {}

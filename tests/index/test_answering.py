@@ -9,7 +9,7 @@ import pytest
 from fakes import HashingEmbedder
 
 from index import search
-from index.answering import ask
+from index.answering import answer
 from index.search import Mode, Retriever
 from index.sentences import sentence_spans
 from index.store import load_index
@@ -76,7 +76,7 @@ def test_the_best_passages_section_is_lifted_and_the_best_passage_stays_first(
     plain = retriever.signals(question).fused
     best = int(np.argmax(plain))
     assert int(np.argmax(lifted)) == best
-    same = retriever.section_of == retriever.section_of[best]
+    same = retriever.derived.section_of == retriever.derived.section_of[best]
     assert same.sum() >= 2  # the best passage has a neighbour in its section
     gain = lifted * (1 + bonus) - plain
     assert np.allclose(gain[same], bonus, atol=1e-5)
@@ -110,7 +110,7 @@ def test_each_signal_alone_is_a_mode(retriever: Retriever) -> None:
 
 
 def test_the_answer_is_the_best_sentence_and_its_better_neighbour(retriever: Retriever) -> None:
-    result = ask(retriever, "Do remittances reduce poverty?", top_k=3)
+    result = answer(retriever, "Do remittances reduce poverty?", top_k=3)
     assert result.answer is result.passages[0]
     text = result.answer.hit.passage.text
     sentences = [text[s:e] for s, e in sentence_spans(text)]
@@ -122,7 +122,7 @@ def test_the_answer_is_the_best_sentence_and_its_better_neighbour(retriever: Ret
 
 
 def test_a_record_is_quoted_whole_heading_and_fields(retriever: Retriever) -> None:
-    result = ask(retriever, "Who organized the Brussels conference?", top_k=3)
+    result = answer(retriever, "Who organized the Brussels conference?", top_k=3)
     assert result.answer is not None
     record = result.answer.hit.passage.text
     assert record.startswith("Conference on Remittances and Development\nDate:")
@@ -131,7 +131,7 @@ def test_a_record_is_quoted_whole_heading_and_fields(retriever: Retriever) -> No
 
 
 def test_a_question_about_what_the_report_never_names_is_not_answerable(retriever: Retriever) -> None:
-    result = ask(retriever, "Who won the 2014 FIFA World Cup in Brazil?", top_k=3)
+    result = answer(retriever, "Who won the 2014 FIFA World Cup in Brazil?", top_k=3)
     assert result.answerable is False
     assert result.reason is not None and "It never mentions '2014', 'FIFA', 'World', 'Cup'." in result.reason
     assert result.passages, "the closest passages still come back"

@@ -13,7 +13,7 @@ import pytest
 from fakes import HashingEmbedder
 
 from index import confidence
-from index.answering import ask
+from index.answering import answer
 from index.embedder import Encoded, unit_rows
 from index.errors import CorruptIndex, IncompatibleIndex
 from index.late import TokenVectors, compress, pack, unpack
@@ -137,13 +137,13 @@ def test_ingest_stores_every_passage_token_vectors(built: tuple[Path, Path, Toke
     assert {"tokens.npy", "token_offsets.npy", "token_axes.npy"} <= set(index.manifest.files)
 
 
-def test_the_loaded_token_arrays_are_memory_mapped(built: tuple[Path, Path, TokenHashingEmbedder]) -> None:
+def test_the_loaded_token_codes_are_memory_mapped(built: tuple[Path, Path, TokenHashingEmbedder]) -> None:
     _, root, _ = built
     tokens = load_index(root).tokens
     assert tokens is not None
-    for array in (tokens.codes, tokens.offsets):
-        assert isinstance(array, np.memmap) or isinstance(array.base, np.memmap), type(array)
-        assert not array.flags.writeable
+    codes = tokens.codes  # what grows with the corpus; the offsets and axes are read whole
+    assert isinstance(codes, np.memmap) or isinstance(codes.base, np.memmap), type(codes)
+    assert not codes.flags.writeable
 
 
 def copy_of(root: Path, tmp_path: Path) -> Path:
@@ -218,14 +218,14 @@ def test_the_confidence_reads_the_best_passage_word_match(
 ) -> None:
     _, root, embedder = built
     retriever = Retriever(load_index(root), embedder)
-    held = ask(retriever, "Should banks lower the transfer fees for remittances?")
+    held = answer(retriever, "Should banks lower the transfer fees for remittances?")
     assert held.evidence is not None and held.evidence.word_match is not None
     document = held.passages[0].hit.passage.citation.document
-    assert held.evidence.bunching == retriever.bunching[document]
+    assert held.evidence.bunching == retriever.derived.bunching[document]
     # As on a document the model was not tuned on: the document model decides.
     monkeypatch.setattr(confidence, "BUNCHED", (-1.0, -0.5))
-    held = ask(retriever, "Should banks lower the transfer fees for remittances?")
-    missing = ask(retriever, "Which cryptocurrency exchange charges the lowest commission?")
+    held = answer(retriever, "Should banks lower the transfer fees for remittances?")
+    missing = answer(retriever, "Which cryptocurrency exchange charges the lowest commission?")
     assert missing.evidence is not None and held.evidence.word_match is not None
     assert missing.evidence.word_match is not None
     assert missing.evidence.word_match < held.evidence.word_match

@@ -109,7 +109,9 @@ def test_a_second_build_at_the_same_time_is_refused(report_copy: Path, root: Pat
 # --- corruption -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["vectors.faiss", "sentences.faiss", "passages.jsonl", "sections.json"])
+@pytest.mark.parametrize(
+    "name", ["vectors.faiss", "sentence_vectors.npy", "sentences.npy", "passages.jsonl", "sections.json"]
+)
 def test_a_truncated_index_file_is_refused_at_load(root: Path, name: str) -> None:
     path = current_path(root) / name
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])

@@ -75,6 +75,29 @@ def test_the_tuner_follows_only_a_version_built_with_the_base_model_it_tunes(tmp
     assert not BackgroundTuner(Settings(index_dir=tmp_path, tune_questions=[])).wants("all-MiniLM-L6-v2")
 
 
+def test_the_tuner_starts_one_job_at_a_time_and_once_per_served_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = tmp_path / "release"
+    # A stand-in child that runs until the test releases it (the real job is tested end to end below).
+    waiting = f"import os, time\nwhile not os.path.exists({str(release)!r}): time.sleep(0.05)"
+    monkeypatch.setattr("service.tuner.TUNE_COMMAND", ("-c", waiting))
+    tuner = BackgroundTuner(Settings(index_dir=tmp_path / "index", background_tuning=True))
+    try:
+        assert tuner.consider("v1", "all-MiniLM-L6-v2") and tuner.running
+        assert not tuner.consider("v2", "all-MiniLM-L6-v2")  # one job at a time
+        release.touch()
+        deadline = time.monotonic() + 30
+        while tuner.running and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not tuner.running
+        assert not tuner.consider("v1", "all-MiniLM-L6-v2")  # tried once for this version: not again
+        assert tuner.consider("v2", "all-MiniLM-L6-v2")  # a new base-model version is followed
+    finally:
+        release.touch()
+        tuner.stop()
+
+
 def test_status_says_what_serves_and_how_far_tuning_is(tmp_path: Path) -> None:
     writer = StatusWriter(tmp_path, "all-MiniLM-L6-v2", tmp_path / "tuning.log")
     progress = {"phase": "tuning", "unit": "steps", "done": 50, "total": 200, "percent": 25.0}

@@ -34,7 +34,14 @@ where the water is calmer and the tide gauge is read every hour.
 Mooring fees are charged per night and per metre of length. Fishing boats registered in the
 harbour pay half. Fees are waived during storms declared by the harbour master.
 """
-FILES = ("passages.jsonl", "vectors.faiss", "sentences.faiss", "tokens.npy", "token_offsets.npy")
+FILES = (
+    "passages.jsonl",
+    "vectors.faiss",
+    "sentences.npy",
+    "sentence_vectors.npy",
+    "tokens.npy",
+    "token_offsets.npy",
+)
 
 
 @pytest.fixture

@@ -1,0 +1,43 @@
+"""A version stores its sentences: spans and 8-bit vectors, read back as they were written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import index.sentences
+import index.store
+from index.embedder import unit_rows
+from index.quantise import dequantise, quantise
+from index.store import load_index
+from ingest.pipeline import sentence_rows
+from tests.conftest import build_small_index
+
+
+def test_eight_bit_sentence_vectors_keep_every_cosine_within_a_hundredth() -> None:
+    rows = unit_rows(np.random.default_rng(3).standard_normal((300, 384)).astype(np.float32))
+    codes, scales = quantise(rows)
+    assert codes.dtype == np.int8 and scales.dtype == np.float32
+    back = dequantise(codes, scales)
+    query = rows[:20]
+    assert np.abs(query @ back.T - query @ rows.T).max() < 0.01
+
+
+def test_the_loaded_sentences_are_the_spans_the_build_wrote(tmp_path: Path) -> None:
+    root = build_small_index(tmp_path / "index")
+    index = load_index(root)
+    assert [index.sentence_span(n) for n in range(len(index.sentences))] == sentence_rows(index.passages)
+    assert len(index.sentence_matrix) == len(index.sentences) >= len(index.passages)
+
+
+def test_a_new_sentence_splitter_leaves_an_existing_index_loadable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = build_small_index(tmp_path / "index")
+    before = load_index(root).sentences.tolist()
+    whole = lambda text: [(0, len(text) // 2), (len(text) // 2, len(text))]  # noqa: E731
+    monkeypatch.setattr(index.sentences, "sentence_spans", whole)
+    monkeypatch.setattr(index.store, "sentence_spans", whole, raising=False)
+    assert load_index(root).sentences.tolist() == before  # read, not recomputed
