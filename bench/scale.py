@@ -215,8 +215,13 @@ def measure_ingest(
         "phases_s": phases,
         "stopped": watch.stopped,
         "progress": log_path.read_text(errors="replace").splitlines()[-6:] if watch.stopped else None,
-        "report": _json_tail(out.decode("utf-8", "replace")),
+        "report": _without_paths(_json_tail(out.decode("utf-8", "replace"))),
     }
+
+
+def _without_paths(report: Any) -> Any:
+    """The ingest's report without its machine path (results may be committed)."""
+    return {k: v for k, v in report.items() if k != "path"} if isinstance(report, dict) else report
 
 
 def _json_tail(text: str) -> Any:
