@@ -6,7 +6,7 @@ repository (``~/.cache/reportqa/bench-corpus``, or ``--corpus-cache``), never co
 the report.  Which files make up a corpus of N passages is decided here, deterministically:
 every candidate page is counted once with ``reportqa outline --json`` (no model loaded),
 then pages are taken in the order of the sha256 of their name until the passages reach
-the target.  Hashing spreads a subset over the whole of each manual (not its first
+the target.  The sha256 order spreads a subset over the whole of each manual (not its first
 chapters) and across both manuals, and the same package versions always give the same
 subset.  The sources and their licences: bench/README.md ("Growth").
 """
