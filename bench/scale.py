@@ -515,7 +515,11 @@ def main(argv: list[str] | None = None) -> None:
             ingest = row["ingest"]
             print(f"\n{row['size']}x: ingest stopped at the {ingest['stopped']}: {ingest['progress']}")
             continue
-        print(f"\n{row['size']}x: biggest index files (bytes): {row['disk']['files']}")
+        passages = row["disk"]["passages"]
+        files = ", ".join(
+            f"{name} {size / passages / 1000:.2f}" for name, size in row["disk"]["files"].items()
+        )
+        print(f"\n{row['size']}x: biggest index files, KB a passage: {files}")
         print(f"{row['size']}x: ingest phases (s): {row['ingest']['phases_s']}")
     for t in targets(rows):
         print(f"{t['size']}x: {t['target']}: {t['figure']} {'met' if t['met'] else 'MISSED'}")
