@@ -215,9 +215,16 @@ def measure_ingest(
         "peak_rss_largest_process_mib": round(usage.ru_maxrss / 1024),
         "phases_s": phases,
         "stopped": watch.stopped,
+        "rss_trace_mib": _trace(watch.trace),
         "progress": log_path.read_text(errors="replace").splitlines()[-6:] if watch.stopped else None,
         "report": _without_paths(_json_tail(out.decode("utf-8", "replace"))),
     }
+
+
+def _trace(path: Path, every: int = 12) -> list[list[int]]:
+    """Every ``every``-th sample of the RSS trace as ``[seconds, MiB]`` (a minute apart), kept in the JSON."""
+    rows = [line.split("\t") for line in path.read_text().splitlines() if line]
+    return [[int(a), int(b)] for a, b in rows[every - 1 :: every]]
 
 
 def _without_paths(report: Any) -> Any:
