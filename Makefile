@@ -62,6 +62,13 @@ loadgen:
 bench: $(STAMP) loadgen
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
+# Growth: 1x, 30x and 300x the report's passages with Debian's Python and PostgreSQL manuals
+# (bench/scale.py; downloads them once into ~/.cache/reportqa/bench-corpus); e.g.
+# make bench-scale SCALE_ARGS="--sizes 1,30".
+.PHONY: bench-scale
+bench-scale: $(STAMP)
+	REPORTQA_BACKGROUND_TUNING=false nice $(BIN)/python bench/scale.py $(SCALE_ARGS)
+
 # The documentation site (mkdocs.yml): README.md and docs/, strict, so a broken link fails.
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir build/site
