@@ -84,7 +84,7 @@ class LexicalIndex:
         self._bm25: bm25s.BM25 | None = None  # None: no text holds a word BM25 indexes (all stop words)
         if any(tokens):
             # Word ids in order of first use, so the stored index is the same bytes build to build
-            # (bm25s numbers words in set order, which string hashing changes from process to process).
+            # (bm25s numbers words in set order, which Python's salted str hash changes per process).
             vocabulary: dict[str, int] = {}
             ids = [[vocabulary.setdefault(token, len(vocabulary)) for token in text] for text in tokens]
             self._bm25 = bm25s.BM25(method="atire")
