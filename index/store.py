@@ -5,7 +5,7 @@ Layout (documented in docs/index-format.md)::
     <root>/current                 symlink -> versions/<version>, swapped atomically
     <root>/versions/<version>/
         manifest.json               format, version, model, counts, sources, file hashes
-        vectors.faiss               FAISS IndexFlatIP over L2-normalised passage vectors
+        vectors.faiss               the passage vectors, 8 bits a dimension: flat, or HNSW when large
         sentences.npy               (passage row, start, end) of every sentence, in passage order
         sentence_vectors.npy        each sentence's vector in 8 bits a coordinate, sentence_scales.npy
         tokens.npy, token_axes.npy  every passage's word pieces, 4 bits on each axis fitted at ingest
