@@ -163,12 +163,13 @@ class Retriever:
         lexical = data.lexical.scores(data.acronyms.expand(question))
         bonus = SYMBOL_BONUS * data.lexical.symbol_matches(question)
         if int(mask.sum()) > 2 * POOL:  # a large scope: score a pool of candidates, not every passage
-            if index.approximate:
+            exact = None if index.approximate else index.all_scores(query)
+            if exact is None:
                 near = index.nearest(query, POOL)
             else:
-                near = top_rows(np.where(mask, index.all_scores(query), -np.inf), POOL)
+                near = top_rows(np.where(mask, exact, -np.inf), POOL)
             mask = mask & self._pool(near, lexical, bonus, mask)
-            dense, sentence = self._pool_scores(query, np.flatnonzero(mask))
+            dense, sentence = self._pool_scores(query, np.flatnonzero(mask), exact)
         else:
             dense, sentence = index.all_scores(query), index.sentence_scores(query)
         best = data.best_sentences(sentence, len(index.passages))
@@ -211,12 +212,17 @@ class Retriever:
         pool[bonus > 0] = True
         return pool if int((pool & mask).sum()) >= POOL // 4 else mask
 
-    def _pool_scores(self, query: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Dense and sentence scores of the passages in ``rows`` only (-1 elsewhere)."""
+    def _pool_scores(
+        self, query: np.ndarray, rows: np.ndarray, exact: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Dense and sentence scores of the passages in ``rows`` only (-1 elsewhere).
+
+        ``exact`` is every passage's dense score when a flat index already gave it.
+        """
         index, data = self.index, self.derived
         vector = np.asarray(query, dtype=np.float32).reshape(-1)
         dense = np.full(len(index.passages), -1.0, dtype=np.float32)
-        dense[rows] = index.matrix[rows] @ vector
+        dense[rows] = exact[rows] if exact is not None else index.matrix[rows] @ vector
         sentence = np.full(len(index.sentences), -1.0, dtype=np.float32)
         numbers = [number for row in rows.tolist() for number in data.sentences_of[row]]
         sentence[numbers] = index.sentence_matrix[numbers] @ vector
