@@ -47,8 +47,8 @@ class Recipe:
     """How the model is tuned: one pass at 4e-5 with in-batch negatives.
 
     Every other pair's text in a batch is a wrong answer (sentence-transformers'
-    MultipleNegativesRankingLoss, written out).  One pass at 4e-5 loses at most a question
-    to two at 2e-5 on any set measured, in half the steps; one at 2e-5 lost up to three,
+    MultipleNegativesRankingLoss, written out).  One pass at 4e-5 ranks within a question
+    of two at 2e-5 on every set measured, in half the steps; one at 2e-5 lost up to three,
     and freezing the lower layers two to four.  The measurements: docs/tuning.md.
     """
 
