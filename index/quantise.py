@@ -2,7 +2,7 @@
 
 Each row keeps its own scale (its largest coordinate maps to 127), so a cosine
 moves by about 0.002 at most: a quarter of the float32 bytes for ranks that do not
-change on our question sets (docs/decisions.md, "Index size").
+change on our question sets (docs/decisions.md, "Costs that grow gently").
 """
 
 from __future__ import annotations
