@@ -286,13 +286,15 @@ def test_a_distributed_ingest_of_many_files_keeps_their_order_and_skips_as_a_loc
 
 
 def close_enough(name: str, mine: Path, theirs: Path) -> None:
-    """Vectors within float error of the local build's; 4-bit token codes the same but for a rare rounding."""
+    """Vectors within float error of the local build's; quantised codes the same but for a rare rounding."""
     if name.endswith(".faiss"):
         import faiss
 
         a, b = faiss.read_index(str(mine)), faiss.read_index(str(theirs))
         assert a.ntotal == b.ntotal, name
-        np.testing.assert_allclose(a.reconstruct_n(0, a.ntotal), b.reconstruct_n(0, b.ntotal), atol=1e-4)
+        # 8-bit codes too: a float-error difference may cross a boundary, one step (about 1e-3) off.
+        off = np.abs(a.reconstruct_n(0, a.ntotal) - b.reconstruct_n(0, b.ntotal))
+        assert np.mean(off > 1e-4) < 1e-3 and off.max() < 5e-3, name
         return
     a, b = np.load(mine), np.load(theirs)
     assert a.shape == b.shape and a.dtype == b.dtype, name
