@@ -194,7 +194,7 @@ _EXAMPLE_CITATION: JsonDict = {
 _EXAMPLE_INDEX: JsonDict = {
     "version": "20250101T120000Z-3f2a9c1b",
     "built_at": "2025-01-01T12:00:00+00:00",
-    "model": "all-MiniLM-L6-v2@tuned-3187b4225055",
+    "model": "all-MiniLM-L6-v2@tuned-b4b5b86220fa",
     "model_kind": "tuned",
 }
 

@@ -38,7 +38,7 @@ def take_status(settings: Settings) -> StatusReport:
 
 
 def progress_text(progress: dict[str, Any] | None) -> str:
-    """``tuning 40/218 steps (18%), about 2 min 10 s left``, or ``""``."""
+    """``tuning 40/109 steps (37%), about 2 min 10 s left``, or ``""``."""
     if not progress:
         return ""
     text = f"{progress['phase']} {progress['done']}/{progress['total']} {progress['unit']}"
