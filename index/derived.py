@@ -90,8 +90,7 @@ class Derived:
             records=frozenset(row for row, p in enumerate(passages) if is_record(p.text)),
             section_texts={key: "\n".join(parts) for key, parts in texts.items()},
             bunching={
-                name: bunching(index.matrix[documents == name])
-                for name in dict.fromkeys(documents.tolist())
+                name: bunching(index.matrix[documents == name]) for name in dict.fromkeys(documents.tolist())
             },
             sentence_starts=starts.astype(np.int64),
             sentence_owners=owners.astype(np.int64),
