@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,8 @@ class Encoded:
     """A text's vector and, when the model gives them, its tokens' unit vectors.
 
     ``tokens`` holds one L2-normalised row per word piece of the text, without the
-    model's ``[CLS]`` and ``[SEP]``: what late interaction (``index/late.py``) matches.
+    model's ``[CLS]`` and ``[SEP]`` and without punctuation (``words``): what late
+    interaction (``index/late.py``) matches.
     """
 
     vector: np.ndarray
@@ -55,6 +57,26 @@ class TokenEmbedder(Embedder, Protocol):
     """An ``Embedder`` that also gives each text's token vectors, for late interaction."""
 
     def encode(self, texts: Sequence[str]) -> list[Encoded]: ...
+
+
+def punctuation_ids(vocabulary: dict[str, int]) -> np.ndarray:
+    """The ids of the word pieces that are punctuation only ("," "." "(" "##'"), sorted.
+
+    Late interaction matches words: as in ColBERT, punctuation is masked out of the token
+    vectors.  It is a tenth of a passage's pieces, and it matches every passage alike.
+    """
+    ids = [
+        index
+        for piece, index in vocabulary.items()
+        if (bare := piece.removeprefix("##")) and all(unicodedata.category(c).startswith("P") for c in bare)
+    ]
+    return np.array(sorted(ids), dtype=np.int64)
+
+
+def words(tokens: np.ndarray, ids: np.ndarray, punctuation: np.ndarray) -> np.ndarray:
+    """The rows of ``tokens`` whose piece (``ids``, row for row) is no punctuation; all if every one is."""
+    keep = ~np.isin(ids, punctuation)
+    return tokens[keep] if keep.any() else tokens
 
 
 def gives_tokens(embedder: Embedder) -> bool:
@@ -152,6 +174,7 @@ class SentenceTransformerEmbedder:
             raise ReportQAError(f"model {name!r} does not report its embedding dimension")
         self.dimension = int(dimension)
         self.batch_size = batch_size
+        self._punctuation = punctuation_ids(self._model.tokenizer.get_vocab())
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         if not texts:
@@ -177,6 +200,7 @@ class SentenceTransformerEmbedder:
         for row in rows:
             real = row["attention_mask"].bool()
             tokens = row["token_embeddings"][real][1:-1].float().numpy()
+            pieces = words(tokens, row["input_ids"][real][1:-1].numpy(), self._punctuation)
             vector = row["sentence_embedding"].float().numpy().reshape(1, -1)
-            out.append(Encoded(unit_rows(vector)[0], unit_rows(tokens)))
+            out.append(Encoded(unit_rows(vector)[0], unit_rows(pieces)))
         return out

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedder import Encoded, resolve_model_path, unit_rows
+from index.embedder import Encoded, punctuation_ids, resolve_model_path, unit_rows, words
 from index.errors import ReportQAError
 from index.model_cache import model_home, writing
 
@@ -162,6 +162,7 @@ class OnnxEmbedder:
         self._tokenizer = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_tokens(model_path))
         self._tokenizer.enable_padding()
+        self._punctuation = punctuation_ids(self._tokenizer.get_vocab())
         options = onnxruntime.SessionOptions()
         if threads > 0:
             options.intra_op_num_threads = threads
@@ -176,26 +177,29 @@ class OnnxEmbedder:
     def _probe_dimension(self) -> int:
         return int(self._run(["x"])[0].shape[1])
 
-    def _run(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The vectors of ``texts``, the last layer of their tokens (padded) and each text's token count."""
+    def _run(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The vectors of ``texts``, their tokens' last layer and ids (padded) and each text's token count."""
         encodings = self._tokenizer.encode_batch(list(texts))
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
         feed = {
-            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "input_ids": ids,
             "attention_mask": mask,
             "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
         }
         vectors, hidden = self._session.run(None, feed)
-        return np.asarray(vectors, dtype=np.float32), hidden, mask.sum(axis=1)
+        return np.asarray(vectors, dtype=np.float32), hidden, ids, mask.sum(axis=1)
 
     def encode(self, texts: Sequence[str], *, progress: bool = False) -> list[Encoded]:
         """Vectors and token vectors of ``texts``, as ``SentenceTransformerEmbedder.encode``."""
         out: list[Encoded] = []
         for start in range(0, len(texts), self.batch_size):
-            vectors, hidden, lengths = self._run(texts[start : start + self.batch_size])
+            vectors, hidden, ids, lengths = self._run(texts[start : start + self.batch_size])
             for row, (vector, length) in enumerate(zip(vectors, lengths, strict=True)):
-                # Unit rows, without [CLS], [SEP] and the padding.
-                out.append(Encoded(vector, unit_rows(hidden[row, 1 : int(length) - 1])))
+                # Unit rows, without [CLS], [SEP], the padding and punctuation.
+                real = slice(1, int(length) - 1)
+                tokens = words(hidden[row, real], ids[row, real], self._punctuation)
+                out.append(Encoded(vector, unit_rows(tokens)))
         return out
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:

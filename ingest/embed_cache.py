@@ -5,7 +5,7 @@ The cache lives in the model cache shared by every index directory
 and the text, so any index may use another's::
 
     <cache>/<model-slug>/embeddings.npz    keys (sha256 of each text) and float32 rows
-    <cache>/<model-slug>/tokens.npz        keys, offsets and float16 token vectors of each passage
+    <cache>/<model-slug>/words-<backend>.npz  keys, offsets and float16 token vectors of each passage
 
 It is written whole to a temporary file and renamed into place, so a build killed
 while writing leaves the previous cache intact (and its temporary file is cleared by a
@@ -32,7 +32,8 @@ from index.model_cache import model_home
 logger = logging.getLogger(__name__)
 
 CACHE_FILE = "embeddings-{backend}.npz"
-TOKENS_FILE = "tokens-{backend}.npz"
+TOKENS_FILE = "words-{backend}.npz"
+"""Token vectors without punctuation (``index.embedder.words``); older ``tokens-*`` files are not read."""
 STALE_SECONDS = 3600
 """A temporary file this old was left by a killed save (a save takes seconds)."""
 
