@@ -4,8 +4,9 @@ The passage vector and the best sentence's vector each squeeze a text into one
 point; a question that shares the passage's topic with several neighbours ranks
 them nearly alike.  Matching token by token, as ColBERT does (the mean over the
 question's word pieces of the best cosine with any word piece of the passage),
-tells them apart.  The token vectors are the tuned MiniLM's own last layer: no second
-model, and the question's come out of the same forward pass as its vector.
+tells them apart.  The token vectors are the tuned MiniLM's own last layer, punctuation
+left out (``index.embedder.words``): no second model, and the question's come out of the
+same forward pass as its vector.
 
 Ingest fits the ``DIMENSIONS`` principal axes of the passages' tokens and stores each
 token on them in 4 bits an axis (64 bytes, a twelfth of float16 on 384): the axes and
