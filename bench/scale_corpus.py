@@ -143,6 +143,7 @@ def fetch(source: Source, cache: Path) -> tuple[Path, str]:
         dpkg = _require("dpkg-deb", "dpkg")
         partial = unpacked.with_name(unpacked.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
+        partial.parent.mkdir(parents=True, exist_ok=True)  # dpkg-deb makes the folder, not its parents
         subprocess.run([dpkg, "-x", str(deb), str(partial)], check=True)
         shutil.rmtree(unpacked, ignore_errors=True)
         partial.rename(unpacked)
