@@ -77,8 +77,8 @@ _PAIRS = np.array([[((b >> 4) ^ 8) - 8, ((b & 0xF) ^ 8) - 8] for b in range(256)
 
 
 def unpack(codes: np.ndarray) -> np.ndarray:
-    """``pack``'s codes as unit float32 rows."""
-    return unit_rows(_PAIRS[np.asarray(codes)].reshape(len(codes), -1))
+    """``pack``'s codes as unit float32 rows (``np.take``: a tenth of the time fancy indexing takes)."""
+    return unit_rows(np.take(_PAIRS, np.asarray(codes), axis=0).reshape(len(codes), -1))
 
 
 @dataclass(frozen=True)
@@ -191,16 +191,23 @@ class TokenVectors:
     def scores(self, query_tokens: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """For each passage in ``rows``: the mean over query tokens of its best cosine in the passage.
 
-        Each candidate's codes are decoded and multiplied on their own (about 0.2 ms for 10
-        candidates of this report).
+        The candidates' codes are gathered, decoded and multiplied at once, and each
+        passage's best per query token taken by ``maximum.reduceat``; a passage with no
+        tokens scores 0.
         """
+        rows = np.asarray(rows, dtype=np.int64)
         out = np.zeros(len(rows), dtype=np.float32)
-        if len(query_tokens) == 0:
+        if len(query_tokens) == 0 or len(rows) == 0:
             return out
-        query = self.project(query_tokens)
-        for slot, row in enumerate(np.asarray(rows).tolist()):
-            start, end = int(self.offsets[row]), int(self.offsets[row + 1])
-            if end > start:
-                cosines = query @ unpack(self.codes[start:end]).T
-                out[slot] = np.add.reduce(np.maximum.reduce(cosines, axis=1))
-        return out / len(query)
+        starts, ends = self.offsets[rows], self.offsets[rows + 1]
+        some = ends > starts
+        if not some.any():
+            return out
+        lengths = (ends - starts)[some]
+        firsts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        # Every token row of the candidates that have any, candidate after candidate.
+        taken = np.repeat(starts[some] - firsts, lengths) + np.arange(int(lengths.sum()))
+        cosines = self.project(query_tokens) @ unpack(self.codes[taken]).T
+        best = np.maximum.reduceat(cosines, firsts, axis=1)
+        out[some] = best.sum(axis=0)
+        return out / len(query_tokens)

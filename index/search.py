@@ -94,13 +94,21 @@ def top_rows(values: np.ndarray, count: int) -> np.ndarray:
     """The rows of the ``count`` largest ``values``, best first, ties in row order, as a stable sort gives.
 
     A partition finds the ``count``-th value first, so a large index sorts only what is kept.
+    It partitions only the rows above the lowest value: out-of-scope rows (-inf) and BM25's
+    zeros are most of a large index, and a partition over so many ties is ten times slower.
     """
     if count >= len(values):
         return np.argsort(-values, kind="stable")
     if count <= 0:
         return np.zeros(0, dtype=np.int64)
-    threshold = np.partition(values, len(values) - count)[len(values) - count]
-    kept = np.flatnonzero(values >= threshold)
+    lowest = values.min()
+    above = np.flatnonzero(values > lowest)
+    if len(above) < count:  # then the lowest rows, in row order
+        best = above[np.argsort(-values[above], kind="stable")]
+        return np.concatenate([best, np.flatnonzero(values == lowest)[: count - len(above)]])
+    scores = values[above]
+    threshold = np.partition(scores, len(scores) - count)[len(scores) - count]
+    kept = above[scores >= threshold]
     return kept[np.argsort(-values[kept], kind="stable")][:count]
 
 
@@ -217,15 +225,19 @@ class Retriever:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Dense and sentence scores of the passages in ``rows`` only (-1 elsewhere).
 
-        ``exact`` is every passage's dense score when a flat index already gave it.
+        ``exact`` is every passage's dense score when a flat index already gave it.  The
+        pool's sentences are found and gathered in numpy (``np.take``): a loop over the pool's
+        passages took more time than scoring them (1.2 ms against 0.3 ms at 30x the report).
         """
-        index, data = self.index, self.derived
+        index = self.index
         vector = np.asarray(query, dtype=np.float32).reshape(-1)
         dense = np.full(len(index.passages), -1.0, dtype=np.float32)
         dense[rows] = exact[rows] if exact is not None else index.matrix[rows] @ vector
+        in_pool = np.zeros(len(index.passages), dtype=bool)
+        in_pool[rows] = True
+        numbers = np.flatnonzero(in_pool[index.sentence_rows])
         sentence = np.full(len(index.sentences), -1.0, dtype=np.float32)
-        numbers = [number for row in rows.tolist() for number in data.sentences_of[row]]
-        sentence[numbers] = index.sentence_matrix[numbers] @ vector
+        sentence[numbers] = np.take(index.sentence_matrix, numbers, axis=0) @ vector
         return dense, sentence
 
     def _lift_best_section(self, fused: np.ndarray) -> np.ndarray:
