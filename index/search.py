@@ -105,7 +105,8 @@ def top_rows(values: np.ndarray, count: int) -> np.ndarray:
     above = np.flatnonzero(values > lowest)
     if len(above) < count:  # then the lowest rows, in row order
         best = above[np.argsort(-values[above], kind="stable")]
-        return np.concatenate([best, np.flatnonzero(values == lowest)[: count - len(above)]])
+        rest = np.flatnonzero(values == lowest)[: count - len(above)]
+        return np.asarray(np.concatenate([best, rest]), dtype=np.int64)
     scores = values[above]
     threshold = np.partition(scores, len(scores) - count)[len(scores) - count]
     kept = above[scores >= threshold]
