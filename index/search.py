@@ -105,12 +105,12 @@ def top_rows(values: np.ndarray, count: int) -> np.ndarray:
     above = np.flatnonzero(values > lowest)
     if len(above) < count:  # then the lowest rows, in row order
         best = above[np.argsort(-values[above], kind="stable")]
-        rest = np.flatnonzero(values == lowest)[: count - len(above)]
-        return np.asarray(np.concatenate([best, rest]), dtype=np.int64)
+        return np.concatenate([best, np.flatnonzero(values == lowest)[: count - len(above)]])
     scores = values[above]
     threshold = np.partition(scores, len(scores) - count)[len(scores) - count]
-    kept = above[scores >= threshold]
-    return kept[np.argsort(-values[kept], kind="stable")][:count]
+    kept: np.ndarray = above[scores >= threshold]
+    ranked: np.ndarray = kept[np.argsort(-values[kept], kind="stable")][:count]
+    return ranked
 
 
 def _scaled(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
