@@ -17,6 +17,7 @@ from index.answering import answer
 from index.embedder import Encoded, unit_rows
 from index.errors import CorruptIndex, IncompatibleIndex
 from index.late import TokenVectors, compress, pack, unpack
+from index.model_cache import model_home
 from index.search import Retriever
 from index.store import file_sha256, load_index
 from ingest.pipeline import build_index
@@ -264,3 +265,32 @@ def test_the_axes_are_fitted_on_a_bounded_sample(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(late, "SAMPLE_AT_MOST", 10 * total)
     late.compress(per_passage)
     assert seen[1] == len(np.concatenate(per_passage)[:: late.SAMPLE_EVERY])  # every third, as before
+
+
+def test_the_candidates_score_as_each_one_matched_on_its_own() -> None:
+    """All candidates at once, empty passages included, give each passage's mean best cosine."""
+    rng = np.random.default_rng(7)
+    passages = [unit_rows(rng.normal(size=(n, DIMENSION)).astype(np.float32)) for n in (5, 0, 9, 1, 0, 4)]
+    vectors = TokenVectors.of(passages)
+    query = unit_rows(rng.normal(size=(6, DIMENSION)).astype(np.float32))
+    rows = np.array([2, 1, 5, 0, 4, 3])
+    projected = vectors.project(query)
+    expected = [
+        0.0 if start == end else float((projected @ unpack(vectors.codes[start:end]).T).max(axis=1).mean())
+        for start, end in ((vectors.offsets[r], vectors.offsets[r + 1]) for r in rows)
+    ]
+    assert np.allclose(vectors.scores(query, rows), expected, atol=1e-6)
+    assert vectors.scores(query, np.array([1, 4])).tolist() == [0.0, 0.0]
+
+
+def test_a_build_removes_the_superseded_token_cache_of_every_piece(tmp_path: Path) -> None:
+    source = tmp_path / "small.txt"
+    source.write_text(REPORT, encoding="utf-8")
+    embedder = TokenHashingEmbedder()
+    home = model_home(tmp_path / "cache", embedder.name)
+    home.mkdir(parents=True)
+    superseded = home / f"tokens-{embedder.backend}.npz"
+    superseded.write_bytes(b"punctuation included")
+    build_index([source], tmp_path / "index", embedder=embedder, progress=False, cache_dir=tmp_path / "cache")
+    assert (home / f"words-{embedder.backend}.npz").is_file()
+    assert not superseded.exists()
