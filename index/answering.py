@@ -107,7 +107,7 @@ def answer(
     in_scope = np.isfinite(signals.fused)
     facts = confidence.evidence(
         question,
-        passage_scores=signals.dense[in_scope].tolist(),
+        passage_scores=signals.dense[in_scope],
         answer_text=top.highlighted_text,
         passage_text=top.hit.passage.text,
         # The whole section: a name the question gives may sit in the best passage's neighbour.
