@@ -62,11 +62,11 @@ MODE_WEIGHTS = {
 SYMBOL_BONUS = 1.0
 SECTION_BONUS = 0.05
 DUPLICATE_SIMILARITY = 0.97
-POOL = 128
+POOL = 64
 """Passages a large scope takes by dense similarity, and by BM25, for a question to score in full.
 
-128 instead of 256 halves the sentence vectors a question gathers at 30x the report, and
-gave the same first hits (docs/decisions.md, "A smaller pool")."""
+64 instead of 256 gathers a quarter of the sentence vectors at 30x the report, and gave
+the same first hits (docs/decisions.md, "A smaller pool")."""
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,10 @@ class Retriever:
         lexical = data.lexical.scores(data.acronyms.expand(question))
         bonus = SYMBOL_BONUS * data.lexical.symbol_matches(question)
         if int(mask.sum()) > 2 * POOL:  # a large scope: score a pool of candidates, not every passage
-            exact = None if index.approximate else index.all_scores(query)
+            # FAISS finds an unscoped question's nearest over its 8-bit codes, a quarter of the bytes
+            # of the float product (memory traffic is what costs under load); a scope takes the
+            # exact product within it.
+            exact = None if index.approximate or bool(mask.all()) else index.all_scores(query)
             if exact is None:
                 near = index.nearest(query, POOL)
             else:

@@ -65,3 +65,14 @@ def test_a_small_scope_is_scored_whole_on_a_graph(built: tuple[Path, Path]) -> N
     retriever = Retriever(load_index(built[1]), HashingEmbedder(64))
     hits = retriever.search("nothing in particular", top_k=5, section="7")
     assert len(hits) == 5 and {hit.passage.citation.section for hit in hits} == {"7"}
+
+
+def test_faiss_finds_an_unscoped_questions_pool_as_the_exact_product_does(built: tuple[Path, Path]) -> None:
+    flat = Retriever(load_index(built[0]), HashingEmbedder(64))
+    index = flat.index
+    for row in range(0, len(index.passages), 97):
+        query = HashingEmbedder(64).embed([" ".join(index.passages[row].text.split()[3:12])])[0]
+        exact = np.argsort(-index.all_scores(query), kind="stable")[:POOL]
+        found = index.nearest(query, POOL)
+        assert len(found) == POOL and len(np.intersect1d(found, exact)) >= POOL - 1  # a tie at the edge at most
+
