@@ -10,8 +10,10 @@ documentation pages of other kinds, bench/scale_corpus.py) it builds a fresh ind
 peak RSS of the process tree; index bytes on disk per passage and the biggest files; seconds
 from ``reportqa serve`` to the first ``/readyz`` 200; sequential ``/ask`` p50 and throughput
 at 8 clients on new questions (bench/bench.py's questions, each made unique so the answer
-cache never helps); the service's RSS after that load; and the report's held-out questions
-answered in the grown corpus (``reportqa eval``, Hit@1, compared with the 1x build).
+cache never helps), medians of rounds that take the sizes in turn (``--rounds``), so a
+machine that slows down mid-run weighs on every size alike; the service's RSS after that
+load; and the report's held-out questions answered in the grown corpus (``reportqa eval``,
+Hit@1, compared with the 1x build).
 
 Each ingest gets a model cache of its own that links the tuned model and its ONNX graphs
 from the user's cache but not the embedding caches, so every size embeds all its text, as
@@ -297,29 +299,76 @@ def stop(server: subprocess.Popen[bytes]) -> None:
         server.wait()
 
 
-def measure_service(index_dir: Path, env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
-    """Cold start, sequential p50 and throughput on new questions, and RSS after warm-up and load."""
+@dataclass
+class Serving:
+    """One size's running service and what its rounds measured."""
+
+    size: int
+    server: subprocess.Popen[bytes]
+    base_url: str
+    ready_s: float
+    p50s: list[float] = field(default_factory=list)
+    loads: list[dict[str, Any]] = field(default_factory=list)
+    rss_warm: int = 0
+
+
+def measure_services(
+    sized: list[tuple[int, Path, dict[str, str]]], args: argparse.Namespace
+) -> dict[int, Any]:
+    """Cold start of each size, then sequential p50 and throughput in interleaved rounds, medians kept.
+
+    Every size's service stays up and the rounds take them in turn, each round starting
+    one size later, so a machine that slows down during the run (a noisy neighbour, a
+    warmer CPU) weighs on every size alike: the ratios against 1x are what the targets
+    compare.  RSS is read after the first round (warm) and after the last (loaded).
+    """
     questions = load_questions()
-    ctx = Context(args=args, index_dir=index_dir, questions=questions)
-    server, base_url, ready = start_server(index_dir, env, index_dir.parent / f"serve-{index_dir.name}.log")
+    running: list[Serving] = []
     try:
-        seq = sequential(ctx, base_url, fresh=True)
-        rss_warm = tree_rss(server.pid)
-        result = load(ctx, base_url, clients=args.clients, fresh=True, duration=args.duration)
-        rss_load = tree_rss(server.pid)
+        for size, index_dir, env in sized:  # one at a time: readiness is measured on a quiet machine
+            server, base_url, ready = start_server(
+                index_dir, env, index_dir.parent / f"serve-{index_dir.name}.log"
+            )
+            running.append(Serving(size, server, base_url, ready))
+        for number in range(args.rounds):
+            turn = number % len(running)
+            for serving in running[turn:] + running[:turn]:
+                ctx = Context(args=args, index_dir=Path(), questions=questions)
+                ctx.fresh_base += number * 10_000_000
+                serving.p50s.append(statistics.median(sequential(ctx, serving.base_url, fresh=True)))
+                if number == 0:
+                    serving.rss_warm = tree_rss(serving.server.pid)
+                serving.loads.append(
+                    load(ctx, serving.base_url, clients=args.clients, fresh=True, duration=args.duration)
+                )
+            print(
+                f"bench-scale: round {number + 1}/{args.rounds}: "
+                + ", ".join(f"{s.size}x {s.loads[-1]['rps']:.0f} req/s" for s in running),
+                file=sys.stderr,
+                flush=True,
+            )
+        return {s.size: _service_figures(s, args) for s in running}
     finally:
-        stop(server)
+        for serving in running:
+            stop(serving.server)
+
+
+def _service_figures(serving: Serving, args: argparse.Namespace) -> dict[str, Any]:
+    rps = [result["rps"] for result in serving.loads]
     return {
-        "ready_s": round(ready, 2),
-        "seq_p50_ms": round(statistics.median(seq), 2),
-        "seq_requests": len(seq),
-        "rps": round(result["rps"], 1),
+        "ready_s": round(serving.ready_s, 2),
+        "seq_p50_ms": round(statistics.median(serving.p50s), 2),
+        "seq_p50_rounds_ms": [round(p, 2) for p in serving.p50s],
+        "seq_requests": args.requests,
+        "rps": round(statistics.median(rps), 1),
+        "rps_rounds": [round(r, 1) for r in rps],
+        "rounds": args.rounds,
         "clients": args.clients,
-        "load_errors": result["errors"],
-        "load_requests": result["requests"],
-        "load_p50_ms": round(result["p50"], 1),
-        "rss_warm_mib": round(rss_warm / MIB),
-        "rss_mib": round(rss_load / MIB),
+        "load_errors": sum(result["errors"] for result in serving.loads),
+        "load_requests": sum(result["requests"] for result in serving.loads),
+        "load_p50_ms": round(statistics.median(result["p50"] for result in serving.loads), 1),
+        "rss_warm_mib": round(serving.rss_warm / MIB),
+        "rss_mib": round(tree_rss(serving.server.pid) / MIB),
     }
 
 
@@ -341,8 +390,17 @@ def measure_quality(index_dir: Path, env: dict[str, str]) -> dict[str, Any]:
 # --- one size ---
 
 
-def run_size(size: int, report_passages: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    """Build the corpus of ``size``, ingest it into a fresh dir and measure everything on it."""
+def run_size(
+    size: int,
+    report_passages: int,
+    args: argparse.Namespace,
+    workdir: Path,
+    serve: dict[int, tuple[Path, dict[str, str]]],
+) -> dict[str, Any]:
+    """Build the corpus of ``size``, ingest it into a fresh dir and measure it.
+
+    ``serve`` gets the index and environment the size is served from, for the rounds.
+    """
     note = f"bench-scale: {size}x"
     corpus_env = base_env(default_cache_dir())
     corpus = build_corpus(size, report_passages, args.corpus_cache, corpus_env)
@@ -372,17 +430,16 @@ def run_size(size: int, report_passages: int, args: argparse.Namespace, workdir:
         return row
     disk = measure_disk(index_dir)
     print(
-        f"{note}: ingest {ingest['seconds']} s, {disk['passages']} passages; serving ...",
+        f"{note}: ingest {ingest['seconds']} s, {disk['passages']} passages; eval ...",
         file=sys.stderr,
         flush=True,
     )
-    service = measure_service(index_dir, env, args)
-    print(f"{note}: eval ...", file=sys.stderr, flush=True)
     quality = measure_quality(index_dir, env)
     ingest["embedding_cache_bytes"] = sum(
         p.stat().st_size for p in (folder / "model-cache").rglob("*.npz") if p.is_file()
     )
-    return row | {"disk": disk, "service": service, "quality": quality}
+    serve[size] = (index_dir, env)
+    return row | {"disk": disk, "quality": quality}
 
 
 def report_passage_count(env: dict[str, str]) -> int:
@@ -490,9 +547,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="Where the Debian packages are downloaded and unpacked ($REPORTQA_BENCH_CORPUS).",
     )
     parser.add_argument("--workdir", type=Path, default=None, help="Where index dirs are built (a temp dir).")
-    parser.add_argument("--duration", type=float, default=20, help="Seconds of load at --clients (20).")
+    parser.add_argument(
+        "--duration", type=float, default=10, help="Seconds of load at --clients, each round (10)."
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="Interleaved rounds of p50 and load; medians (3).",
+    )
     parser.add_argument("--clients", type=int, default=8, help="Concurrent clients (8).")
-    parser.add_argument("--requests", type=int, default=200, help="Sequential requests (200).")
+    parser.add_argument("--requests", type=int, default=200, help="Sequential requests, each round (200).")
     parser.add_argument(
         "--ingest-timeout",
         type=float,
@@ -511,9 +576,20 @@ def main(argv: list[str] | None = None) -> None:
     report_passages = report_passage_count(base_env(default_cache_dir()))
     rows: list[dict[str, Any]] = []
     try:
+        serve: dict[int, tuple[Path, dict[str, str]]] = {}
         for size in args.sizes:
-            rows.append(run_size(size, report_passages, args, workdir))
+            rows.append(run_size(size, report_passages, args, workdir, serve))
             write(args, info, rows, report_passages)  # what is measured is kept if a later size fails
+        print(
+            f"bench-scale: serving {len(serve)} sizes in {args.rounds} rounds ...",
+            file=sys.stderr,
+            flush=True,
+        )
+        served = measure_services([(size, *serve[size]) for size in serve], args)
+        for row in rows:
+            if row["size"] in served:
+                row["service"] = served[row["size"]]
+        write(args, info, rows, report_passages)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
