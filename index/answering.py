@@ -44,6 +44,8 @@ class AnswerResult:
     confidence: float
     reason: str | None
     evidence: Evidence | None
+    verdict: str | None = None
+    """When not answerable: the line a reader sees first (``confidence.verdict``)."""
 
 
 def _sentence_scores(retriever: Retriever, signals: Signals, question: str) -> np.ndarray:
@@ -119,12 +121,16 @@ def answer(
     )
     probability = confidence.probability(facts)
     answerable = probability >= confidence.THRESHOLD
+    several = document is None and len(retriever.derived.scopes.documents) > 1
     return AnswerResult(
         question=question,
         passages=ranked,
         answer=top,
         answerable=answerable,
         confidence=probability,
-        reason=None if answerable else confidence.reason(facts, probability, where=where(retriever, top.hit)),
+        reason=None
+        if answerable
+        else confidence.reason(facts, probability, where=where(retriever, top.hit), several=several),
         evidence=facts,
+        verdict=None if answerable else confidence.verdict(several=several),
     )

@@ -298,19 +298,35 @@ def probability(signals: Evidence) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def reason(signals: Evidence, confidence: float, *, where: str) -> str:
-    """Why we think the report does not answer, in words a reader can check."""
+def reason(signals: Evidence, confidence: float, *, where: str, several: bool = False) -> str:
+    """Why we think the report does not answer, in words a reader can check.
+
+    ``several``: the question was asked of several documents, so "these documents", not "the report".
+    """
+    subject, mentions, takes = (
+        ("these documents", "mention", "take") if several else ("the report", "mentions", "takes")
+    )
     if signals.year_unknown:
-        opening = "The question is about a year the report never mentions"
+        opening = f"The question is about a year {subject} never {mentions}"
     elif signals.kind_missing:
         # The topic matches; the detail asked for (a vote count, a chair's name) is what is missing.
-        opening = "The report takes up the topic but not the detail asked for"
+        opening = f"{subject.capitalize()} {takes} up the topic but not the detail asked for"
     else:
-        opening = "Nothing in it matches the question closely enough"
+        opening = f"Nothing in {subject} matches the question closely enough"
     parts = [f"{opening} (confidence {confidence:.2f})."]
     if signals.unknown:
-        parts.append(f"It never mentions {', '.join(repr(w) for w in signals.unknown[:4])}.")
+        names = ", ".join(repr(w) for w in signals.unknown[:4])
+        parts.append(f"{'They' if several else 'It'} never {mentions} {names}.")
     if signals.asked_for:
         parts.append(f"The question asks for {signals.asked_for}, and the closest passage gives none.")
     parts.append(f"The closest passage is {where}.")
     return " ".join(parts)
+
+
+def verdict(*, several: bool = False) -> str:
+    """The one line a reader sees first when the answer is no: of the report, or of several documents."""
+    return (
+        "These documents do not appear to answer this."
+        if several
+        else "The report does not appear to answer this."
+    )

@@ -129,6 +129,7 @@ def response_of(result: AnswerResult, retriever: Retriever, links: Links | None 
         answerable=result.answerable,
         confidence=round(result.confidence, SCORE_DIGITS),
         reason=result.reason,
+        verdict=result.verdict,
     )
 
 

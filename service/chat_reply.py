@@ -72,7 +72,8 @@ def reply_text(response: AskResponse) -> str:
     """The message a chat user reads: quote with marker, then the numbered sources."""
     sources = "\n".join(source_entry(p.rank, p.citation) for p in response.passages)
     if not quotes_answer(response):
-        verdict = f"{NOT_ANSWERED} {response.reason}" if response.reason else NOT_ANSWERED
+        said = response.verdict or NOT_ANSWERED
+        verdict = f"{said} {response.reason}" if response.reason else said
         # The closest passages are named (not quoted), so a reader can still look for themselves.
         return f"{verdict}\n\nClosest passages:\n{sources}" if sources else verdict
     quote, number = answer_quote(response)

@@ -536,7 +536,8 @@ def render_answer(response: AskResponse) -> str:
         where = ", ".join(part for part in (f"{c.section} {c.title}", pages(c.page, c.page_end)) if part)
         lead = f"Answer: “{quote}”\n({where})"
     else:
-        lead = f"The report does not appear to answer this. {response.reason or ''}".strip()
+        said = response.verdict or "The report does not appear to answer this."
+        lead = f"{said} {response.reason or ''}".strip()
     lead += f"\nconfidence {response.confidence:.2f}"
     return "\n\n".join([lead, *(render_passage(passage) for passage in response.passages)])
 

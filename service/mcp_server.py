@@ -63,7 +63,8 @@ def search_text(response: AskResponse) -> str:
     if not response.passages:
         return f"The report has no passages for: {response.question}"
     if not response.answerable:
-        lead = f"The report does not appear to answer this. {response.reason or ''}\nClosest passages:\n\n"
+        said = response.verdict or "The report does not appear to answer this."
+        lead = f"{said} {response.reason or ''}\nClosest passages:\n\n"
     elif response.answer is not None:
         lead = f"Answer: {response.answer.text} [1]\n\n"
     else:

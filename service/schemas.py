@@ -247,6 +247,11 @@ class AskResponse(BaseModel):
         1.0, ge=0.0, le=1.0, description="Calibrated probability that the report answers the question."
     )
     reason: str | None = Field(None, description="When not answerable: why, in words a person can check.")
+    verdict: str | None = Field(
+        None,
+        description="When not answerable: the line to show first, naming what was asked: 'The report does "
+        "not appear to answer this.', or 'These documents ...' for a question over several documents.",
+    )
 
 
 class SectionOut(BaseModel):

@@ -74,5 +74,5 @@ def test_faiss_finds_an_unscoped_questions_pool_as_the_exact_product_does(built:
         query = HashingEmbedder(64).embed([" ".join(index.passages[row].text.split()[3:12])])[0]
         exact = np.argsort(-index.all_scores(query), kind="stable")[:POOL]
         found = index.nearest(query, POOL)
-        assert len(found) == POOL and len(np.intersect1d(found, exact)) >= POOL - 1  # a tie at the edge at most
-
+        # The same rows, but for a tie at the edge.
+        assert len(found) == POOL and len(np.intersect1d(found, exact)) >= POOL - 1

@@ -90,6 +90,13 @@ def test_the_reason_names_what_the_report_never_mentions() -> None:
     assert text.endswith("The closest passage is section A.4, page 2.")
 
 
+def test_over_several_documents_the_reason_speaks_of_them_not_of_the_report() -> None:
+    facts = signals("Who won the 2013 FIFA World Cup?", dense=0.1)
+    text = reason(facts, probability(facts), where="section 4 of Field guide", several=True)
+    assert "report" not in text
+    assert "They never mention '2013', 'FIFA'." in text
+
+
 def test_which_country_is_unanswered_by_a_passage_that_names_none() -> None:
     vague = "Some countries held biennial conferences for their citizens abroad."
     named = "The Government of Belgium offered to host the first meeting of the Forum in 2007."

@@ -51,3 +51,15 @@ def test_an_unanswerable_verdict_is_said_plainly_with_its_reason() -> None:
         "The report does not answer this question. No passage mentions 2018.\n\n"
         'Closest passages:\n[1] Section B.4 "Remittances", pages 6-7 (report)'
     )
+
+
+def test_the_verdict_over_several_documents_is_said_as_the_service_gives_it() -> None:
+    response = AskResponse(
+        question="q",
+        passages=[passage(1)],
+        index=INDEX,
+        answerable=False,
+        reason="Nothing in these documents matches.",
+        verdict="These documents do not appear to answer this.",
+    )
+    assert reply_text(response).startswith("These documents do not appear to answer this. Nothing in these")

@@ -311,3 +311,14 @@ def test_a_reason_names_the_closest_passages_document_and_no_missing_page(client
         payload["passages"][0]["citation"]["title"],
     )
     assert payload["reason"].endswith(f"The closest passage is section {section} ({title}) of Field guide.")
+
+
+def test_an_unanswered_question_over_several_documents_says_these_documents(client: TestClient) -> None:
+    """Over a library, "the report" would name a document that is not there; scoped to one, it is right."""
+    unscoped = ask(client, question="Who won the 2006 FIFA World Cup?", top_k=1)
+    scoped = ask(client, question="Who won the 2006 FIFA World Cup?", top_k=1, document="guide")
+    assert (unscoped["answerable"], scoped["answerable"]) == (False, False)
+    assert unscoped["verdict"] == "These documents do not appear to answer this."
+    assert "the report" not in unscoped["reason"]
+    assert "They never mention '2006', 'FIFA'" in unscoped["reason"]
+    assert scoped["verdict"] == "The report does not appear to answer this."
