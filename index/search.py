@@ -184,10 +184,10 @@ class Retriever:
             else:
                 near = top_rows(np.where(mask, exact, -np.inf), POOL)
             mask = mask & self._pool(near, lexical, bonus, mask)
-            dense, sentence = self._pool_scores(query, np.flatnonzero(mask), exact)
+            dense, sentence, best = self._pool_scores(query, np.flatnonzero(mask), exact)
         else:
             dense, sentence = index.all_scores(query), index.sentence_scores(query)
-        best = data.best_sentences(sentence, len(index.passages))
+            best = data.best_sentences(sentence, len(index.passages))
         w = self.weights
         if self.mode is not Mode.HYBRID or not bonus.any():
             bonus = np.zeros_like(bonus)
@@ -229,23 +229,26 @@ class Retriever:
 
     def _pool_scores(
         self, query: np.ndarray, rows: np.ndarray, exact: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Dense and sentence scores of the passages in ``rows`` only (-1 elsewhere).
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Dense, sentence and best-sentence scores of the passages in ``rows`` only (-1 elsewhere).
 
         ``exact`` is every passage's dense score when a flat index already gave it.  The
-        pool's sentences are found and gathered in numpy (``np.take``): a loop over the pool's
-        passages took more time than scoring them (1.2 ms against 0.3 ms at 30x the report).
+        pool's sentences are found from each passage's first sentence and count, and gathered
+        with ``np.take``: neither a loop over the pool (1.2 ms at 30x the report) nor a scan of
+        every sentence.
         """
         index = self.index
         vector = np.asarray(query, dtype=np.float32).reshape(-1)
         dense = np.full(len(index.passages), -1.0, dtype=np.float32)
         dense[rows] = exact[rows] if exact is not None else index.matrix[rows] @ vector
-        in_pool = np.zeros(len(index.passages), dtype=bool)
-        in_pool[rows] = True
-        numbers = np.flatnonzero(in_pool[index.sentence_rows])
+        numbers, having, offsets = self.derived.sentences_in(rows)
+        scores = np.take(index.sentence_matrix, numbers, axis=0) @ vector
         sentence = np.full(len(index.sentences), -1.0, dtype=np.float32)
-        sentence[numbers] = np.take(index.sentence_matrix, numbers, axis=0) @ vector
-        return dense, sentence
+        sentence[numbers] = scores
+        best = np.full(len(index.passages), -1.0, dtype=np.float32)
+        if len(having):
+            best[having] = np.maximum.reduceat(scores, offsets)
+        return dense, sentence, best
 
     def _lift_best_section(self, fused: np.ndarray) -> np.ndarray:
         """Add ``SECTION_BONUS`` to the best passage's section, rescaled so scores stay 0 to 1."""

@@ -41,3 +41,22 @@ def test_a_new_sentence_splitter_leaves_an_existing_index_loadable(
     monkeypatch.setattr(index.sentences, "sentence_spans", whole)
     monkeypatch.setattr(index.store, "sentence_spans", whole, raising=False)
     assert load_index(root).sentences.tolist() == before  # read, not recomputed
+
+
+def test_a_pools_sentences_are_found_from_each_passages_first_and_count(tmp_path: Path) -> None:
+    """``sentences_in`` must give what a scan of every sentence gives, in any pool."""
+    from index.derived import Derived
+
+    index = load_index(build_small_index(tmp_path / "index"))
+    derived = Derived.of(index)
+    rng = np.random.default_rng(5)
+    scores = rng.standard_normal(len(index.sentences)).astype(np.float32)
+    for size in (1, 3, len(index.passages) // 2, len(index.passages)):
+        rows = np.sort(rng.choice(len(index.passages), size=size, replace=False))
+        numbers, having, offsets = derived.sentences_in(rows)
+        assert numbers.tolist() == np.flatnonzero(np.isin(index.sentence_rows, rows)).tolist()
+        assert set(having.tolist()) == set(index.sentence_rows[numbers].tolist())
+        best = derived.best_sentences(
+            np.where(np.isin(index.sentence_rows, rows), scores, -1.0), len(index.passages)
+        )
+        assert np.array_equal(np.maximum.reduceat(scores[numbers], offsets), best[having])
