@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from index.citing import citation_label
 from service.schemas import AskResponse, CitationOut, PassageOut
 
-NOT_ANSWERED = "The report does not answer this question."
+NOT_ANSWERED = "The report does not appear to answer this."
 
 
 class ChatCitation(BaseModel):

@@ -48,7 +48,7 @@ def test_an_unanswerable_verdict_is_said_plainly_with_its_reason() -> None:
         question="q", passages=[passage(1)], index=INDEX, answerable=False, reason="No passage mentions 2018."
     )
     assert reply_text(response) == (
-        "The report does not answer this question. No passage mentions 2018.\n\n"
+        "The report does not appear to answer this. No passage mentions 2018.\n\n"
         'Closest passages:\n[1] Section B.4 "Remittances", pages 6-7 (report)'
     )
 

@@ -104,8 +104,9 @@ def test_the_answer_sentence_is_highlighted_and_no_answer_is_said_plainly(
     unanswerable = "Who won the 2006 FIFA World Cup?"
     closest = real_server.ask(unanswerable)
     assert closest["answerable"] is False
+    assert closest["verdict"] == "The report does not appear to answer this."
     ask_by_keyboard(page, unanswerable)
-    no_answer = f"The report does not answer this question. {closest['reason']}"
+    no_answer = f"{closest['verdict']} {closest['reason']}"
     expect(page.locator("#no-answer")).to_have_text(no_answer)
     expect(page.locator("#others-heading")).to_have_text("Closest passages (they do not answer it)")
     expect(page.locator("#other-list > li").first).to_have_attribute(

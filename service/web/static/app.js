@@ -91,7 +91,7 @@ function render(payload) {
     const none = document.createElement("p");
     none.className = "no-answer";
     none.id = "no-answer";
-    none.textContent = (payload.verdict || "The report does not answer this question.") + (payload.reason ? ` ${payload.reason}` : "");
+    none.textContent = (payload.verdict || "The report does not appear to answer this.") + (payload.reason ? ` ${payload.reason}` : "");
     best.append(none);
     // The closest passages still show, so a reader can judge for themselves.
     for (const passage of payload.passages) $("other-list").append(passageNode(passage, null, "li"));
