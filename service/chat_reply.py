@@ -7,7 +7,8 @@ Nothing is generated: every word of the quote is a span of a cited passage.  The
 numbers are the passages' ranks, the same numbers ``context`` uses.
 
 The quote is the response's ``answer``; ``answerable`` false (or no passage at
-all) gives a plain "the report does not answer this", with the reason.
+all) gives the response's plain verdict ("The report does not appear to answer this."),
+with the reason.
 """
 
 from __future__ import annotations
