@@ -565,7 +565,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="Stop an ingest after this many minutes and keep what was measured (default: none).",
     )
     parser.add_argument("--rss-limit-gib", type=float, default=16, help="Stop an ingest past this RSS (16).")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    return args
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -580,12 +583,13 @@ def main(argv: list[str] | None = None) -> None:
         for size in args.sizes:
             rows.append(run_size(size, report_passages, args, workdir, serve))
             write(args, info, rows, report_passages)  # what is measured is kept if a later size fails
-        print(
-            f"bench-scale: serving {len(serve)} sizes in {args.rounds} rounds ...",
-            file=sys.stderr,
-            flush=True,
-        )
-        served = measure_services([(size, *serve[size]) for size in serve], args)
+        if serve:  # none when every ingest was stopped
+            print(
+                f"bench-scale: serving {len(serve)} sizes in {args.rounds} rounds ...",
+                file=sys.stderr,
+                flush=True,
+            )
+        served = measure_services([(size, *serve[size]) for size in serve], args) if serve else {}
         for row in rows:
             if row["size"] in served:
                 row["service"] = served[row["size"]]
