@@ -16,6 +16,7 @@ from index.acronyms import Acronyms
 from index.confidence import bunching
 from index.lexical import EXTRA_FILE, LexicalIndex, titled
 from index.models import Passage
+from index.runs import run_rows
 from index.scopes import Scopes
 from index.sentences import is_record
 from index.store import ACRONYMS_FILE, LEXICAL_PASSAGES, LEXICAL_SENTENCES, LoadedIndex
@@ -119,11 +120,8 @@ class Derived:
         ``maximum.reduceat`` gives each its best: the cost follows the rows, not the corpus.
         """
         rows = np.asarray(rows, dtype=np.int64)
-        counts = self.sentence_counts[rows]
-        having = rows[counts > 0]
-        counts = counts[counts > 0]
-        offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-        numbers = np.repeat(self.first_sentence[having] - offsets, counts) + np.arange(int(counts.sum()))
+        having = rows[self.sentence_counts[rows] > 0]
+        numbers, offsets = run_rows(self.first_sentence[having], self.sentence_counts[having])
         return numbers, having, offsets
 
     def section_text(self, passage: Passage) -> str:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.embedder import unit_rows
+from index.runs import run_rows
 
 WEIGHT = 2.0
 CANDIDATES = 10
@@ -203,10 +204,8 @@ class TokenVectors:
         some = ends > starts
         if not some.any():
             return out
-        lengths = (ends - starts)[some]
-        firsts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         # Every token row of the candidates that have any, candidate after candidate.
-        taken = np.repeat(starts[some] - firsts, lengths) + np.arange(int(lengths.sum()))
+        taken, firsts = run_rows(starts[some], (ends - starts)[some])
         cosines = self.project(query_tokens) @ unpack(self.codes[taken]).T
         best = np.maximum.reduceat(cosines, firsts, axis=1)
         out[some] = best.sum(axis=0)
