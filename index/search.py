@@ -12,8 +12,8 @@ or resolution number named in the question (``A/56/167``, ``58/209``) gives the
 passages that hold it a bonus as large as a whole signal.  Last, the other passages
 of the best passage's section get a small lift (``SECTION_BONUS``); the best passage
 stays first.  Near-identical passages are dropped so an answer shows distinct evidence.
-A scope of more than ``2 * POOL`` passages scores a pool of candidates (the nearest by
-dense similarity and BM25's best) instead of every sentence: the cost that grows with a corpus.
+Past ``2 * POOL`` passages a question scores its scope's passages alone, and a pool of them
+(nearest by dense similarity, BM25's best) past ``2 * POOL`` in scope: what grows with a corpus.
 
 What each part bought, and the many variants measured and not kept: docs/quality.md
 ("How it ranks", "Ablation") and docs/decisions.md ("Ranking").
@@ -80,7 +80,11 @@ class Hit:
 
 @dataclass(frozen=True)
 class Signals:
-    """Every signal for one question over the whole index, kept for answers and confidence."""
+    """Every signal for one question over the whole index, kept for answers and confidence.
+
+    In a large index, the dense and sentence scores of the passages it did not score (out of
+    scope, or out of the pool) are -1; their fused score is -inf.
+    """
 
     query: np.ndarray
     dense: np.ndarray
@@ -174,20 +178,22 @@ class Retriever:
         mask = data.scopes.mask(document=document, section=section)
         lexical = data.lexical.scores(data.acronyms.expand(question))
         bonus = SYMBOL_BONUS * data.lexical.symbol_matches(question)
-        if int(mask.sum()) > 2 * POOL:  # a large scope: score a pool of candidates, not every passage
-            # FAISS finds an unscoped question's nearest over its 8-bit codes, a quarter of the bytes
-            # of the float product (memory traffic is what costs under load); a scope takes the
-            # exact product within it.
-            exact = None if index.approximate or bool(mask.all()) else index.all_scores(query)
-            if exact is None:
-                near = index.nearest(query, POOL)
-            else:
-                near = top_rows(np.where(mask, exact, -np.inf), POOL)
-            mask = mask & self._pool(near, lexical, bonus, mask)
-            dense, sentence, best = self._pool_scores(query, np.flatnonzero(mask), exact)
-        else:
+        if len(index.passages) <= 2 * POOL:  # a small index: every passage and sentence, two products
             dense, sentence = index.all_scores(query), index.sentence_scores(query)
             best = data.best_sentences(sentence, len(index.passages))
+        else:  # a large index: only the scope's passages, or a pool of them when the scope is large
+            exact = None
+            if int(mask.sum()) > 2 * POOL:
+                # FAISS finds an unscoped question's nearest over its 8-bit codes, a quarter of the
+                # bytes of the float product (memory traffic is what costs under load); a scope
+                # takes the exact product within it.
+                exact = None if index.approximate or bool(mask.all()) else index.all_scores(query)
+                if exact is None:
+                    near = index.nearest(query, POOL)
+                else:
+                    near = top_rows(np.where(mask, exact, -np.inf), POOL)
+                mask = mask & self._pool(near, lexical, bonus, mask)
+            dense, sentence, best = self._pool_scores(query, np.flatnonzero(mask), exact)
         w = self.weights
         if self.mode is not Mode.HYBRID or not bonus.any():
             bonus = np.zeros_like(bonus)

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index import search
 from index.search import POOL, Retriever
 from index.store import load_index
 from ingest.pipeline import build_index
@@ -76,3 +77,17 @@ def test_faiss_finds_an_unscoped_questions_pool_as_the_exact_product_does(built:
         found = index.nearest(query, POOL)
         # The same rows, but for a tie at the edge.
         assert len(found) == POOL and len(np.intersect1d(found, exact)) >= POOL - 1
+
+
+def test_a_small_scope_of_a_large_index_scores_its_own_passages_alone_and_ranks_as_scoring_all(
+    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flat = Retriever(load_index(built[0]), HashingEmbedder(64))
+    question = " ".join(flat.index.passages[130].text.split()[2:10])
+    scoped = flat.signals(question, section="4")
+    in_scope = np.array([p.citation.section == "4" for p in flat.index.passages])
+    assert np.all(scoped.dense[~in_scope] == -1.0) and np.all(scoped.dense[in_scope] > -1.0)
+    monkeypatch.setattr(search, "POOL", 10 * len(flat.index.passages))  # every passage scored
+    whole = flat.signals(question, section="4")
+    assert np.array_equal(scoped.fused, whole.fused)
+    assert np.array_equal(scoped.dense[in_scope], whole.dense[in_scope])
