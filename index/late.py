@@ -8,9 +8,9 @@ tells them apart.  The token vectors are the tuned MiniLM's own last layer, punc
 left out (``index.embedder.words``): no second model, and the question's come out of the
 same forward pass as its vector.
 
-Ingest fits the ``DIMENSIONS`` principal axes of the passages' tokens and stores each
-token on them in 4 bits an axis (64 bytes, a twelfth of float16 on 384): the axes and
-the codes are in the index version, memory-mapped at load, and nothing is fitted there.
+Ingest fits the ``DIMENSIONS`` principal axes of a fixed reference text's tokens, once per
+model, and stores each token on them in 4 bits an axis (64 bytes, a twelfth of float16 on
+384): the axes and codes are in the index version, memory-mapped at load, nothing fitted there.
 It reranks the best ``CANDIDATES`` passages of the other signals, weighed ``WEIGHT``
 against their 2.6 (``index/search.py``).  What it gained and the variants tried:
 docs/quality.md ("How it ranks") and docs/decisions.md ("Late interaction",

@@ -237,25 +237,70 @@ class TokenCache(EmbeddingCache):
         self.path.with_name("tokens-" + self.path.name.removeprefix("words-")).unlink(missing_ok=True)
 
 
+AXES_FILE = "token-axes-{backend}-{digest}.npz"
+"""The axes fitted on a reference text (``reference_axes``), by the digest of that text."""
+
+
+def reference_axes(
+    inner: Embedder, reference: Sequence[str], models: Path | None, cache: TokenCache | None = None
+) -> np.ndarray:
+    """The axes token vectors are coded on: fitted on ``reference``'s tokens, once per model.
+
+    A fixed reference, not the corpus, so a passage's codes depend only on the model
+    and its text: adding documents to a library never moves the codes of the ones
+    already in it (docs/decisions.md, "Axes fitted on a reference text").  Kept in the
+    model cache ``models`` (None: fitted again each build), by the digest of the text.
+    """
+    digest = hashlib.sha256("\0".join(reference).encode("utf-8")).hexdigest()[:16]
+    path = (
+        None
+        if models is None
+        else model_home(models, inner.name) / AXES_FILE.format(backend=inner.backend, digest=digest)
+    )
+    if path is not None and path.is_file():
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                axes = np.asarray(data["axes"], dtype=np.float32)
+            if axes.ndim == 2 and axes.shape[0] == inner.dimension:
+                return axes
+        except (OSError, ValueError, KeyError, EOFError) as exc:
+            logger.warning("fitting the token axes again: %s is unreadable (%s)", path, exc)
+    sample = TokenSample()
+    keys = [text_key(text) for text in reference]
+    found = {key: cache.get(key) if cache is not None else None for key in keys}
+    missing = [text for text, key in zip(reference, keys, strict=True) if found[key] is None]
+    for text, encoded in zip(missing, encode(inner, missing), strict=True):
+        found[text_key(text)] = encoded.tokens
+    for key in keys:
+        if found[key] is not None:
+            sample.add(np.asarray(found[key], dtype=np.float16))
+    axes = sample.axes()
+    if path is not None:
+        try:
+            save_atomically(path, axes=axes)
+        except OSError as exc:
+            logger.warning("token axes not kept in the model cache (%s)", exc.strerror or exc)
+    return axes
+
+
 def token_codes(
     inner: Embedder,
     texts: Sequence[str],
     models: Path | None,
     *,
+    reference: Sequence[str] | None = None,
     advance: Callable[[int], None] | None = None,
     step: int = 256,
-    spill: Path | None = None,
     on_vector: Callable[[str, np.ndarray], None] | None = None,
 ) -> Compressed | None:
     """Each text's token vectors from ``inner``, coded as a version stores them; None when it gives none.
 
-    Bounded memory for any corpus: a first pass takes ``step`` texts at a time from
-    the model cache ``models`` (None: no cache) or the model, feeds the axes' sample
-    (``index/late.py``) and spills the tokens in half precision to a temporary file in
-    ``spill`` (default: the system's); a second pass codes them on the fitted axes.
-    The cache keeps at most its ``limit`` of this call's passages.  The same forward pass
-    gives each text's vector: ``on_vector`` receives those the model computed, so the
-    passage vectors need no second pass (``CachingEmbedder.remember``).
+    The axes come first, from ``reference`` (default: the texts themselves), so one
+    pass in bounded memory codes every text: ``step`` texts at a time, from the model
+    cache ``models`` (None: no cache) or the model.  The cache keeps at most its
+    ``limit`` of this call's passages.  The same forward pass gives each text's vector:
+    ``on_vector`` receives those the model computed, so the passage vectors need no
+    second pass (``CachingEmbedder.remember``).
     """
     if not gives_tokens(inner):
         return None
@@ -267,44 +312,35 @@ def token_codes(
             dimension=inner.dimension,
         )
     )
+    axes = reference_axes(inner, texts if reference is None else reference, models, cache)
     keys = [text_key(text) for text in texts]
-    sample = TokenSample()
     lengths: list[int] = []
+    codes: list[np.ndarray] = []
     cached = 0
-    with tempfile.TemporaryFile(dir=spill, prefix=".tokens-") as spilled:
-        for first in range(0, len(texts), step):
-            part = range(first, min(first + step, len(texts)))
-            found = {row: cache.get(keys[row]) if cache is not None else None for row in part}
-            missing = sorted((row for row in part if found[row] is None), key=lambda row: len(texts[row]))
-            for row, encoded in zip(missing, encode(inner, [texts[row] for row in missing]), strict=True):
-                if encoded.tokens is None:  # the model gives no token vectors after all
-                    return None
-                found[row] = encoded.tokens
-                if on_vector is not None:
-                    on_vector(texts[row], encoded.vector)
-                if cache is not None and cached < cache.limit:
-                    cache.put(keys[row], encoded.tokens)
-                    cached += 1
-            for row in part:
-                tokens = np.asarray(found[row], dtype=np.float16)
-                sample.add(tokens)
-                lengths.append(len(tokens))
-                spilled.write(np.ascontiguousarray(tokens).tobytes())
-            if advance is not None:
-                advance(len(part))
-        axes = sample.axes()
-        width = axes.shape[0]
-        spilled.seek(0)
-        codes = [
-            code(np.fromfile(spilled, dtype=np.float16, count=n * width).reshape(n, width), axes)
-            for n in lengths
-        ]
+    for first in range(0, len(texts), step):
+        part = range(first, min(first + step, len(texts)))
+        found = {row: cache.get(keys[row]) if cache is not None else None for row in part}
+        missing = sorted((row for row in part if found[row] is None), key=lambda row: len(texts[row]))
+        for row, encoded in zip(missing, encode(inner, [texts[row] for row in missing]), strict=True):
+            if encoded.tokens is None:  # the model gives no token vectors after all
+                return None
+            found[row] = encoded.tokens
+            if on_vector is not None:
+                on_vector(texts[row], encoded.vector)
+            if cache is not None and cached < cache.limit:
+                cache.put(keys[row], encoded.tokens)
+                cached += 1
+        for row in part:
+            tokens = np.asarray(found[row], dtype=np.float16)  # as the cache keeps them
+            lengths.append(len(tokens))
+            codes.append(code(tokens, axes))
+        if advance is not None:
+            advance(len(part))
     if cache is not None:
         cache.retain(keys)
         try:
             cache.save()
         except OSError as exc:
             logger.warning("token cache not saved (%s)", exc.strerror or exc)
-    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     joined = np.concatenate(codes) if codes else np.zeros((0, axes.shape[1] // 2), dtype=np.uint8)
-    return Compressed(axes, joined, offsets)
+    return Compressed(axes, joined, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))

@@ -294,3 +294,52 @@ def test_a_build_removes_the_superseded_token_cache_of_every_piece(tmp_path: Pat
     build_index([source], tmp_path / "index", embedder=embedder, progress=False, cache_dir=tmp_path / "cache")
     assert (home / f"words-{embedder.backend}.npz").is_file()
     assert not superseded.exists()
+
+
+class DenseTokenEmbedder(HashingEmbedder):
+    """Token vectors wider than the stored axes: a fixed random direction per word, so axes are fitted."""
+
+    def __init__(self) -> None:
+        super().__init__(3 * DIMENSION // 2)
+        self.encoded: list[str] = []
+
+    def word(self, word: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+        return np.random.default_rng(seed).standard_normal(self.dimension).astype(np.float32)
+
+    def encode(self, texts: Sequence[str], *, progress: bool = False) -> list[Encoded]:
+        self.encoded.extend(texts)
+        return [
+            Encoded(v, unit_rows(np.stack([self.word(w) for w in re.findall(r"[a-z]+", t.lower())])))
+            for v, t in zip(self.embed(texts), texts, strict=True)
+        ]
+
+
+def test_a_passage_keeps_its_token_codes_when_other_documents_join_it(tmp_path: Path) -> None:
+    """The axes are fitted on a fixed reference text, never on the corpus, so growth recodes nothing."""
+    report = tmp_path / "small.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    other = tmp_path / "manual.txt"
+    words = " ".join(f"term{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}" for i in range(600))
+    other.write_text(f"A MANUAL\n\n1. Terms\n\n{words}.\n", encoding="utf-8")
+    embedder = DenseTokenEmbedder()
+    cache = tmp_path / "cache"
+    build_index([report], tmp_path / "alone", embedder=embedder, progress=False, cache_dir=cache)
+    reference_encoded = len(embedder.encoded)
+    build_index([report, other], tmp_path / "beside", embedder=embedder, progress=False, cache_dir=cache)
+    alone, beside = load_index(tmp_path / "alone").tokens, load_index(tmp_path / "beside").tokens
+    assert alone is not None and beside is not None
+    assert alone.axes.shape == (embedder.dimension, DIMENSION)  # fitted, not the identity
+    assert np.array_equal(alone.axes, beside.axes)
+    for row in range(len(alone)):  # the report's passages come first in both
+        start, end = alone.offsets[row], alone.offsets[row + 1]
+        assert np.array_equal(alone.codes[start:end], beside.codes[start:end])
+    # The axes are kept in the model cache: the second build embedded the manual alone.
+    assert reference_encoded > 100 and all("term" in text for text in embedder.encoded[reference_encoded:])
+
+
+def test_without_its_reference_text_a_build_fits_the_axes_on_the_corpus(tmp_path: Path) -> None:
+    from ingest.pipeline import reference_inputs
+
+    assert reference_inputs(tmp_path / "missing.txt") is None
+    assert reference_inputs() is not None and len(reference_inputs() or ()) > 50
