@@ -20,6 +20,7 @@ only then made current: a reader never sees half an index, a failed build leaves
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -55,7 +56,7 @@ from index.errors import (
 from index.late import Compressed, TokenVectors
 from index.lexical import LexicalIndex, titled
 from index.models import ANN_ABOVE, FORMAT_NAME, FORMAT_VERSION, Manifest, Passage, Section, StoredDocument
-from index.quantise import dequantise, quantise
+from index.quantise import quantise
 
 CURRENT = "current"
 VERSIONS = "versions"
@@ -101,8 +102,11 @@ class LoadedIndex:
     vectors: faiss.Index
     sentences: np.ndarray
     """``(passage row, start, end)`` of each sentence, spans within the passage text (int32, n x 3)."""
-    sentence_matrix: np.ndarray
-    """Each sentence's unit vector, in ``sentences`` order."""
+    sentence_codes: np.ndarray
+    """Each sentence's unit vector in 8 bits a coordinate (``index/quantise.py``), in ``sentences``
+    order, memory-mapped: a question gathers its pool's rows, a quarter of float32's bytes."""
+    sentence_scales: np.ndarray
+    """Each sentence's scale: its vector is its codes times its scale."""
     by_id: dict[str, int] = field(default_factory=dict)
     tokens: TokenVectors | None = None
     """Every passage's token vectors, for late interaction; None in an index built without them."""
@@ -112,9 +116,13 @@ class LoadedIndex:
     def __post_init__(self) -> None:
         self.by_id = {passage.id: row for row, passage in enumerate(self.passages)}
         rows = self.sentences[:, 0] if self.sentences.ndim == 2 and self.sentences.shape[1] == 3 else None
-        if rows is None or len(self.sentences) != len(self.sentence_matrix):
+        if (
+            rows is None
+            or len(self.sentences) != len(self.sentence_codes)
+            or len(self.sentence_scales) != len(self.sentence_codes)
+        ):
             raise CorruptIndex(
-                f"index at {self.path} holds {len(self.sentence_matrix)} sentence vectors for "
+                f"index at {self.path} holds {len(self.sentence_codes)} sentence vectors for "
                 f"sentence spans of shape {self.sentences.shape}; {REBUILD_HINT}"
             )
         if len(rows) and (rows.min() < 0 or rows.max() >= len(self.passages) or np.any(np.diff(rows) < 0)):
@@ -177,9 +185,25 @@ class LoadedIndex:
         """Inner product of the query with every passage, in row order (for fusion)."""
         return np.asarray(self.matrix @ np.asarray(query, dtype=np.float32).reshape(-1))
 
+    @functools.cached_property
+    def _sentence_floats(self) -> np.ndarray:
+        return np.asarray(self.sentence_codes, dtype=np.float32)
+
     def sentence_scores(self, query: np.ndarray) -> np.ndarray:
-        """Inner product of the query with every sentence, in ``sentences`` order."""
-        return np.asarray(self.sentence_matrix @ np.asarray(query, dtype=np.float32).reshape(-1))
+        """Inner product of the query with every sentence, in ``sentences`` order.
+
+        A small index's questions score every sentence: its codes are made floats once, on
+        the first question.  A large one's score a pool's (``sentence_scores_of``), with the
+        same arithmetic, so a sentence scores the same either way.
+        """
+        vector = np.asarray(query, dtype=np.float32).reshape(-1)
+        return np.asarray((self._sentence_floats @ vector) * self.sentence_scales, dtype=np.float32)
+
+    def sentence_scores_of(self, numbers: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """Inner product of the query with sentences ``numbers``, from their 8-bit codes."""
+        codes = np.take(self.sentence_codes, numbers, axis=0).astype(np.float32)
+        scores = (codes @ np.asarray(query, dtype=np.float32).reshape(-1)) * self.sentence_scales[numbers]
+        return np.asarray(scores, dtype=np.float32)
 
 
 def current_path(root: Path) -> Path:
@@ -213,7 +237,8 @@ def read_manifest(version_dir: Path) -> Manifest:
 
 TOKEN_FILES = ("tokens.npy", "token_offsets.npy", "token_axes.npy")
 LEXICAL_PASSAGES, LEXICAL_SENTENCES, ACRONYMS_FILE = "lexical/passages", "lexical/sentences", "acronyms.json"
-SENTENCE_FILES = ("sentences.npy", "sentence_vectors.npy", "sentence_scales.npy")
+CODES = "sentence_vectors.npy"
+SENTENCE_FILES = ("sentences.npy", CODES, "sentence_scales.npy")
 
 
 def _load_tokens(directory: Path) -> TokenVectors | None:
@@ -246,8 +271,10 @@ def load_index(root: Path, *, model: str | None = None, version_dir: Path | None
             raise CorruptIndex(f"{path} does not match its manifest (corrupted or truncated); {REBUILD_HINT}")
     try:
         vectors = faiss.read_index(str(directory / "vectors.faiss"))
-        sentences, codes, scales = (np.load(directory / name, allow_pickle=False) for name in SENTENCE_FILES)
-        sentence_matrix = dequantise(codes, scales)
+        sentences, codes, scales = (
+            np.load(directory / name, allow_pickle=False, mmap_mode="r" if name == CODES else None)
+            for name in SENTENCE_FILES
+        )
         with (directory / "passages.jsonl").open(encoding="utf-8") as handle:
             passages = [Passage.model_validate_json(line) for line in handle if line.strip()]
         sections = [
@@ -288,7 +315,8 @@ def load_index(root: Path, *, model: str | None = None, version_dir: Path | None
         texts,
         vectors,
         sentences,
-        sentence_matrix,
+        codes,
+        np.asarray(scales, dtype=np.float32),
         tokens=tokens,
         documents=documents,
     )

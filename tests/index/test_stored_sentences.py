@@ -29,7 +29,17 @@ def test_the_loaded_sentences_are_the_spans_the_build_wrote(tmp_path: Path) -> N
     root = build_small_index(tmp_path / "index")
     index = load_index(root)
     assert [index.sentence_span(n) for n in range(len(index.sentences))] == sentence_rows(index.passages)
-    assert len(index.sentence_matrix) == len(index.sentences) >= len(index.passages)
+    assert len(index.sentence_codes) == len(index.sentences) >= len(index.passages)
+    codes = index.sentence_codes  # memory-mapped: a large index loads without decoding them
+    assert isinstance(codes, np.memmap) or isinstance(codes.base, np.memmap), type(codes)
+
+
+def test_a_pool_of_sentences_scores_as_every_sentence_does(tmp_path: Path) -> None:
+    index = load_index(build_small_index(tmp_path / "index"))
+    query = np.asarray(index.matrix[0], dtype=np.float32)
+    numbers = np.array([len(index.sentences) - 1, 0, 2])
+    pooled, every = index.sentence_scores_of(numbers, query), index.sentence_scores(query)
+    assert np.allclose(pooled, every[numbers], atol=1e-6)
 
 
 def test_a_new_sentence_splitter_leaves_an_existing_index_loadable(
