@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedder import Embedder, encode, gives_tokens
+from index.embedder import Embedder, Encoded, encode, gives_tokens
 from index.late import Compressed, TokenSample, code, offsets_of
 from index.model_cache import model_home
 
@@ -243,13 +243,14 @@ AXES_FILE = "token-axes-{backend}-{digest}.npz"
 
 def reference_axes(
     inner: Embedder, reference: Sequence[str], models: Path | None, cache: TokenCache | None = None
-) -> np.ndarray:
-    """The axes token vectors are coded on: fitted on ``reference``'s tokens, once per model.
+) -> tuple[np.ndarray, dict[str, Encoded]]:
+    """The axes token vectors are coded on, fitted on ``reference``'s tokens once per model.
 
     A fixed reference, not the corpus, so a passage's codes depend only on the model
     and its text: adding documents to a library never moves the codes of the ones
     already in it (docs/decisions.md, "Axes fitted on a reference text").  Kept in the
     model cache ``models`` (None: fitted again each build), by the digest of the text.
+    Also returns what the model computed for it (by text key), for a build to reuse.
     """
     digest = hashlib.sha256("\0".join(reference).encode("utf-8")).hexdigest()[:16]
     path = (
@@ -262,25 +263,29 @@ def reference_axes(
             with np.load(path, allow_pickle=False) as data:
                 axes = np.asarray(data["axes"], dtype=np.float32)
             if axes.ndim == 2 and axes.shape[0] == inner.dimension:
-                return axes
+                return axes, {}
         except (OSError, ValueError, KeyError, EOFError) as exc:
             logger.warning("fitting the token axes again: %s is unreadable (%s)", path, exc)
+    texts = {text_key(text): text for text in reference}
+    found = {key: cache.get(key) if cache is not None else None for key in texts}
+    missing = [key for key in texts if found[key] is None]
+    computed = dict(zip(missing, encode(inner, [texts[key] for key in missing]), strict=True))
     sample = TokenSample()
-    keys = [text_key(text) for text in reference]
-    found = {key: cache.get(key) if cache is not None else None for key in keys}
-    missing = [text for text, key in zip(reference, keys, strict=True) if found[key] is None]
-    for text, encoded in zip(missing, encode(inner, missing), strict=True):
-        found[text_key(text)] = encoded.tokens
-    for key in keys:
-        if found[key] is not None:
-            sample.add(np.asarray(found[key], dtype=np.float16))
+    for key in texts:
+        tokens = found[key] if found[key] is not None else computed[key].tokens
+        if tokens is not None:
+            sample.add(np.asarray(tokens, dtype=np.float16))
     axes = sample.axes()
     if path is not None:
         try:
             save_atomically(path, axes=axes)
         except OSError as exc:
             logger.warning("token axes not kept in the model cache (%s)", exc.strerror or exc)
-    return axes
+    return axes, computed
+
+
+REFERENCE_AT_MOST = 512
+"""Texts of the corpus the axes are fitted on when a build has no reference text."""
 
 
 def token_codes(
@@ -312,7 +317,9 @@ def token_codes(
             dimension=inner.dimension,
         )
     )
-    axes = reference_axes(inner, texts if reference is None else reference, models, cache)
+    if reference is None:  # a sample of the corpus, as far apart as it goes
+        reference = texts[:: max(1, len(texts) // REFERENCE_AT_MOST)][:REFERENCE_AT_MOST]
+    axes, computed = reference_axes(inner, reference, models, cache)
     keys = [text_key(text) for text in texts]
     lengths: list[int] = []
     codes: list[np.ndarray] = []
@@ -321,7 +328,10 @@ def token_codes(
         part = range(first, min(first + step, len(texts)))
         found = {row: cache.get(keys[row]) if cache is not None else None for row in part}
         missing = sorted((row for row in part if found[row] is None), key=lambda row: len(texts[row]))
-        for row, encoded in zip(missing, encode(inner, [texts[row] for row in missing]), strict=True):
+        fresh = [row for row in missing if keys[row] not in computed]  # the reference's are computed
+        encoded_rows = dict(zip(fresh, encode(inner, [texts[row] for row in fresh]), strict=True))
+        for row in missing:
+            encoded = computed[keys[row]] if keys[row] in computed else encoded_rows[row]
             if encoded.tokens is None:  # the model gives no token vectors after all
                 return None
             found[row] = encoded.tokens

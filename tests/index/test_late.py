@@ -343,3 +343,13 @@ def test_without_its_reference_text_a_build_fits_the_axes_on_the_corpus(tmp_path
 
     assert reference_inputs(tmp_path / "missing.txt") is None
     assert reference_inputs() is not None and len(reference_inputs() or ()) > 50
+
+
+def test_a_build_of_the_reference_text_itself_encodes_each_passage_once(tmp_path: Path) -> None:
+    """The axes' forward pass over the reference is the build's own: the shipped report costs one pass."""
+    from ingest.pipeline import AXES_REFERENCE
+
+    embedder = DenseTokenEmbedder()
+    build_index([AXES_REFERENCE], tmp_path / "index", embedder=embedder, progress=False, cache_dir=tmp_path)
+    passages = load_index(tmp_path / "index").passages
+    assert len(embedder.encoded) == len(set(embedder.encoded)) == len(passages) > 50
