@@ -195,6 +195,8 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
         if heading is None and len(para) > 1 and looks_like_title(texts[:1]):
             heading = tracker.classify(texts[:1])
             rest = para[1:] if heading else []
+            if heading is not None and (split := _numbered_paragraph(para)):
+                para, rest = split
         leading = heading is None and not blocks
         if leading and looks_like_title(texts) and _is_caps(" ".join(texts)):
             title_lines.extend(texts)
@@ -220,6 +222,24 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
             continue
         blocks.append(_Block(para))
     return " ".join(title_lines), blocks
+
+
+NUMBER_LABEL = re.compile(r"\s*(?:§\s*)?\d{1,3}(?:\.\d{1,3})*[.)]?\s+")
+
+
+def _numbered_paragraph(para: list[Line]) -> tuple[list[Line], list[Line]] | None:
+    """A numbered paragraph whose first line the next one continues, split after its label.
+
+    ``5.1. The rights granted under this License will terminate automatically`` / ``if You
+    fail to comply ...``: the label heads a section titled by that first line, and the
+    sentence stays whole in the section's text, rather than starting at "if You fail".
+    """
+    first, following = para[0], para[1].text
+    label = NUMBER_LABEL.match(first.text)
+    if label is None or not following[:1].islower():
+        return None
+    head = Line(first.text[: label.end()].rstrip(), first.page, first.page_start)
+    return [head], [Line(first.text[label.end() :], first.page, False), *para[1:]]
 
 
 def _run_in(tracker: HeadingTracker, para: list[Line]) -> tuple[Heading, Line, list[Line]] | None:

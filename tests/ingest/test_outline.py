@@ -193,3 +193,22 @@ def test_steps_keep_their_printed_label() -> None:
     assert _ids([Heading(1, "Step 2: Update the changelog"), Paragraph(BODY)]) == [
         ("Step 2", "Update the changelog")
     ]
+
+
+def test_a_numbered_paragraph_whose_first_line_runs_on_keeps_that_line_in_its_text() -> None:
+    first_line = "The rights granted under this License will terminate automatically"
+    raw = "\n\n".join(
+        [
+            "1. Termination",
+            f"1.1. {first_line}\nif You fail to comply with any of its terms.",
+            "1.2. Definitions\n(a) a term defined here.",
+        ]
+    )
+    doc = parse_plaintext(raw, document="licence")
+    first, second = doc.sections[-2:]
+    assert (first.id, first.title) == ("1.1", first_line)
+    body = " ".join(doc.text[first.body_start : first.end].split())
+    assert body == f"{first_line} if You fail to comply with any of its terms."
+    # A line the next does not continue is a heading of its own, as before.
+    assert (second.id, second.title) == ("1.2", "Definitions")
+    assert doc.text[second.body_start : second.end].strip().startswith("(a) a term")
