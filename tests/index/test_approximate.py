@@ -73,10 +73,13 @@ def test_faiss_finds_an_unscoped_questions_pool_as_the_exact_product_does(built:
     index = flat.index
     for row in range(0, len(index.passages), 97):
         query = HashingEmbedder(64).embed([" ".join(index.passages[row].text.split()[3:12])])[0]
-        exact = np.argsort(-index.all_scores(query), kind="stable")[:POOL]
+        scores = index.all_scores(query)
+        edge = np.sort(scores)[::-1][POOL - 1]
         found = index.nearest(query, POOL)
-        # The same rows, but for a tie at the edge.
-        assert len(found) == POOL and len(np.intersect1d(found, exact)) >= POOL - 1
+        # The same rows, but for ties at the edge (hashed word counts tie often).
+        assert len(found) == POOL == len(set(found.tolist()))
+        assert scores[found].min() >= edge - 1e-5
+        assert np.all(scores[np.setdiff1d(np.arange(len(scores)), found)] <= edge + 1e-5)
 
 
 def test_a_small_scope_of_a_large_index_scores_its_own_passages_alone_and_ranks_as_scoring_all(
