@@ -11,6 +11,7 @@ hold both the event a question names and the field it asks for.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,14 +49,23 @@ class AnswerResult:
     """When not answerable: the line a reader sees first (``confidence.verdict``)."""
 
 
-def _sentence_scores(retriever: Retriever, signals: Signals, question: str) -> np.ndarray:
+def _sentence_scores(
+    retriever: Retriever, signals: Signals, question: str, hits: Sequence[Hit]
+) -> dict[int, float]:
+    """The highlight's score of each sentence of ``hits``: its cosine plus its scaled BM25.
+
+    Only the hits' sentences: a large library has 160,000 sentences, and summing them all
+    for five passages cost 0.1 ms a question.
+    """
     lexical = retriever.derived.sentence_lexical.scores(retriever.derived.acronyms.expand(question))
     peak = float(lexical.max()) if lexical.size else 0.0
-    scaled = lexical / peak if peak > 0 else lexical
-    return np.asarray(signals.sentence + LEXICAL_WEIGHT * scaled)
+    numbers = np.array([n for hit in hits for n in retriever.derived.sentences_of[hit.row]], dtype=np.int64)
+    scaled = lexical[numbers] / peak if peak > 0 else lexical[numbers]
+    values = signals.sentence[numbers] + LEXICAL_WEIGHT * scaled
+    return dict(zip(numbers.tolist(), values.tolist(), strict=True))
 
 
-def highlight(retriever: Retriever, row: int, scores: np.ndarray) -> tuple[int, int]:
+def highlight(retriever: Retriever, row: int, scores: Mapping[int, float]) -> tuple[int, int]:
     """The best sentence of passage ``row`` with its better neighbour, as a span of the passage.
 
     A record, or a passage without sentences, is its own highlight.
@@ -101,7 +111,7 @@ def answer(
     """
     signals = signals or retriever.signals(question, section=section, document=document)
     hits = retriever.rank(signals, top_k=top_k)
-    scores = _sentence_scores(retriever, signals, question)
+    scores = _sentence_scores(retriever, signals, question, hits)
     ranked = [RankedPassage(hit, highlight(retriever, hit.row, scores)) for hit in hits]
     if not ranked:
         return AnswerResult(question, [], None, False, 0.0, "There is no passage in this scope.", None)
