@@ -16,9 +16,10 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from index.citing import citation_label
+from index.confidence import verdict
 from service.schemas import AskResponse, CitationOut, PassageOut
 
-NOT_ANSWERED = "The report does not appear to answer this."
+NOT_ANSWERED = verdict()
 
 
 class ChatCitation(BaseModel):
@@ -74,8 +75,8 @@ def reply_text(response: AskResponse) -> str:
     sources = "\n".join(source_entry(p.rank, p.citation) for p in response.passages)
     if not quotes_answer(response):
         said = response.verdict or NOT_ANSWERED
-        verdict = f"{said} {response.reason}" if response.reason else said
+        lead = f"{said} {response.reason}" if response.reason else said
         # The closest passages are named (not quoted), so a reader can still look for themselves.
-        return f"{verdict}\n\nClosest passages:\n{sources}" if sources else verdict
+        return f"{lead}\n\nClosest passages:\n{sources}" if sources else lead
     quote, number = answer_quote(response)
     return f"“{quote}” [{number}]\n\nSources:\n{sources}"

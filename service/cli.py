@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from pydantic import ValidationError
 
+from index.confidence import verdict
 from index.errors import ReportQAError
 from service.settings import Settings
 
@@ -536,7 +537,7 @@ def render_answer(response: AskResponse) -> str:
         where = ", ".join(part for part in (f"{c.section} {c.title}", pages(c.page, c.page_end)) if part)
         lead = f"Answer: “{quote}”\n({where})"
     else:
-        said = response.verdict or "The report does not appear to answer this."
+        said = response.verdict or verdict()
         lead = f"{said} {response.reason or ''}".strip()
     lead += f"\nconfidence {response.confidence:.2f}"
     return "\n\n".join([lead, *(render_passage(passage) for passage in response.passages)])

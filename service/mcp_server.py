@@ -31,6 +31,7 @@ from pydantic import ValidationError
 from starlette.routing import BaseRoute
 
 from index.citing import pages_text
+from index.confidence import verdict
 from index.errors import ReportQAError
 from index.search import Retriever
 from service.answerer import Answerer
@@ -63,7 +64,7 @@ def search_text(response: AskResponse) -> str:
     if not response.passages:
         return f"The report has no passages for: {response.question}"
     if not response.answerable:
-        said = response.verdict or "The report does not appear to answer this."
+        said = response.verdict or verdict()
         lead = f"{said} {response.reason or ''}\nClosest passages:\n\n"
     elif response.answer is not None:
         lead = f"Answer: {response.answer.text} [1]\n\n"
