@@ -59,7 +59,7 @@ def _sentence_scores(
     """
     lexical = retriever.derived.sentence_lexical.scores(retriever.derived.acronyms.expand(question))
     peak = float(lexical.max()) if lexical.size else 0.0
-    numbers = np.array([n for hit in hits for n in retriever.derived.sentences_of[hit.row]], dtype=np.int64)
+    numbers, _, _ = retriever.derived.sentences_in(np.array([hit.row for hit in hits], dtype=np.int64))
     scaled = lexical[numbers] / peak if peak > 0 else lexical[numbers]
     values = signals.sentence[numbers] + LEXICAL_WEIGHT * scaled
     return dict(zip(numbers.tolist(), values.tolist(), strict=True))
