@@ -321,7 +321,6 @@ def token_codes(
         reference = texts[:: max(1, len(texts) // REFERENCE_AT_MOST)][:REFERENCE_AT_MOST]
     axes, computed = reference_axes(inner, reference, models, cache)
     keys = [text_key(text) for text in texts]
-    lengths: list[int] = []
     codes: list[np.ndarray] = []
     cached = 0
     for first in range(0, len(texts), step):
@@ -341,9 +340,7 @@ def token_codes(
                 cache.put(keys[row], encoded.tokens)
                 cached += 1
         for row in part:
-            tokens = np.asarray(found[row], dtype=np.float16)  # as the cache keeps them
-            lengths.append(len(tokens))
-            codes.append(code(tokens, axes))
+            codes.append(code(np.asarray(found[row], dtype=np.float16), axes))  # as the cache keeps them
         if advance is not None:
             advance(len(part))
     if cache is not None:
@@ -353,4 +350,4 @@ def token_codes(
         except OSError as exc:
             logger.warning("token cache not saved (%s)", exc.strerror or exc)
     joined = np.concatenate(codes) if codes else np.zeros((0, axes.shape[1] // 2), dtype=np.uint8)
-    return Compressed(axes, joined, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
+    return Compressed(axes, joined, offsets_of(codes))
