@@ -28,11 +28,12 @@ from ingest.document import ParsedDocument
 from ingest.embed_cache import CachingEmbedder, caching, token_codes
 from ingest.passages import passages_of, sections_of
 from ingest.progress import Progress
+from ingest.shipped import SHIPPED_REPORT
 from ingest.sources import MEDIA_TYPES, Source, find_sources, parse_source, read_each, read_source
 
 logger = logging.getLogger(__name__)
 
-AXES_REFERENCE = Path(__file__).resolve().parent.parent / "corpus" / "high-level-dialogue-2006.txt"
+AXES_REFERENCE = SHIPPED_REPORT
 """The text every build's token axes are fitted on (the shipped report), whatever the corpus.
 
 Fitted on the corpus, the axes followed whichever documents were most numerous, and adding a

@@ -12,9 +12,10 @@ from index.embedder import DEFAULT_MODEL
 from index.model_cache import default_cache_dir
 from index.models import ANN_ABOVE
 from ingest.chunking import DEFAULT_CHUNK_SIZE
+from ingest.shipped import SHIPPED_REPORT
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = PROJECT_ROOT / "corpus" / "high-level-dialogue-2006.txt"
+DEFAULT_CORPUS = SHIPPED_REPORT
 DEFAULT_INDEX_DIR = PROJECT_ROOT / "data" / "index"
 DEFAULT_TUNING = PROJECT_ROOT / "corpus" / "tuning"
 
