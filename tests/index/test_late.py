@@ -338,11 +338,25 @@ def test_a_passage_keeps_its_token_codes_when_other_documents_join_it(tmp_path: 
     assert reference_encoded > 100 and all("term" in text for text in embedder.encoded[reference_encoded:])
 
 
-def test_without_its_reference_text_a_build_fits_the_axes_on_the_corpus(tmp_path: Path) -> None:
-    from ingest.pipeline import reference_inputs
+def test_without_its_reference_text_a_build_fits_the_axes_on_the_corpus(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingest import pipeline
+    from ingest.embed_cache import reference_axes
+    from ingest.pipeline import embedding_input, reference_inputs
 
     assert reference_inputs(tmp_path / "missing.txt") is None
     assert reference_inputs() is not None and len(reference_inputs() or ()) > 50
+    monkeypatch.setattr(pipeline, "reference_inputs", lambda: reference_inputs(tmp_path / "missing.txt"))
+    manual = tmp_path / "manual.txt"
+    words = " ".join(f"term{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}" for i in range(600))
+    manual.write_text(f"A MANUAL\n\n1. Terms\n\n{words}.\n", encoding="utf-8")
+    embedder = DenseTokenEmbedder()
+    build_index([manual], tmp_path / "index", embedder=embedder, progress=False, cache_dir=tmp_path / "cache")
+    index = load_index(tmp_path / "index")
+    assert index.tokens is not None and index.tokens.axes.shape == (embedder.dimension, DIMENSION)
+    corpus = [embedding_input(passage) for passage in index.passages]
+    assert np.array_equal(index.tokens.axes, reference_axes(embedder, corpus, None)[0])
 
 
 def test_a_build_of_the_reference_text_itself_encodes_each_passage_once(tmp_path: Path) -> None:
