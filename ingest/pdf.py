@@ -43,6 +43,9 @@ _LABEL = re.compile(
     r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[A-Z]\.|[IVXLC]{1,6}\.|(?:Article|Section|Chapter|Part)\s+[\dIVXLC]+[.:]?"
     r"|Annex(?:\s+[\dIVXLC]+|\s+[A-Z])?[.:]?|Appendix\s+[A-Z\d]+[.:]?)(?:\s+\S|$)"
 )
+# A table of contents' entry: its title, dot leaders, and a page number; never a passage's text.
+_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,7})$", re.I)
+_NUMBER_LABEL = re.compile(r"\d{1,3}(?:\.\d{1,3})*\.?")
 _RUN_ON = frozenset(
     "a an the of to in on at by for from with and or nor but as than that which who whose whom".split()
 )
@@ -180,32 +183,40 @@ def _furniture_key(line: Line) -> str:
     return re.sub(r"\d+", "#", line.text.lower())
 
 
-def strip_furniture(pages: list[list[Line]], spacing: float) -> list[list[Line]]:
+def strip_furniture(
+    pages: list[list[Line]], spacing: float, numbers: Sequence[int] | None = None
+) -> list[list[Line]]:
     """Drop running headers and footers and page numbers: lines apart from the text at a page's edge.
 
-    A running line has the same text, digits aside, on most pages; a page number is a
-    lone number.  Either stands more than two line spacings away from the body.
+    A running line has the same text, digits aside, on most pages, or on three or more
+    when it prints the page's own number first or last (a book's "Chapter 4: Reference
+    9" runs over one chapter's pages only); a page number is a lone number.  Each stands
+    more than two line spacings away from the body.  ``numbers`` are the pages' cited numbers.
     """
     edge = 2
     tops = Counter(key for lines in pages for key in {_furniture_key(line) for line in lines[:edge]})
     bottoms = Counter(key for lines in pages for key in {_furniture_key(line) for line in lines[-edge:]})
     needed = max(2, (len(pages) + 1) // 2)
 
-    def furniture(line: Line, inner: Line | None, counts: Counter[str]) -> bool:
+    def furniture(line: Line, inner: Line | None, counts: Counter[str], number: int | None) -> bool:
         if inner is not None and abs(inner.y - line.y) <= 2 * spacing:
             return False
         if _PAGE_NUMBER.match(line.text):
             return True
-        return len(pages) >= 2 and counts[_furniture_key(line)] >= needed
+        count = counts[_furniture_key(line)]
+        words = line.text.split()
+        numbered = number is not None and str(number) in (words[0], words[-1])
+        return len(pages) >= 2 and (count >= needed or (numbered and count >= 3))
 
     out: list[list[Line]] = []
-    for lines in pages:
-        kept = list(lines)
+    for index, lines in enumerate(pages):
+        number = numbers[index] if numbers is not None else None
+        kept = [line for line in lines if not _CONTENTS_ENTRY.search(line.text)]
         for _ in range(edge):
-            if kept and furniture(kept[0], kept[1] if len(kept) > 1 else None, tops):
+            if kept and furniture(kept[0], kept[1] if len(kept) > 1 else None, tops, number):
                 kept.pop(0)
         for _ in range(edge):
-            if kept and furniture(kept[-1], kept[-2] if len(kept) > 1 else None, bottoms):
+            if kept and furniture(kept[-1], kept[-2] if len(kept) > 1 else None, bottoms, number):
                 kept.pop()
         out.append(kept)
     return out
@@ -302,7 +313,12 @@ def _apply_bookmarks(groups: list[_Group], page_index: dict[int, int], bookmarks
 
 
 def assign_levels(groups: list[_Group]) -> None:
-    """Level by size rank (bold before regular at a size), or as bookmarks gave it for that style."""
+    """Level by size rank (bold before regular at a size), or as bookmarks gave it for that style.
+
+    A lone numbered line in body type is a heading where its number continues the
+    numbering so far, or where the lone numbered line next to it continues from it (a run
+    0., 1., 2. of clauses): "4 CARD32 OFFSET" in a listing under 2.9 is neither.
+    """
     by_style: dict[tuple[float, bool], Counter[int]] = {}
     for group in groups:
         if group.heading is not None and group.style is not None:
@@ -310,14 +326,57 @@ def assign_levels(groups: list[_Group]) -> None:
     styles = sorted({g.style for g in groups if g.style is not None}, key=lambda s: (-s[0], not s[1]))
     rank = {style: i + 1 for i, style in enumerate(styles)}
     for group in groups:
-        if group.heading is not None:
-            continue
-        if group.style is not None:
+        if group.heading is None and group.style is not None:
             known = by_style.get(group.style)
             group.heading = known.most_common(1)[0][0] if known else rank[group.style]
-        elif _numbered_heading(group):
-            label = group.lines[0].text.split()[0]
+    plain = [i for i, group in enumerate(groups) if group.heading is None and _numbered_heading(group)]
+    labels = {i: groups[i].lines[0].text.split()[0] for i in plain}
+    in_run: set[int] = set()
+    for a, b in pairwise(plain):
+        if Numbering.after(labels[a]).continues(labels[b]):
+            in_run.update((a, b))
+    numbering = Numbering()
+    for i, group in enumerate(groups):
+        label = group.lines[0].text.split()[0]
+        if i in labels and (i in in_run or numbering.continues(label)):
             group.heading = len(styles) + max(1, label.rstrip(".").count(".") + 1)
+        if group.heading is not None:
+            numbering.see(label)
+
+
+class Numbering:
+    """The numbers of the headings so far, to tell a numbered heading from a numbered list or code.
+
+    A number continues them when it follows the last one at its depth (2.10 after 2.9),
+    opens a level under the last one (2.9.1), or starts a new count at 0 or 1.
+    """
+
+    def __init__(self) -> None:
+        self.last: list[int] = []
+
+    @classmethod
+    def after(cls, label: str) -> Numbering:
+        numbering = cls()
+        numbering.see(label)
+        return numbering
+
+    @staticmethod
+    def parts(label: str) -> list[int] | None:
+        return [int(n) for n in label.rstrip(".").split(".")] if _NUMBER_LABEL.fullmatch(label) else None
+
+    def continues(self, label: str) -> bool:
+        parts = self.parts(label)
+        if parts is None or parts in ([0], [1]):
+            return True
+        *parent, number = parts
+        if len(parts) <= len(self.last) and self.last[: len(parts) - 1] == parent:
+            return self.last[len(parts) - 1] + 1 == number
+        return self.last == parent and number in (0, 1)
+
+    def see(self, label: str) -> None:
+        parts = self.parts(label)
+        if parts is not None:
+            self.last = parts
 
 
 # ---------------------------------------------------------------- joining lines
@@ -388,7 +447,7 @@ def layout_blocks(
         if a.size == b.size == body_size and b.y > a.y
     )
     spacing = deltas.most_common(1)[0][0] if deltas else body_size * 1.2
-    kept = strip_furniture(raw, spacing)
+    kept = strip_furniture(raw, spacing, [page.page for page in pages])
     words = Words.of(line for lines in kept for line in lines)
 
     groups: list[_Group] = []

@@ -10,7 +10,7 @@ import pytest
 
 from index.errors import SourceError
 from ingest.blocks import Block, Footnote, Heading, Paragraph
-from ingest.pdf import pdf_blocks, read_pdf
+from ingest.pdf import Glyph, PageGlyphs, layout_blocks, pdf_blocks, read_pdf
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pdf_writer import write_image_pdf, write_pdf
@@ -120,6 +120,70 @@ def test_running_headers_footers_and_page_numbers_never_reach_a_paragraph() -> N
         f"Body text of part {n} that says something." for n in range(1, 4)
     ]
     assert headings(blocks) == [(1, f"{n}. Part {n}") for n in range(1, 4)]
+
+
+def glyph_page(number: int, lines: list[tuple[str, float, float]]) -> PageGlyphs:
+    """A page of body-type lines, each (text, baseline, size), 12 pt apart unless given so."""
+    return PageGlyphs(
+        number,
+        tuple(Glyph(c, 72.0 + 5 * i, y, size, False) for text, y, size in lines for i, c in enumerate(text)),
+    )
+
+
+def body(first: float, count: int = 4) -> list[tuple[str, float, float]]:
+    return [(LONG[60 * n : 60 * n + 60], first + 12 * n, 10.0) for n in range(count)]
+
+
+def test_a_table_of_contents_never_reaches_a_heading_or_a_passage() -> None:
+    contents = glyph_page(
+        1,
+        [
+            ("Contents", 100.0, 16.0),
+            ("1 Introduction . . . . . . . . . . . . . . 1", 130.0, 10.0),
+            ("2 Structure handling . . . . . . . . . . . 2", 142.0, 10.0),
+            ("2.1 Syntax.................................. 2", 154.0, 10.0),
+        ],
+    )
+    text = glyph_page(2, [("1 Introduction", 100.0, 16.0), *body(124.0)])
+    _, blocks = layout_blocks([contents, text])
+    assert headings(blocks) == [(1, "Contents"), (1, "1 Introduction")]
+    assert not any(". . ." in p.text or "...." in p.text for p in paragraphs(blocks))
+
+
+def test_a_running_header_over_one_chapters_pages_goes_when_it_prints_the_page_number() -> None:
+    pages = [
+        glyph_page(n, [(f"Chapter 4: Function reference {n}", 58.0, 10.0), *body(108.0)])
+        for n in range(9, 13)
+    ]
+    others = [glyph_page(n, body(108.0)) for n in range(1, 9)]
+    _, blocks = layout_blocks(others + pages)
+    assert not any("Function reference" in p.text for p in paragraphs(blocks))
+    assert headings(blocks) == []
+
+
+def test_a_numbered_line_that_breaks_the_numbering_is_no_heading_but_a_run_of_clauses_is() -> None:
+    page = glyph_page(
+        1,
+        [
+            ("2.9 The cache files", 100.0, 14.0),
+            *body(124.0),
+            ("4 CARD32 FIRST_OFFSET", 196.0, 10.0),
+            *body(220.0),
+            ("A.1 Licence", 292.0, 14.0),
+            *body(316.0),
+            ("2. VERBATIM COPYING", 388.0, 10.0),
+            *body(412.0),
+            ("3. COPYING IN QUANTITY", 484.0, 10.0),
+            *body(508.0),
+        ],
+    )
+    _, blocks = layout_blocks([page])
+    assert [text for _, text in headings(blocks)] == [
+        "2.9 The cache files",
+        "A.1 Licence",
+        "2. VERBATIM COPYING",
+        "3. COPYING IN QUANTITY",
+    ]
 
 
 def test_a_hyphen_at_a_line_end_stays_when_the_word_is_hyphenated_elsewhere() -> None:
