@@ -80,6 +80,21 @@ def test_a_heading_with_no_label_gets_a_positional_id() -> None:
     assert _ids(blocks) == [("1", "Intro"), ("2.1", "Flags")]
 
 
+def test_a_position_under_a_labelled_heading_counts_from_its_label() -> None:
+    blocks = [
+        Heading(1, "Title page"),
+        Paragraph(BODY),
+        Heading(1, "Authors"),
+        Paragraph(BODY),
+        Heading(1, "1. Introduction"),
+        Paragraph(BODY),
+        Heading(1, "3. Contributors"),
+        Heading(2, "References"),
+        Paragraph(BODY),
+    ]
+    assert _ids(blocks)[-1] == ("3.1", "References")
+
+
 def test_text_before_the_first_heading_is_front_matter_named_for_the_document() -> None:
     doc = document_from_blocks("doc", "The Title", [Paragraph(BODY), Heading(1, "1. Body"), Paragraph(BODY)])
     assert [(s.id, s.title) for s in doc.sections] == [(FRONT, "The Title"), ("1", "Body")]
