@@ -21,6 +21,11 @@ MAX_HEADING_LINES = 3
 MAX_TITLE_WORDS = 14
 MAX_SKIP = 2
 _NUMBER_MARK = re.compile(r"^§?\s*\d{1,3}(?:\.\d{1,3})*[.)]?(?:\s|$)")
+# Title case leaves these lower-case ("Application of this License"): they say nothing of a title.
+_MINOR_WORDS = frozenset(
+    "about above after against also among before between during from into onto over than that their "
+    "these this those through under until upon when where which while with within without your".split()
+)
 _ROMANS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
 
 
@@ -133,7 +138,8 @@ def _is_title_like(title: str) -> bool:
     words = title.rstrip(".").split()
     if not words or len(words) > MAX_TITLE_WORDS:
         return False
-    long_words = [w.strip("\"“”‘’'()") for w in words if len(w.strip("\"“”‘’'()")) >= 4]
+    stripped = (w.strip("\"“”‘’'()") for w in words)
+    long_words = [w for w in stripped if len(w) >= 4 and w.lower() not in _MINOR_WORDS]
     if not long_words:
         return _starts_title(title)
     return sum(w[:1].isupper() for w in long_words) / len(long_words) >= 0.7

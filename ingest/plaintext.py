@@ -192,7 +192,8 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
             heading, head, rest = run_in
             para = [head, *rest]
             texts = [line.text for line in para]
-        if heading is None and len(para) > 1 and looks_like_title(texts[:1]):
+        # "2.1. The Initial Developer Grant." over its body: classify judges a full stop.
+        if heading is None and len(para) > 1 and (looks_like_title(texts[:1]) or texts[0].endswith(".")):
             heading = tracker.classify(texts[:1])
             rest = para[1:] if heading else []
             if heading is not None and (split := _numbered_paragraph(para)):

@@ -227,3 +227,40 @@ def test_a_numbered_paragraph_whose_first_line_runs_on_keeps_that_line_in_its_te
     # A line the next does not continue is a heading of its own, as before.
     assert (second.id, second.title) == ("1.2", "Definitions")
     assert doc.text[second.body_start : second.end].strip().startswith("(a) a term")
+
+
+def test_a_title_with_lower_case_minor_words_and_a_stop_is_a_heading_and_numbering_goes_on() -> None:
+    raw = "\n\n".join(
+        [
+            "1. Inability to Comply Due to Statute or Regulation.",
+            f"     {BODY}",
+            "2. Application of this License.",
+            f"     {BODY}",
+            "3. Versions of the License.",
+            f"     {BODY}",
+        ]
+    )
+    doc = parse_plaintext(raw, document="licence")
+    assert [(s.id, s.title) for s in doc.sections][-3:] == [
+        ("1", "Inability to Comply Due to Statute or Regulation"),
+        ("2", "Application of this License"),
+        ("3", "Versions of the License"),
+    ]
+
+
+def test_a_numbered_title_ending_in_a_stop_over_its_body_is_a_heading() -> None:
+    raw = "\n\n".join(
+        [
+            "1. Source Code License.",
+            "     1.1. The Initial Developer Grant.\n     The Initial Developer hereby grants You a licence.",
+            "     1.2. Contributor Grant.\n     Each Contributor hereby grants You a licence.",
+        ]
+    )
+    doc = parse_plaintext(raw, document="licence")
+    assert [(s.id, s.title) for s in doc.sections][-2:] == [
+        ("1.1", "The Initial Developer Grant"),
+        ("1.2", "Contributor Grant"),
+    ]
+    first = doc.sections[-2]
+    body = doc.text[first.body_start : first.end].strip()
+    assert body == "The Initial Developer hereby grants You a licence."
