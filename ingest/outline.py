@@ -204,7 +204,7 @@ def _merge_bare_labels(blocks: Sequence[Block]) -> list[Block]:
 def _assign_ids(headings: list[_Heading]) -> None:
     """Each heading's id: its label (local numbers prefixed by their part), else its position.
 
-    A position under a parent counts from the parent's id: "References" under "3.
+    A position under a parent with an id counts from that id: "References" under "3.
     Contributors" is 3.1, whatever came before.  Ids of sections that have a body are
     unique: a clash is resolved by prefixing the parent's id, and a positional id that
     clashes with a printed label takes the title.
@@ -213,10 +213,10 @@ def _assign_ids(headings: list[_Heading]) -> None:
     printed = {_labelled_id(h) for h in headings if h.label is not None and h.has_body}
     children: Counter[int] = Counter()
     for heading in headings:
-        if heading.parent is not None:
-            children[id(heading.parent)] += 1
-            if heading.label is None:
-                heading.position = f"{heading.parent.id}.{children[id(heading.parent)]}"
+        parent = heading.parent
+        children[id(parent)] += 1
+        if heading.label is None and parent is not None and parent.id:
+            heading.position = f"{parent.id}.{children[id(parent)]}"
         if heading.label is not None:
             ident = _labelled_id(heading)
             if heading.has_body and ident in used and heading.parent is not None:
