@@ -95,6 +95,12 @@ def test_a_position_under_a_labelled_heading_counts_from_its_label() -> None:
     assert _ids(blocks)[-1] == ("3.1", "References")
 
 
+def test_positions_under_the_title_heading_count_from_it() -> None:
+    blocks = [Heading(1, "Guide"), Paragraph(BODY), Heading(2, "Setup"), Paragraph(BODY), Heading(2, "Use")]
+    doc = document_from_blocks("guide", "", [*blocks, Paragraph(BODY)])
+    assert [(s.id, s.title) for s in doc.sections] == [(FRONT, "Guide"), ("1.1", "Setup"), ("1.2", "Use")]
+
+
 def test_text_before_the_first_heading_is_front_matter_named_for_the_document() -> None:
     doc = document_from_blocks("doc", "The Title", [Paragraph(BODY), Heading(1, "1. Body"), Paragraph(BODY)])
     assert [(s.id, s.title) for s in doc.sections] == [(FRONT, "The Title"), ("1", "Body")]
