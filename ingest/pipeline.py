@@ -289,15 +289,30 @@ def source_passages(sources: Sequence[Path], chunk_size: int = DEFAULT_CHUNK_SIZ
 
 
 def original_file(source: Source, doc: ParsedDocument) -> OriginalFile:
-    """What the version keeps of a source: its bytes as read, and where the document's pages fall."""
+    """What the version keeps of a source: its bytes as read, and where the document's pages fall.
+
+    A text file in another charset than UTF-8 is served without one: the browser then reads
+    the page's own declaration, or guesses.
+    """
+    media_type = MEDIA_TYPES.get(source.format, "application/octet-stream")
+    if source.raw and not _utf8(source.data):
+        media_type = media_type.split(";")[0]
     return OriginalFile(
         document=doc.document,
         extension=source.format,
         data=source.data,
-        media_type=MEDIA_TYPES.get(source.format, "application/octet-stream"),
+        media_type=media_type,
         page_breaks=doc.page_breaks,
         file_pages=doc.file_pages,
     )
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read(path: Path, chunk_size: int) -> tuple[Source, ParsedDocument, list[Passage]]:

@@ -75,6 +75,7 @@ TEXT_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, code
 SNIFF_BYTES = 8192
 CONTROL_SHARE = 0.3
 """Above this share of control characters (besides tab, newlines, form feed, escape) bytes are binary."""
+_DECLARED_CHARSET = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\v\x1b")
 
 
@@ -216,6 +217,27 @@ def binary_kind(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+def decode_text(data: bytes, suffix: str) -> str:
+    """A text file's characters: UTF-8, else the charset an HTML page declares, else Windows-1252.
+
+    Older pages declare ISO-8859-1 in a ``<meta>``; older text files are mostly Windows-1252,
+    which, unlike UTF-8, takes any byte.  A UTF-16 or UTF-32 file (a byte-order mark) is
+    not guessed at: the UTF-8 error stands.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if data.startswith(TEXT_BOMS):
+            raise
+    declared = _DECLARED_CHARSET.search(data[:SNIFF_BYTES]) if suffix in (".html", ".htm") else None
+    if declared is not None:
+        try:
+            return data.decode(codecs.lookup(declared.group(1).decode("ascii")).name, errors="replace")
+        except LookupError:
+            pass
+    return data.decode("cp1252", errors="replace")
+
+
 def read_source(path: Path) -> Source:
     check_format(path)
     suffix = path.suffix.lower()
@@ -233,7 +255,7 @@ def read_source(path: Path) -> Source:
         kind, hint = binary
         raise SourceError(f"{path}: binary, not text ({kind}); {hint}")
     try:
-        raw = data.decode("utf-8-sig")
+        raw = decode_text(data, suffix)
     except UnicodeDecodeError as exc:
         raise SourceError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
     if not raw.strip():

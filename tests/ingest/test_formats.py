@@ -516,3 +516,30 @@ def test_a_folder_is_read_wherever_it_lives_but_its_hidden_files_are_skipped(tmp
     (folder / ".drafts" / "b.txt").write_text("hidden", encoding="utf-8")
     assert expand([folder]) == [folder / "a.txt"]
     assert expand([folder / ".." / "reports"]) == [folder / ".." / "reports" / "a.txt"]
+
+
+def test_an_html_page_in_the_charset_it_declares_reads_as_written(tmp_path: Path) -> None:
+    page = tmp_path / "old.html"
+    head = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1"></head>'
+    body = "<body><h1>1. Caf\u00e9 d\u00e9j\u00e0 vu</h1><p>\u00a9 2004 Fran\u00e7ois, na\u00efve.</p>"
+    page.write_bytes((head + body).encode("iso-8859-1"))
+    doc = parse_source(read_source(page))
+    assert [(s.id, s.title) for s in doc.sections] == [("1", "Caf\u00e9 d\u00e9j\u00e0 vu")]
+    assert "\u00a9 2004 Fran\u00e7ois, na\u00efve." in doc.text
+
+
+def test_a_text_file_that_is_not_utf8_reads_as_windows_1252(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes("The caf\u00e9\u2019s \u201cmenu\u201d costs \u20ac5.".encode("cp1252"))
+    doc = parse_source(read_source(notes))
+    assert "The caf\u00e9\u2019s \u201cmenu\u201d costs \u20ac5." in doc.text
+
+
+def test_an_original_in_another_charset_is_served_without_claiming_utf8(tmp_path: Path) -> None:
+    from ingest.pipeline import original_file
+
+    old, new = tmp_path / "old.html", tmp_path / "new.html"
+    old.write_bytes("<html><body><h1>1. D\u00e9j\u00e0</h1><p>Text.</p></body></html>".encode("iso-8859-1"))
+    new.write_text("<html><body><h1>1. D\u00e9j\u00e0</h1><p>Text.</p></body></html>", encoding="utf-8")
+    types = [original_file(s, parse_source(s)).media_type for s in map(read_source, (old, new))]
+    assert types == ["text/html", "text/html; charset=utf-8"]
