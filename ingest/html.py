@@ -77,6 +77,8 @@ _NEVER_TEXT = frozenset(
         *("head", "title", "meta", "link", "audio", "video", "map"),
     }
 )
+_LINK_BOXES = frozenset({"td", "th", "tr", "table", "div", "ul", "ol", "dl"})
+_ALPHANUMERIC = re.compile(r"[\W_]+")
 _NAVIGATION_ROLES = frozenset({"navigation", "menu", "menubar", "search", "toolbar", "dialog", "alertdialog"})
 _LANDMARK_ROLES = frozenset({"banner", "contentinfo", "complementary"})
 """The roles of a page's header, footer and aside."""
@@ -424,7 +426,7 @@ class _HtmlReader:
             return True
         if classes & _NAVIGATION_CLASSES or element.attrs.get("id", "").lower() in _NAVIGATION_CLASSES:
             return True
-        if not landmark and _link_list(element):
+        if not landmark and (_link_list(element) or _link_dense(element)):
             return True
         if tag == "a" and (_backlink(element) or _anchor(element)):
             return True
@@ -496,9 +498,26 @@ def _link_list(element: _Element) -> bool:
         return False
     items = [c for c in element.children if isinstance(c, _Element) and c.tag == "li"]
     return len(items) >= 3 and all(
-        _squash(item.text()) == _squash(" ".join(a.text() for a in item.descendants() if a.tag == "a"))
+        _ALPHANUMERIC.sub("", item.text())
+        == _ALPHANUMERIC.sub("", "".join(a.text() for a in item.descendants() if a.tag == "a"))
         for item in items
     )
+
+
+def _link_dense(element: _Element) -> bool:
+    """A box of links with a label or two ("Main Menu", "Related links"): an old page's menu.
+
+    Five links or more, and link text at least 80% of its letters; only boxes (cells,
+    tables, divs, lists), not a paragraph that cites sources.
+    """
+    if element.tag not in _LINK_BOXES:
+        return False
+    links = [a for a in element.descendants() if a.tag == "a" and a.attrs.get("href")]
+    if len(links) < 5:
+        return False
+    letters = len(_ALPHANUMERIC.sub("", element.text()))
+    linked = sum(len(_ALPHANUMERIC.sub("", a.text())) for a in links)
+    return letters > 0 and linked >= 0.8 * letters
 
 
 def _anchor(element: _Element) -> bool:

@@ -267,6 +267,20 @@ def test_an_unmarked_menu_of_links_is_dropped_from_a_page_without_main_content()
     assert texts(blocks) == ["Body.", "Plain point", "With a link", "Third"]
 
 
+def test_an_old_table_layout_menu_with_a_label_is_dropped_but_a_paragraph_of_links_is_text() -> None:
+    names = ("Home", "Introduction", "Documentation", "Downloads", "FAQ")
+    menu = "".join(f'<li><a href="{n.lower()}.html">{n}</a></li>' for n in names[:4])
+    menu += '<li><a href="flat.html">flat page</a>, <a href="site.xsl">stylesheet</a></li>'
+    cited = ", ".join(f'<a href="{n.lower()}.html">{n}</a>' for n in names)
+    blocks = page(
+        "<table><tr><td><table><tr><td><b>Main Menu</b></td></tr>"
+        f"<tr><td><ul>{menu}</ul></td></tr></table></td>"
+        f"<td><h2>Internals</h2><p>The body.</p><p>See {cited}.</p></td></tr></table>"
+    )
+    assert headings(blocks) == [(1, "Internals")]
+    assert texts(blocks) == ["The body.", f"See {', '.join(names)}."]
+
+
 def test_a_list_of_links_inside_main_content_is_text() -> None:
     links = "".join(f'<li><a href="/{n}">Resolution {n}</a></li>' for n in (1, 2, 3))
     assert texts(page(f"<main><p>See:</p><ul>{links}</ul></main>")) == [
