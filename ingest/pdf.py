@@ -45,6 +45,7 @@ _LABEL = re.compile(
 )
 # A table of contents' entry: its title, dot leaders, and a page number; never a passage's text.
 _CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,7})$", re.I)
+_DIGITS = re.compile(r"\d+")
 _NUMBER_LABEL = re.compile(r"\d{1,3}(?:\.\d{1,3})*\.?")
 _RUN_ON = frozenset(
     "a an the of to in on at by for from with and or nor but as than that which who whose whom".split()
@@ -180,7 +181,8 @@ def _line(row: list[Glyph]) -> Line | None:
 
 
 def _furniture_key(line: Line) -> str:
-    return re.sub(r"\d+", "#", line.text.lower())
+    """A running line's text, digits aside, and its size: the title in large type atop page 1 is no header."""
+    return f"{round(line.size)}|{_DIGITS.sub('#', line.text.lower())}"
 
 
 def strip_furniture(

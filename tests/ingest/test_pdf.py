@@ -161,6 +161,15 @@ def test_a_running_header_over_one_chapters_pages_goes_when_it_prints_the_page_n
     assert headings(blocks) == []
 
 
+def test_the_title_atop_page_one_in_large_type_is_no_running_header_where_it_runs_small() -> None:
+    first = glyph_page(1, [("Shared Database", 88.0, 24.0), ("1. Introduction", 130.0, 16.0), *body(160.0)])
+    others = [glyph_page(n, [("Shared Database", 56.0, 10.0), *body(108.0)]) for n in range(2, 5)]
+    title, blocks = layout_blocks([first, *others])
+    assert title == "Shared Database"
+    assert headings(blocks) == [(1, "1. Introduction")]
+    assert not any("Shared Database" in p.text for p in paragraphs(blocks))
+
+
 def test_a_numbered_line_that_breaks_the_numbering_is_no_heading_but_a_run_of_clauses_is() -> None:
     page = glyph_page(
         1,
