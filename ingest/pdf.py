@@ -193,7 +193,8 @@ def strip_furniture(
     A running line has the same text, digits aside, on most pages, or on three or more
     when it prints the page's own number first or last (a book's "Chapter 4: Reference
     9" runs over one chapter's pages only); a page number is a lone number.  Each stands
-    more than two line spacings away from the body.  ``numbers`` are the pages' cited numbers.
+    more than two line spacings away from the body, or one and a half for a line with no
+    digits that repeats as it is.  ``numbers`` are the pages' cited numbers.
     """
     edge = 2
     tops = Counter(key for lines in pages for key in {_furniture_key(line) for line in lines[:edge]})
@@ -201,7 +202,8 @@ def strip_furniture(
     needed = max(2, (len(pages) + 1) // 2)
 
     def furniture(line: Line, inner: Line | None, counts: Counter[str], number: int | None) -> bool:
-        if inner is not None and abs(inner.y - line.y) <= 2 * spacing:
+        apart = 1.5 if not _DIGITS.search(line.text) else 2.0
+        if inner is not None and abs(inner.y - line.y) <= apart * spacing:
             return False
         if _PAGE_NUMBER.match(line.text):
             return True
@@ -225,12 +227,20 @@ def strip_furniture(
 
 
 def split_footnotes(lines: list[Line], body_size: float) -> tuple[list[Line], list[tuple[int, list[str]]]]:
-    """Split a page's lines into body and footnotes: smaller lines at the foot that start with a number."""
+    """Split a page's lines into body and footnotes: smaller lines at the foot that start with a number.
+
+    The first note's number must be raised, or marked in the page's body: a listing in small
+    type at the foot ("2 CARD16 MAJOR_VERSION") is body text, not footnote 2.
+    """
     start = len(lines)
     while start > 0 and lines[start - 1].size < body_size - 0.4:
         start -= 1
     while start < len(lines) and _note_number(lines[start]) is None:
         start += 1
+    if start < len(lines) and lines[start].lead is None:
+        marked = {number for line in lines[:start] for number in line.notes}
+        if _note_number(lines[start]) not in marked:
+            return lines, []
     notes: list[tuple[int, list[str]]] = []
     for line in lines[start:]:
         number = _note_number(line)

@@ -170,6 +170,20 @@ def test_the_title_atop_page_one_in_large_type_is_no_running_header_where_it_run
     assert not any("Shared Database" in p.text for p in paragraphs(blocks))
 
 
+def test_a_listing_in_small_type_at_the_foot_is_body_text_not_footnotes() -> None:
+    lines = ("Header:", "2 CARD16 MAJOR 1", "4 CARD32 OFFSET")
+    listing = [(text, 200.0 + 11 * i, 9.0) for i, text in enumerate(lines)]
+    _, blocks = layout_blocks([glyph_page(1, [*body(100.0, 8), *listing])])
+    assert not any(isinstance(b, Footnote) for b in blocks)
+    assert "2 CARD16 MAJOR 1" in " ".join(p.text for p in paragraphs(blocks))
+
+
+def test_a_running_header_without_digits_goes_even_close_to_the_body() -> None:
+    pages = [glyph_page(n, [("Shared Database", 56.0, 10.0), *body(80.0)]) for n in range(1, 5)]
+    _, blocks = layout_blocks(pages)
+    assert not any("Shared Database" in p.text for p in paragraphs(blocks))
+
+
 def test_a_numbered_line_that_breaks_the_numbering_is_no_heading_but_a_run_of_clauses_is() -> None:
     page = glyph_page(
         1,
