@@ -209,7 +209,7 @@ def strip_furniture(
             return True
         count = counts[_furniture_key(line)]
         words = line.text.split()
-        numbered = number is not None and str(number) in (words[0], words[-1])
+        numbered = bool(words) and number is not None and str(number) in (words[0], words[-1])
         return len(pages) >= 2 and (count >= needed or (numbered and count >= 3))
 
     out: list[list[Line]] = []
