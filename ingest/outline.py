@@ -206,8 +206,9 @@ def _assign_ids(headings: list[_Heading]) -> None:
 
     A position under a parent with an id counts from that id: "References" under "3.
     Contributors" is 3.1, whatever came before.  Ids of sections that have a body are
-    unique: a clash is resolved by prefixing the parent's id, and a positional id that
-    clashes with a printed label takes the title.
+    unique: a clash is resolved by prefixing the parent's id (and a renamed parent's
+    numbered children follow it), and a positional id that clashes with a printed label
+    takes the title.
     """
     used: set[str] = set()
     printed = {_labelled_id(h) for h in headings if h.label is not None and h.has_body}
@@ -219,8 +220,12 @@ def _assign_ids(headings: list[_Heading]) -> None:
             heading.position = f"{parent.id}.{children[id(parent)]}"
         if heading.label is not None:
             ident = _labelled_id(heading)
-            if heading.has_body and ident in used and heading.parent is not None:
-                ident = f"{heading.parent.id}.{heading.label.value}"
+            if parent is not None and parent.label is not None:
+                printed_parent = _labelled_id(parent)
+                if parent.id != printed_parent and ident.startswith(printed_parent + "."):
+                    ident = parent.id + ident[len(printed_parent) :]  # 2.1 under "2" renamed Contents.2
+            if heading.has_body and ident in used and parent is not None:
+                ident = f"{parent.id}.{heading.label.value}"
         else:
             ident = heading.position
             if ident in printed or ident in used:

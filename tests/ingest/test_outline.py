@@ -123,6 +123,26 @@ def test_a_clashing_number_is_prefixed_by_its_parent() -> None:
     assert _ids(blocks) == [("1", "Setup"), ("Chapter 2.1", "Setup again")]
 
 
+def test_the_numbered_children_of_a_renamed_heading_follow_its_new_id() -> None:
+    blocks = [
+        Heading(1, "Abstract"),
+        Paragraph(BODY),
+        Heading(1, "Contents"),
+        Heading(2, "2. Basics"),
+        Paragraph(BODY),
+        Heading(3, "2.1. Setup"),
+        Paragraph(BODY),
+        Heading(2, "2. Packaging Tools"),  # an appendix numbered from 1 again
+        Paragraph(BODY),
+        Heading(3, "2.1. distutils"),
+        Paragraph(BODY),
+        Heading(3, "2.3. dh-python"),
+        Paragraph(BODY),
+    ]
+    ids = [ident for ident, _ in _ids(blocks)]
+    assert ids == ["1", "2", "2.1", "Contents.2", "Contents.2.1", "Contents.2.3"]
+
+
 def test_a_paragraph_continued_after_a_page_break_is_one_paragraph_on_two_pages() -> None:
     blocks = [
         Heading(1, "1. Costs", 3),
