@@ -186,13 +186,14 @@ def _furniture_key(line: Line) -> str:
 
 
 def strip_furniture(
-    pages: list[list[Line]], spacing: float, numbers: Sequence[int] | None = None
+    pages: list[list[Line]], spacing: float, numbers: Sequence[int] | None = None, body_size: float = 0.0
 ) -> list[list[Line]]:
     """Drop running headers and footers and page numbers: lines apart from the text at a page's edge.
 
-    A running line has the same text, digits aside, on most pages, or on three or more
-    when it prints the page's own number first or last (a book's "Chapter 4: Reference
-    9" runs over one chapter's pages only); a page number is a lone number.  Each stands
+    A running line has the same text, digits aside, on most pages, or on two or more
+    when it prints the page's own number first or last in type no larger than the body's
+    (a book's "Chapter 4: Reference 9" runs over one chapter's pages only; a heading "2.
+    Part 2" atop page 2 is larger); a page number is a lone number.  Each stands
     more than two line spacings away from the body, or one and a half for a line with no
     digits that repeats as it is.  ``numbers`` are the pages' cited numbers.
     """
@@ -210,7 +211,8 @@ def strip_furniture(
         count = counts[_furniture_key(line)]
         words = line.text.split()
         numbered = bool(words) and number is not None and str(number) in (words[0], words[-1])
-        return len(pages) >= 2 and (count >= needed or (numbered and count >= 3))
+        numbered = numbered and (not body_size or line.size <= body_size + 0.4)
+        return len(pages) >= 2 and (count >= needed or (numbered and count >= 2))
 
     out: list[list[Line]] = []
     for index, lines in enumerate(pages):
@@ -459,7 +461,7 @@ def layout_blocks(
         if a.size == b.size == body_size and b.y > a.y
     )
     spacing = deltas.most_common(1)[0][0] if deltas else body_size * 1.2
-    kept = strip_furniture(raw, spacing, [page.page for page in pages])
+    kept = strip_furniture(raw, spacing, [page.page for page in pages], body_size)
     words = Words.of(line for lines in kept for line in lines)
 
     groups: list[_Group] = []
@@ -479,8 +481,25 @@ def layout_blocks(
     _apply_bookmarks(groups, page_index, bookmarks)
     title = _take_title(groups, page_index, title)
     assign_levels(groups)
+    _title_page_lines(groups, page_index)
     blocks = _blocks(groups, notes, words, widths)
     return title, blocks
+
+
+def _title_page_lines(groups: list[_Group], page_index: dict[int, int]) -> None:
+    """Unlabelled lines in large type on page one, before the first labelled heading, are front matter.
+
+    A title page's authors and publisher ("Thomas Leonard", "X Desktop Group") are no
+    sections in a document whose headings are numbered: they stay text of the front matter.
+    """
+    labelled = [g for g in groups if g.heading is not None and _LABEL.match(g.lines[0].text)]
+    if len(labelled) < 3:
+        return
+    for group in groups:
+        if group is labelled[0] or page_index[id(group)] != 0:
+            return
+        if group.heading is not None and not _LABEL.match(group.lines[0].text):
+            group.heading = None
 
 
 def _take_title(groups: list[_Group], page_index: dict[int, int], title: str) -> str:

@@ -184,6 +184,27 @@ def test_a_running_header_without_digits_goes_even_close_to_the_body() -> None:
     assert not any("Shared Database" in p.text for p in paragraphs(blocks))
 
 
+def test_a_title_pages_authors_in_large_type_are_front_matter_not_sections() -> None:
+    first = glyph_page(
+        1,
+        [
+            ("Shared Database", 88.0, 24.0),
+            ("X Desktop Group", 122.0, 17.0),
+            ("Thomas Leonard", 171.0, 17.0),
+            ("1. Introduction", 250.0, 17.0),
+            *body(280.0),
+        ],
+    )
+    others = [
+        glyph_page(n, [(f"{n}. {name}", 100.0, 17.0), *body(130.0)])
+        for n, name in ((2, "Scope"), (3, "Terms"))
+    ]
+    title, blocks = layout_blocks([first, *others])
+    assert title == "Shared Database"
+    assert [text for _, text in headings(blocks)] == ["1. Introduction", "2. Scope", "3. Terms"]
+    assert [p.text for p in paragraphs(blocks)][:2] == ["X Desktop Group", "Thomas Leonard"]
+
+
 def test_a_numbered_line_that_breaks_the_numbering_is_no_heading_but_a_run_of_clauses_is() -> None:
     page = glyph_page(
         1,
