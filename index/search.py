@@ -7,7 +7,7 @@ weights mean the same thing for every question:
 * **sentence**: the question against each sentence of a passage, best sentence wins;
 * **lexical**: BM25 over passage and title, for exact tokens (symbols, acronyms);
 
-then **late interaction** reranks the best 10 (``index/late.py``).  A document symbol
+then **late interaction** reranks the best 30 (``index/late.py``).  A document symbol
 or resolution number named in the question (``A/56/167``, ``58/209``) gives the
 passages that hold it a bonus as large as a whole signal.  Last, the other passages
 of the best passage's section get a small lift (``SECTION_BONUS``); the best passage
