@@ -487,18 +487,20 @@ def layout_blocks(
 
 
 def _title_page_lines(groups: list[_Group], page_index: dict[int, int]) -> None:
-    """Unlabelled lines in large type on page one, before the first labelled heading, are front matter.
+    """Unlabelled lines in large type on page one, with no text of their own, are front matter.
 
-    A title page's authors and publisher ("Thomas Leonard", "X Desktop Group") are no
-    sections in a document whose headings are numbered: they stay text of the front matter.
+    A title page's authors and publisher ("Thomas Leonard", "X Desktop Group"), before the
+    first labelled heading of a document whose headings are numbered, stay text of the front
+    matter; an unlabelled heading with its own text on page one ("Summary") stays a heading.
     """
     labelled = [g for g in groups if g.heading is not None and _LABEL.match(g.lines[0].text)]
     if len(labelled) < 3:
         return
-    for group in groups:
+    for group, following in pairwise(groups):
         if group is labelled[0] or page_index[id(group)] != 0:
             return
-        if group.heading is not None and not _LABEL.match(group.lines[0].text):
+        bare = following.heading is not None or page_index[id(following)] != 0
+        if group.heading is not None and not _LABEL.match(group.lines[0].text) and bare:
             group.heading = None
 
 

@@ -130,6 +130,9 @@ def glyph_page(number: int, lines: list[tuple[str, float, float]]) -> PageGlyphs
     )
 
 
+PARTS = ("Scope", "Terms", "Remedies")
+
+
 def body(first: float, count: int = 4) -> list[tuple[str, float, float]]:
     return [(LONG[60 * n : 60 * n + 60], first + 12 * n, 10.0) for n in range(count)]
 
@@ -203,6 +206,13 @@ def test_a_title_pages_authors_in_large_type_are_front_matter_not_sections() -> 
     assert title == "Shared Database"
     assert [text for _, text in headings(blocks)] == ["1. Introduction", "2. Scope", "3. Terms"]
     assert [p.text for p in paragraphs(blocks)][:2] == ["X Desktop Group", "Thomas Leonard"]
+
+
+def test_an_unlabelled_heading_with_its_own_text_on_page_one_stays_a_heading() -> None:
+    first = glyph_page(1, [("Report", 88.0, 24.0), ("Summary", 122.0, 17.0), *body(150.0)])
+    others = [glyph_page(n, [(f"{n}. {name}", 100.0, 17.0), *body(130.0)]) for n, name in enumerate(PARTS, 2)]
+    _, blocks = layout_blocks([first, *others])
+    assert [text for _, text in headings(blocks)][:2] == ["Summary", "2. Scope"]
 
 
 def test_a_numbered_line_that_breaks_the_numbering_is_no_heading_but_a_run_of_clauses_is() -> None:
