@@ -295,7 +295,7 @@ def original_file(source: Source, doc: ParsedDocument) -> OriginalFile:
     the page's own declaration, or guesses.
     """
     media_type = MEDIA_TYPES.get(source.format, "application/octet-stream")
-    if source.raw and not _utf8(source.data):
+    if source.raw and source.charset != "utf-8":
         media_type = media_type.split(";")[0]
     return OriginalFile(
         document=doc.document,
@@ -305,14 +305,6 @@ def original_file(source: Source, doc: ParsedDocument) -> OriginalFile:
         page_breaks=doc.page_breaks,
         file_pages=doc.file_pages,
     )
-
-
-def _utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _read(path: Path, chunk_size: int) -> tuple[Source, ParsedDocument, list[Passage]]:

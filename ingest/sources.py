@@ -91,6 +91,8 @@ class Source:
     """The decoded text of a text format; empty for a PDF (read from ``data``)."""
     data: bytes = b""
     """The file's bytes as read, kept in the index so the original can be served."""
+    charset: str = "utf-8"
+    """The codec ``raw`` was decoded with (``decode_text``)."""
 
 
 @dataclass(frozen=True)
@@ -217,25 +219,26 @@ def binary_kind(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def decode_text(data: bytes, suffix: str) -> str:
-    """A text file's characters: UTF-8, else the charset an HTML page declares, else Windows-1252.
+def decode_text(data: bytes, suffix: str) -> tuple[str, str]:
+    """A text file's characters and their codec: UTF-8, else an HTML page's declared one, else Windows-1252.
 
     Older pages declare ISO-8859-1 in a ``<meta>``; older text files are mostly Windows-1252,
     which, unlike UTF-8, takes any byte.  A UTF-16 or UTF-32 file (a byte-order mark) is
     not guessed at: the UTF-8 error stands.
     """
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         if data.startswith(TEXT_BOMS):
             raise
     declared = _DECLARED_CHARSET.search(data[:SNIFF_BYTES]) if suffix in (".html", ".htm") else None
     if declared is not None:
         try:
-            return data.decode(codecs.lookup(declared.group(1).decode("ascii")).name, errors="replace")
+            codec = codecs.lookup(declared.group(1).decode("ascii")).name
+            return data.decode(codec, errors="replace"), codec
         except LookupError:
             pass
-    return data.decode("cp1252", errors="replace")
+    return data.decode("cp1252", errors="replace"), "cp1252"
 
 
 def read_source(path: Path) -> Source:
@@ -255,12 +258,12 @@ def read_source(path: Path) -> Source:
         kind, hint = binary
         raise SourceError(f"{path}: binary, not text ({kind}); {hint}")
     try:
-        raw = decode_text(data, suffix)
+        raw, charset = decode_text(data, suffix)
     except UnicodeDecodeError as exc:
         raise SourceError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
     if not raw.strip():
         raise SourceError(f"{path}: the file is empty; {DEFAULT_NO_TEXT_HINT}")
-    return Source(path, document_name(path), digest, suffix.lstrip("."), raw, data)
+    return Source(path, document_name(path), digest, suffix.lstrip("."), raw, data, charset)
 
 
 def parse_source(source: Source) -> ParsedDocument:
