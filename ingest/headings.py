@@ -12,6 +12,7 @@ numbered list item that reads as a sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ingest.labels import Label, split_label
@@ -117,16 +118,21 @@ class HeadingTracker:
             self.current = [number]
             ident = f"{self.part}.{number}" if self.part else str(number)
             return Heading(2, ident, title)
-        parent, last = numbers[:-1], numbers[-1]
-        following = self.current[: len(parent)] == parent and (
-            (len(self.current) == len(numbers) and self.current[-1] + 1 == last)
-            or (len(self.current) == len(parent) and last in (0, 1))
-            or (len(self.current) > len(numbers) and self.current[len(numbers) - 1] + 1 == last)
-        )
-        if not following:
+        if not follows(self.current, numbers):
             return None
         self.current = numbers
         return Heading(len(numbers) + 1, label.value, title)
+
+
+def follows(current: Sequence[int], numbers: Sequence[int]) -> bool:
+    """Whether dotted number ``numbers`` continues ``current``: the next at its depth (3.3 after
+    3.2, or after 3.2.1), or the first (0 or 1) one level under it (3.2.1 after 3.2)."""
+    parent, last = list(numbers[:-1]), numbers[-1]
+    if list(current[: len(parent)]) != parent:
+        return False
+    if len(current) >= len(numbers):
+        return current[len(numbers) - 1] + 1 == last
+    return len(current) == len(parent) and last in (0, 1)
 
 
 def _starts_title(title: str) -> bool:

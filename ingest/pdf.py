@@ -30,6 +30,7 @@ from itertools import pairwise
 from index.errors import SourceError
 from ingest.blocks import Block, Footnote, Heading, Paragraph
 from ingest.document import ParsedDocument
+from ingest.headings import follows
 
 SENTENCE_END = (".", "!", "?", ":", ";", ")", "”", '"', "’")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -361,8 +362,8 @@ def assign_levels(groups: list[_Group]) -> None:
 class Numbering:
     """The numbers of the headings so far, to tell a numbered heading from a numbered list or code.
 
-    A number continues them when it follows the last one at its depth (2.10 after 2.9),
-    opens a level under the last one (2.9.1), or starts a new count at 0 or 1.
+    A number continues them when it ``follows`` the last one, as plain text's headings must
+    (``ingest.headings``), or starts a new count at 0 or 1.
     """
 
     def __init__(self) -> None:
@@ -380,12 +381,7 @@ class Numbering:
 
     def continues(self, label: str) -> bool:
         parts = self.parts(label)
-        if parts is None or parts in ([0], [1]):
-            return True
-        *parent, number = parts
-        if len(parts) <= len(self.last) and self.last[: len(parts) - 1] == parent:
-            return self.last[len(parts) - 1] + 1 == number
-        return self.last == parent and number in (0, 1)
+        return parts is None or parts in ([0], [1]) or follows(self.last, parts)
 
     def see(self, label: str) -> None:
         parts = self.parts(label)
