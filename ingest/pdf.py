@@ -187,7 +187,7 @@ def _furniture_key(line: Line) -> str:
 
 
 def strip_furniture(
-    pages: list[list[Line]], spacing: float, numbers: Sequence[int] | None = None, body_size: float = 0.0
+    pages: list[list[Line]], spacing: float, numbers: Sequence[int], body_size: float
 ) -> list[list[Line]]:
     """Drop running headers and footers and page numbers: lines apart from the text at a page's edge.
 
@@ -203,7 +203,7 @@ def strip_furniture(
     bottoms = Counter(key for lines in pages for key in {_furniture_key(line) for line in lines[-edge:]})
     needed = max(2, (len(pages) + 1) // 2)
 
-    def furniture(line: Line, inner: Line | None, counts: Counter[str], number: int | None) -> bool:
+    def furniture(line: Line, inner: Line | None, counts: Counter[str], number: int) -> bool:
         apart = 1.5 if not _DIGITS.search(line.text) else 2.0
         if inner is not None and abs(inner.y - line.y) <= apart * spacing:
             return False
@@ -211,13 +211,11 @@ def strip_furniture(
             return True
         count = counts[_furniture_key(line)]
         words = line.text.split()
-        numbered = bool(words) and number is not None and str(number) in (words[0], words[-1])
-        numbered = numbered and (not body_size or line.size <= body_size + 0.4)
+        numbered = bool(words) and str(number) in (words[0], words[-1]) and line.size <= body_size + 0.4
         return len(pages) >= 2 and (count >= needed or (numbered and count >= 2))
 
     out: list[list[Line]] = []
-    for index, lines in enumerate(pages):
-        number = numbers[index] if numbers is not None else None
+    for lines, number in zip(pages, numbers, strict=True):
         kept = [line for line in lines if not _CONTENTS_ENTRY.search(line.text)]
         for _ in range(edge):
             if kept and furniture(kept[0], kept[1] if len(kept) > 1 else None, tops, number):
