@@ -126,6 +126,13 @@ def test_a_count_is_no_year_no_day_of_a_date_and_no_part_of_a_symbol() -> None:
     assert counts_in("Item 55(b) was taken up by 127 Governments.", "What was item 55(b)?") == ["127"]
 
 
+def test_one_before_a_noun_is_a_count_but_one_of_them_is_not() -> None:
+    used = "Client sockets are normally only used for one exchange (or a small set of exchanges)."
+    assert counts_in(used, "How many exchanges is a client socket used for?") == ["one"]
+    said = "One of the participants said that one or more States, on the one hand, help one another."
+    assert counts_in(said, "How many States?") == []
+
+
 def test_a_figure_question_is_unanswered_by_a_passage_with_only_dates_and_symbols() -> None:
     dated = "In 2003 the Second Committee decided, in resolution 58/209, to hold a Dialogue in 2006."
     vote = signals("How many countries voted for resolution 58/209?", answer=dated, passage=dated)
