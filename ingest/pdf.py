@@ -52,6 +52,8 @@ _RUN_ON = frozenset(
     "a an the of to in on at by for from with and or nor but as than that which who whose whom".split()
 )
 _BOLD = re.compile(r"bold|black|heavy|demi|semibold", re.I)
+_BULLET = re.compile(r"^[•◦▪▫‣∙●○■□]\s")
+"""A list item's bullet: an item in bold is no heading."""
 MARKER_SHARE = 0.86
 """A footnote marker's size at most, as a share of its line's."""
 
@@ -265,27 +267,112 @@ def _note_number(line: Line) -> int | None:
 
 
 def _is_heading_style(line: Line, body_size: float) -> bool:
-    return line.size > body_size + 0.4 or (line.bold and line.size >= body_size - 0.4)
+    return not _BULLET.match(line.text) and (
+        line.size > body_size + 0.4 or (line.bold and line.size >= body_size - 0.4)
+    )
 
 
-def group_lines(lines: list[Line], page: int, body_size: float, spacing: float) -> list[_Group]:
-    """Part a page's body lines into paragraphs and headings by gaps, indents and style."""
+def text_starts(pages: Iterable[Iterable[Line]], body_size: float) -> frozenset[int]:
+    """Where lines of plain body text start across the document (three lines or more): its text's indents."""
+    starts = Counter(
+        round(line.x0)
+        for lines in pages
+        for line in lines
+        if not _is_heading_style(line, body_size) and abs(line.size - body_size) <= 0.4
+    )
+    return frozenset(x for x, count in starts.items() if count >= 3)
+
+
+def _hanging_term(
+    line: Line, nxt: Line | None, after: Line | None, body_size: float, spacing: float, starts: frozenset[int]
+) -> bool:
+    """A bold line in body type over text indented under it, standing where plain text starts too.
+
+    A definition list's term, as a man page prints its options ("-c, --create" over its
+    description), is no heading: a heading in body type stands at or left of its text, and
+    an outdented heading (a man page's "Option styles") stands where no plain text starts.
+    A labelled line ("2.1 Scope") is a heading, and so is one over a paragraph whose first
+    line alone is indented: a description's next line keeps its indent.
+    """
+    near = max(spacing, line.size * 1.2) * 1.3
+    return (
+        nxt is not None
+        and line.bold
+        and abs(line.size - body_size) <= 0.4
+        and not _LABEL.match(line.text)
+        and not _is_heading_style(nxt, body_size)
+        and nxt.x0 - line.x0 > 0.8 * line.size
+        and 0 < nxt.y - line.y <= near
+        and any(abs(round(line.x0) - x) <= 1 for x in starts)
+        and not (
+            after is not None and 0 < after.y - nxt.y <= near and abs(after.x0 - line.x0) <= 0.8 * line.size
+        )
+    )
+
+
+def _continues_heading(prev: Line, line: Line, right: float) -> bool:
+    """A heading's next line, not a second heading: aligned with it (left or centred), or its wrapped text.
+
+    A man page's "Output stream selection" over the bold option "--ignore-command-error",
+    set further in, are two; a numbered title wrapped under its text after the number is one.
+    """
+    tolerance = 0.8 * line.size
+    if abs(line.x0 - prev.x0) <= tolerance or abs(line.x0 + line.x1 - prev.x0 - prev.x1) / 2 <= tolerance:
+        return True
+    first_word = line.text.split()[0] if line.text.split() else ""
+    return prev.x1 + (len(first_word) + 1) * 0.5 * line.size > right
+
+
+def group_lines(
+    lines: list[Line], page: int, body_size: float, spacing: float, starts: frozenset[int] = frozenset()
+) -> list[_Group]:
+    """Part a page's body lines into paragraphs and headings by gaps, indents and style.
+
+    ``starts`` are where the document's plain text lines start (``text_starts``): a bold
+    term at one of them, over its indented description, is one paragraph with it.
+    """
     margin = Counter(round(line.x0) for line in lines).most_common(1)[0][0] if lines else 0
+    right = max((line.x1 for line in lines), default=0.0)
     groups: list[_Group] = []
+    term = False  # whether the line before is a term over its description
     for i, line in enumerate(lines):
         prev = lines[i - 1] if i else None
-        style = _is_heading_style(line, body_size)
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        after = lines[i + 2] if i + 2 < len(lines) else None
+        after_term, term = term, _hanging_term(line, nxt, after, body_size, spacing, starts)
+        style = _is_heading_style(line, body_size) and not term
+        # A bold line in body type at the line spacing under text that runs on (no sentence's end, or a
+        # full line), at its indent, ends that text: a bold word or example set on the paragraph's last line.
+        run_on = (
+            style
+            and prev is not None
+            and abs(line.size - body_size) <= 0.4
+            and prev.size == line.size
+            and not prev.bold
+            and 0 < line.y - prev.y <= 1.1 * spacing
+            and abs(line.x0 - prev.x0) <= 0.8 * line.size
+            and (not _ends_sentence(prev.text) or right - prev.x1 <= 2 * line.size)
+        )
+        if (after_term or run_on) and groups:
+            groups[-1].lines.append(line)
+            continue
         if prev is not None and groups:
-            same_style = prev.size == line.size and prev.bold == line.bold
+            same_style = (
+                prev.size == line.size and prev.bold == line.bold and (groups[-1].style is not None) == style
+            )
             gap = line.y - prev.y
-            nxt = lines[i + 1] if i + 1 < len(lines) else None
             indented = (
                 not style
                 and line.x0 - margin > 0.8 * line.size
                 and prev.x0 - margin <= 0.8 * line.size
                 and (nxt is None or nxt.x0 - margin <= 0.8 * line.size or nxt.y - line.y > 1.3 * spacing)
             )
-            if same_style and gap <= max(spacing, line.size * 1.2) * 1.3 and not indented:
+            if (
+                same_style
+                and gap <= max(spacing, line.size * 1.2) * 1.3
+                and not indented
+                and (not style or _continues_heading(prev, line, right))
+            ):
                 groups[-1].lines.append(line)
                 continue
         groups.append(_Group([line], page, style=(line.size, line.bold) if style else None))
@@ -311,18 +398,33 @@ def _norm(text: str) -> str:
 
 
 def _apply_bookmarks(groups: list[_Group], page_index: dict[int, int], bookmarks: Sequence[Bookmark]) -> None:
-    """A group whose text is a bookmark's title is a heading of the bookmark's level."""
+    """A group whose text is a bookmark's title is a heading of the bookmark's level.
+
+    Failing that, a group of up to three lines whose text ends with the title, or ends it, but
+    for a label of a few words ("5.2", "Chapter 4"): never a sentence that ends with the
+    title's words, nor a lone symbol ("+", "%s") that ends any title.
+    """
     for mark in bookmarks:
         title = _norm(mark.title)
         if not title:
             continue
-        for group in groups:
-            if page_index[id(group)] != mark.index or group.heading is not None:
-                continue
-            text = _norm(" ".join(line.text for line in group.lines))
-            if text == title or (len(group.lines) <= 3 and (text.endswith(title) or title.endswith(text))):
-                group.heading = mark.level
-                break
+        candidates = [
+            (group, _norm(" ".join(line.text for line in group.lines)))
+            for group in groups
+            if page_index[id(group)] == mark.index and group.heading is None
+        ]
+        found = next((group for group, text in candidates if text == title), None)
+        if found is None:
+            near = (g for g, text in candidates if len(g.lines) <= 3 and _ends_with_label(text, title))
+            found = next(near, None)
+        if found is not None:
+            found.heading = mark.level
+
+
+def _ends_with_label(text: str, title: str) -> bool:
+    """One of two normalized texts is the other's end, after a label of at most three words."""
+    short, long = sorted((text, title), key=len)
+    return bool(short) and long.endswith(" " + short) and len(long[: -len(short)].split()) <= 3
 
 
 def assign_levels(groups: list[_Group]) -> None:
@@ -457,6 +559,7 @@ def layout_blocks(
     spacing = deltas.most_common(1)[0][0] if deltas else body_size * 1.2
     kept = strip_furniture(raw, spacing, [page.page for page in pages], body_size)
     words = Words.of(line for lines in kept for line in lines)
+    starts = text_starts(kept, body_size)
 
     groups: list[_Group] = []
     page_index: dict[int, int] = {}
@@ -468,12 +571,12 @@ def layout_blocks(
         widths[page.page] = max((line.x1 for line in body), default=0.0) - min(
             (line.x0 for line in body), default=0.0
         )
-        for group in group_lines(body, page.page, body_size, spacing):
+        for group in group_lines(body, page.page, body_size, spacing, starts):
             page_index[id(group)] = index
             groups.append(group)
 
     _apply_bookmarks(groups, page_index, bookmarks)
-    title = _take_title(groups, page_index, title)
+    title = _take_title(groups, page_index, title, bookmarks)
     assign_levels(groups)
     _title_page_lines(groups, page_index)
     blocks = _blocks(groups, notes, words, widths)
@@ -498,11 +601,23 @@ def _title_page_lines(groups: list[_Group], page_index: dict[int, int]) -> None:
             group.heading = None
 
 
-def _take_title(groups: list[_Group], page_index: dict[int, int], title: str) -> str:
-    """Unlabelled opening lines of the first page in the largest type, used nowhere else, are the title."""
-    if not groups or page_index[id(groups[0])] != 0 or groups[0].style is None or groups[0].heading:
+def _take_title(
+    groups: list[_Group], page_index: dict[int, int], title: str, bookmarks: Sequence[Bookmark] = ()
+) -> str:
+    """Unlabelled opening lines of the first page in the largest type, used nowhere else, are the title.
+
+    A bookmark makes them a heading, unless it is the title's own: the one outermost bookmark,
+    with all others under it, or one whose text is the PDF's title (a word processor
+    bookmarks the title when it is styled as the first heading).
+    """
+    if not groups or page_index[id(groups[0])] != 0 or groups[0].style is None:
         return title
     first = groups[0]
+    if first.heading is not None:
+        outermost = [mark for mark in bookmarks if mark.level <= first.heading]
+        text = _norm(" ".join(line.text for line in first.lines))
+        if not (len(outermost) == 1 < len(bookmarks) or (title and text == _norm(title))):
+            return title
     if _LABEL.match(first.lines[0].text) or any(
         g.style is not None and g.size >= first.size for g in groups[1:]
     ):

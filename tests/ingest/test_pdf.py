@@ -400,3 +400,122 @@ def test_a_pdf_printed_by_chromium_keeps_its_words_and_drops_its_superscript_mar
     doc = read_pdf(pdf.read_bytes(), "report")
     assert [(s.id, s.title) for s in doc.sections][-1] == ("A.5", "A Global Migration Forum")
     assert "February 2006." in doc.text and "2006.1" not in doc.text
+
+
+def styled_page(number: int, lines: list[tuple[str, float, float, float, bool]]) -> PageGlyphs:
+    """A page of lines, each (text, left edge, baseline, size, bold)."""
+    return PageGlyphs(
+        number,
+        tuple(
+            Glyph(c, x + 5 * i, y, size, bold) for text, x, y, size, bold in lines for i, c in enumerate(text)
+        ),
+    )
+
+
+def test_a_man_pages_bold_options_over_their_indented_text_are_no_headings_but_its_subsections_are() -> None:
+    """groff's man layout: section 10.9 pt bold, subsection bold at 87, options bold at the text's 108."""
+    first = styled_page(
+        1, [("NAME", 72.0, 84.0, 10.9, True), ("tar - an archiving utility", 108.0, 96.0, 10.0, False)]
+    )
+    page = styled_page(
+        2,
+        [
+            ("DESCRIPTION", 72.0, 84.0, 10.9, True),
+            *((LONG[60 * n : 60 * n + 60], 108.0, 96.0 + 12 * n, 10.0, False) for n in range(3)),
+            ("Operation mode", 87.0, 136.8, 10.0, True),
+            ("The options listed below tell tar what to do. Exactly one", 108.0, 148.8, 10.0, False),
+            ("of them must be given.", 108.0, 160.8, 10.0, False),
+            ("-c, --create", 108.0, 177.6, 10.0, True),
+            ("Create a new archive. Arguments supply the names of the", 144.0, 189.6, 10.0, False),
+            ("files to be archived.", 144.0, 201.6, 10.0, False),
+            ("-x, --extract", 108.0, 218.4, 10.0, True),
+            ("Extract files from an archive.", 144.0, 230.4, 10.0, False),
+            ("Output stream selection", 87.0, 247.2, 10.0, True),
+            ("--ignore-command-error", 108.0, 259.2, 10.0, True),
+            ("Ignore subprocess exit codes.", 108.0, 271.2, 10.0, False),
+        ],
+    )
+    _, blocks = layout_blocks([first, page])
+    assert [text for _, text in headings(blocks)][:4] == [
+        "NAME",
+        "DESCRIPTION",
+        "Operation mode",
+        "Output stream selection",
+    ]
+    assert [p.text for p in paragraphs(blocks)][3:5] == [
+        "-c, --create Create a new archive. Arguments supply the names of the files to be archived.",
+        "-x, --extract Extract files from an archive.",
+    ]
+
+
+def test_a_bold_line_that_ends_a_paragraph_or_a_bold_list_item_is_no_heading() -> None:
+    page = styled_page(
+        1,
+        [
+            (LONG[:60], 72.0, 100.0, 10.0, False),
+            ("arguments can appear at the very end of such a cluster, e.g.", 72.0, 112.0, 10.0, False),
+            ("-vkpf a.tar.", 72.0, 124.0, 10.0, True),
+            *((LONG[60 * n : 60 * n + 60], 72.0, 142.0 + 12 * n, 10.0, False) for n in range(3)),
+            ("• Include /etc/ssh/ssh_config.d/*.conf", 90.0, 196.0, 10.0, True),
+            ("• SendEnv LANG LC_*", 90.0, 208.0, 10.0, False),
+        ],
+    )
+    _, blocks = layout_blocks([page])
+    assert headings(blocks) == []
+    assert paragraphs(blocks)[0].text.endswith("end of such a cluster, e.g. -vkpf a.tar.")
+
+
+def test_the_title_a_word_processor_bookmarks_as_the_one_outermost_heading_is_the_title() -> None:
+    """LibreOffice bookmarks an HTML page's <h1> title, with the document's parts under it."""
+    from ingest.pdf import Bookmark
+
+    page = styled_page(
+        1,
+        [
+            ("MIGRATION REPORT", 72.0, 80.0, 20.0, True),
+            ("A. Scope", 72.0, 120.0, 16.0, True),
+            *((LONG[60 * n : 60 * n + 60], 72.0, 144.0 + 12 * n, 10.0, False) for n in range(4)),
+        ],
+    )
+    marks = [Bookmark(1, "MIGRATION REPORT", 0), Bookmark(2, "A. Scope", 0)]
+    title, blocks = layout_blocks([page], bookmarks=marks, title="Migration report")
+    assert title == "Migration report"
+    assert headings(blocks) == [(2, "A. Scope")]
+    assert not any("MIGRATION REPORT" in p.text for p in paragraphs(blocks))
+
+
+def test_a_bookmark_marks_its_own_line_not_a_sentence_or_a_symbol_that_ends_like_it() -> None:
+    from ingest.pdf import Bookmark
+
+    page = glyph_page(
+        1,
+        [
+            *body(100.0),
+            ("When suspended, parsing is resumed by ResumeParser.", 160.0, 10.0),
+            ("+", 184.0, 10.0),
+            ("ResumeParser", 208.0, 10.0),
+            *body(232.0),
+        ],
+    )
+    _, blocks = layout_blocks(
+        [page], bookmarks=[Bookmark(2, "ResumeParser", 0), Bookmark(2, "Extra tools", 0)]
+    )
+    assert headings(blocks) == [(2, "ResumeParser")]
+
+
+def test_a_bold_heading_over_a_paragraph_with_an_indented_first_line_stays_a_heading() -> None:
+    """Only a description keeps its indent; a paragraph's first-line indent returns to the margin."""
+    page = styled_page(
+        1,
+        [
+            *((LONG[60 * n : 60 * n + 60], 72.0, 100.0 + 12 * n, 10.0, False) for n in range(3)),
+            ("Scope of the survey", 72.0, 154.0, 10.0, True),
+            (LONG[:55], 84.0, 166.0, 10.0, False),
+            (LONG[55:115], 72.0, 178.0, 10.0, False),
+            (LONG[115:175], 72.0, 190.0, 10.0, False),
+            ("2.1 Methods", 72.0, 214.0, 10.0, True),
+            (LONG[:55], 84.0, 226.0, 10.0, False),
+        ],
+    )
+    _, blocks = layout_blocks([page])
+    assert [text for _, text in headings(blocks)] == ["Scope of the survey", "2.1 Methods"]
