@@ -9,8 +9,8 @@ gives the page labels, bookmarks and metadata, so no second PDF library is neede
 
 From the glyphs (pure functions; only ``_glyphs`` opens the PDF): lines by baseline; the body size is
 the most common size by character count; running headers and footers (the same text,
-digits aside, at the top or bottom of most pages) and lone page numbers are dropped;
-smaller lines at the foot of a page that start with a number are footnotes, and small
+digits aside, at the top or bottom of most pages) and lone page numbers are dropped; a page
+in two columns is read column by column (``columns``); smaller lines at the foot of a page that start with a number are footnotes, and small
 raised digits in the body are their markers (dropped, their numbers kept).  Lines join
 into paragraphs unless a gap wider than the line spacing or a first-line indent parts
 them.  A short run of larger or bold lines, or a lone line that starts with a section
@@ -21,10 +21,11 @@ sections: headings keep their printed text for ``ingest.outline``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from index.errors import SourceError
@@ -54,6 +55,8 @@ _RUN_ON = frozenset(
 _BOLD = re.compile(r"bold|black|heavy|demi|semibold", re.I)
 _BULLET = re.compile(r"^[•◦▪▫‣∙●○■□]\s")
 """A list item's bullet: an item in bold is no heading."""
+GUTTER = 1.5
+"""A gap in a line wider than this many times its type size is a gutter between columns, no word space."""
 MARKER_SHARE = 0.86
 """A footnote marker's size at most, as a share of its line's."""
 
@@ -99,6 +102,8 @@ class Line:
     notes: tuple[int, ...] = ()
     lead: int | None = None
     """A raised number the line starts with (a footnote's number printed as a superscript)."""
+    glyphs: tuple[Glyph, ...] = field(default=(), compare=False, repr=False)
+    """What it was read from: a line across two columns is cut in two there (``columns``)."""
 
 
 @dataclass
@@ -109,6 +114,7 @@ class _Group:
     page: int
     heading: int | None = None  # level, once known
     style: tuple[float, bool] | None = None  # (size, bold) of a heading by layout
+    region: int = 0  # the page, or the column of a page, it stands in, counted through the document
 
     @property
     def size(self) -> float:
@@ -177,7 +183,130 @@ def _line(row: list[Glyph]) -> Line | None:
         bold=bold,
         notes=tuple(notes),
         lead=lead,
+        glyphs=tuple(row),
     )
+
+
+# ---------------------------------------------------------------- columns
+
+
+def gutters(pages: Sequence[list[Line]], body_size: float) -> list[float | None]:
+    """Each page's gutter (``_gutter``), kept where the document's layout has it: a page's own
+    two columns must stand where a fifth of its pages with text, and two at least, have them;
+    one page of a listing in two columns is no two-column layout.  A one-page document decides alone.
+    """
+    found = [_gutter(lines) for lines in pages]
+    texts = sum(1 for lines in pages if len(lines) >= 6)
+    needed = 1 if texts <= 1 else max(2, math.ceil(0.2 * texts))
+    return [
+        cut
+        if cut is not None
+        and sum(1 for o in found if o is not None and abs(o - cut) <= 2 * body_size) >= needed
+        else None
+        for cut in found
+    ]
+
+
+def columns(lines: list[Line], cut: float | None) -> list[list[Line]]:
+    """A page's lines as regions in reading order: each column of a run of columns, then the next run.
+
+    Two columns are parted by a gutter at ``cut`` (``gutters``).  A line across it (the title,
+    an abstract or a heading over both columns) ends the columns above it and stands in a
+    region with the lines across next to it.  The columns' glyphs are read into lines
+    again, column by column: side by side, their baselines need not agree.  One column
+    (``cut`` None): one region.
+    """
+    if cut is None:
+        return [lines] if lines else []
+    across = [line for line in lines if _across(line, cut)]
+    inside = [g for line in lines if not _across(line, cut) for g in line.glyphs]
+    left = lines_of(g for g in inside if g.x < cut)
+    right = lines_of(g for g in inside if g.x >= cut)
+    regions: list[list[Line]] = []
+    top = float("-inf")
+    for line in [*across, None]:
+        bottom = float("inf") if line is None else line.y
+        for column in (left, right):
+            if part := [kept for kept in column if top < kept.y <= bottom]:
+                regions.append(part)
+        if line is not None:
+            if regions and regions[-1][-1].y == top and _across(regions[-1][-1], cut):
+                regions[-1].append(line)
+            else:
+                regions.append([line])
+        top = bottom
+    return regions
+
+
+def _visible(line: Line) -> list[Glyph]:
+    return sorted((g for g in line.glyphs if not g.char.isspace()), key=lambda g: g.x)
+
+
+def _gaps(line: Line) -> list[tuple[float, float]]:
+    """Where a line's text leaves a gap wider than ``GUTTER`` times its size: no word space is as wide."""
+    return [
+        (a.x + 0.5 * a.size, b.x)
+        for a, b in pairwise(_visible(line))
+        if b.x - a.x > (GUTTER + 0.5) * line.size
+    ]
+
+
+def _across(line: Line, cut: float) -> bool:
+    """Whether a line's text runs across ``cut``, with no wide gap there."""
+    visible = _visible(line)
+    return (
+        bool(visible) and visible[0].x < cut < visible[-1].x and not any(a < cut < b for a, b in _gaps(line))
+    )
+
+
+def _gutter(lines: list[Line]) -> float | None:
+    """The x between two columns of text, if the page has two.
+
+    Four lines in ten, and at least six, have a gap there, in the middle half of the
+    page's text, and the lines on either side fill most of their column with words: a
+    table's short cells, a listing's columns of figures, or a gap that runs down a few
+    lines by chance, part no columns.
+    """
+    if len(lines) < 6:
+        return None
+    left_edge, right_edge = min(line.x0 for line in lines), max(line.x1 for line in lines)
+    width = right_edge - left_edge
+    gaps = [_gaps(line) for line in lines]
+    middles = {
+        (a + b) / 2 for own in gaps for a, b in own if 0.25 * width < (a + b) / 2 - left_edge < 0.75 * width
+    }
+    best, count = None, 0
+    for x in sorted(middles):
+        found = sum(1 for own in gaps if any(a < x < b for a, b in own))
+        if found > count:
+            best, count = x, found
+    if best is None or count < max(6, 0.4 * len(lines)):
+        return None
+    cut = best
+    sides: tuple[list[float], list[float]] = ([], [])
+    letters = [0, 0]
+    chars = [0, 0]
+    for line in lines:
+        visible = _visible(line)
+        if not visible or _across(line, cut):
+            continue
+        halves = ([g for g in visible if g.x < cut], [g for g in visible if g.x >= cut])
+        for n, (side, glyphs) in enumerate(zip(sides, halves, strict=True)):
+            if glyphs:
+                side.append(glyphs[-1].x - glyphs[0].x)
+                letters[n] += sum(1 for g in glyphs if g.char.isalpha())
+                chars[n] += len(glyphs)
+    lefts, rights = sides
+    if len(lefts) < 3 or len(rights) < 3 or min(a / b for a, b in zip(letters, chars, strict=True)) < 0.6:
+        return None
+    if _median(lefts) < 0.6 * (cut - left_edge) or _median(rights) < 0.6 * (right_edge - cut):
+        return None
+    return cut
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
 
 
 # ---------------------------------------------------------------- page furniture and footnotes
@@ -229,11 +358,14 @@ def strip_furniture(
     return out
 
 
-def split_footnotes(lines: list[Line], body_size: float) -> tuple[list[Line], list[tuple[int, list[str]]]]:
+def split_footnotes(
+    lines: list[Line], body_size: float, elsewhere: frozenset[int] = frozenset()
+) -> tuple[list[Line], list[tuple[int, list[str]]]]:
     """Split a page's lines into body and footnotes: smaller lines at the foot that start with a number.
 
-    The first note's number must be raised, or marked in the page's body: a listing in small
-    type at the foot ("2 CARD16 MAJOR_VERSION") is body text, not footnote 2.
+    The first note's number must be raised, or marked in the page's body (or ``elsewhere``
+    on the page: the other column's text): a listing in small type at the foot ("2 CARD16
+    MAJOR_VERSION") is body text, not footnote 2.
     """
     start = len(lines)
     while start > 0 and lines[start - 1].size < body_size - 0.4:
@@ -241,7 +373,7 @@ def split_footnotes(lines: list[Line], body_size: float) -> tuple[list[Line], li
     while start < len(lines) and _note_number(lines[start]) is None:
         start += 1
     if start < len(lines) and lines[start].lead is None:
-        marked = {number for line in lines[:start] for number in line.notes}
+        marked = {number for line in lines[:start] for number in line.notes} | elsewhere
         if _note_number(lines[start]) not in marked:
             return lines, []
     notes: list[tuple[int, list[str]]] = []
@@ -324,12 +456,19 @@ def _continues_heading(prev: Line, line: Line, right: float) -> bool:
 
 
 def group_lines(
-    lines: list[Line], page: int, body_size: float, spacing: float, starts: frozenset[int] = frozenset()
+    lines: list[Line],
+    page: int,
+    body_size: float,
+    spacing: float,
+    starts: frozenset[int] = frozenset(),
+    *,
+    column: bool = False,
 ) -> list[_Group]:
     """Part a page's body lines into paragraphs and headings by gaps, indents and style.
 
     ``starts`` are where the document's plain text lines start (``text_starts``): a bold
     term at one of them, over its indented description, is one paragraph with it.
+    ``column``: the lines are one of a page's columns.
     """
     margin = Counter(round(line.x0) for line in lines).most_common(1)[0][0] if lines else 0
     right = max((line.x1 for line in lines), default=0.0)
@@ -377,7 +516,9 @@ def group_lines(
                 continue
         groups.append(_Group([line], page, style=(line.size, line.bold) if style else None))
     for group in groups:
-        if group.style is not None and len(group.lines) > 3:
+        # A heading is a few lines, or in a column short text that its narrow measure wraps onto more.
+        long = not column or sum(len(line.text) for line in group.lines) > 120
+        if group.style is not None and len(group.lines) > 3 and long:
             group.style = None
     return groups
 
@@ -558,22 +699,31 @@ def layout_blocks(
     )
     spacing = deltas.most_common(1)[0][0] if deltas else body_size * 1.2
     kept = strip_furniture(raw, spacing, [page.page for page in pages], body_size)
-    words = Words.of(line for lines in kept for line in lines)
-    starts = text_starts(kept, body_size)
+    cuts = gutters(kept, body_size)
+    laid_out = [columns(lines, cut) for lines, cut in zip(kept, cuts, strict=True)]
+    words = Words.of(line for regions in laid_out for region in regions for line in region)
+    starts = text_starts((region for regions in laid_out for region in regions), body_size)
 
     groups: list[_Group] = []
     page_index: dict[int, int] = {}
     widths: dict[int, float] = {}
     notes: list[Footnote] = []
-    for index, (page, lines) in enumerate(zip(pages, kept, strict=True)):
-        body, page_notes = split_footnotes(lines, body_size)
-        notes.extend(Footnote(n, join(texts, words), page.page) for n, texts in page_notes)
-        widths[page.page] = max((line.x1 for line in body), default=0.0) - min(
-            (line.x0 for line in body), default=0.0
-        )
-        for group in group_lines(body, page.page, body_size, spacing, starts):
-            page_index[id(group)] = index
-            groups.append(group)
+    count = 0
+    for index, (page, regions, cut) in enumerate(zip(pages, laid_out, cuts, strict=True)):
+        for region in regions:
+            elsewhere = frozenset(
+                n for other in regions if other is not region for line in other for n in line.notes
+            )
+            body, page_notes = split_footnotes(region, body_size, elsewhere)
+            notes.extend(Footnote(n, join(texts, words), page.page) for n, texts in page_notes)
+            count += 1
+            widths[count] = max((line.x1 for line in body), default=0.0) - min(
+                (line.x0 for line in body), default=0.0
+            )
+            for group in group_lines(body, page.page, body_size, spacing, starts, column=cut is not None):
+                group.region = count
+                page_index[id(group)] = index
+                groups.append(group)
 
     _apply_bookmarks(groups, page_index, bookmarks)
     title = _take_title(groups, page_index, title, bookmarks)
@@ -640,10 +790,10 @@ def _blocks(
             continue
         text = join(texts, words)
         paragraph = Paragraph(text, group.page, notes=numbers)
-        if last is not None and last[1].page is not None and group.page > last[1].page:
+        if last is not None and group.region > last[2].region:
             where, prev, prev_group = last
             tail = prev_group.lines[-1]
-            full = tail.x1 - prev_group.lines[0].x0 >= 0.85 * widths.get(prev.page or 0, 0.0)
+            full = tail.x1 - prev_group.lines[0].x0 >= 0.85 * widths.get(prev_group.region, 0.0)
             last_word = prev.text.rsplit(" ", 1)[-1].lower()
             plain = text[:1].islower() or full or last_word in _RUN_ON or bool(_LINE_HYPHEN.search(prev.text))
             if not _ends_sentence(prev.text) and plain:

@@ -519,3 +519,53 @@ def test_a_bold_heading_over_a_paragraph_with_an_indented_first_line_stays_a_hea
     )
     _, blocks = layout_blocks([page])
     assert [text for _, text in headings(blocks)] == ["Scope of the survey", "2.1 Methods"]
+
+
+def two_columns(left: list[tuple[str, float, bool]], right: list[tuple[str, float, bool]]) -> list:
+    """Lines of a two-column page: (text, size, bold) set from the top of each column, 12 pt apart."""
+    placed = []
+    for x, column in ((72.0, left), (300.0, right)):
+        y = 100.0
+        for text, size, bold in column:
+            y += 12.0 if size <= 10.0 else 20.0
+            placed.append((text, x, y, size, bold))
+    return placed
+
+
+WORDS = LONG.split()
+
+
+def column_text(start: int, count: int) -> list[tuple[str, float, bool]]:
+    """``count`` lines of about 40 characters (200 pt, the column's measure) from LONG's words."""
+    lines, words = [], WORDS[start:] + WORDS[:start]
+    for _ in range(count):
+        line = ""
+        while words and len(line) + len(words[0]) < 40:
+            line, words = f"{line} {words[0]}".strip(), words[1:] + words[:1]
+        lines.append((line, 10.0, False))
+    return lines
+
+
+def test_a_two_column_page_is_read_column_by_column_under_its_title() -> None:
+    """A paper's layout: the title across the page, then two columns whose lines share baselines."""
+    left = [("1. Introduction", 12.0, True), *column_text(0, 8)]
+    right = [*column_text(8, 3)[:-1], ("over the two columns.", 10.0, False), ("2. Methods", 12.0, True)]
+    right += column_text(20, 6)
+    page = styled_page(1, [("A STUDY OF MIGRATION AND DEVELOPMENT IN TWO COLUMNS", 72.0, 80.0, 16.0, True)])
+    page = PageGlyphs(1, page.glyphs + styled_page(1, two_columns(left, right)).glyphs)
+    title, blocks = layout_blocks([page])
+    assert title == "A STUDY OF MIGRATION AND DEVELOPMENT IN TWO COLUMNS"
+    assert [text for _, text in headings(blocks)] == ["1. Introduction", "2. Methods"]
+    first, second = paragraphs(blocks)[:2]
+    assert first.text.startswith(left[1][0]) and first.text.endswith(left[-1][0])
+    # The left column's last line runs on into the right column's first, as onto a next page.
+    assert second.continued and second.text.startswith(right[0][0])
+    assert second.text.endswith("over the two columns.")
+
+
+def test_a_listing_with_a_column_of_figures_is_no_second_column() -> None:
+    rows = [(f"{n * 7} {n} 0 . . {n * 3}", 72.0, 100.0 + 12 * n, 10.0, False) for n in range(10)]
+    rows += [(f"total = total + count[{n}];", 300.0, 100.0 + 12 * n, 10.0, False) for n in range(10)]
+    _, blocks = layout_blocks([styled_page(1, rows)])
+    text = paragraphs(blocks)[0].text
+    assert text.index("count[0]") < text.index("7 1 0") < text.index("count[1]")
