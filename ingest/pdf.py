@@ -7,16 +7,16 @@ wheels): on the 20-page report our whole read takes 1.5 to 3 s, where pdfplumber
 (pdfminer.six, pure Python) takes 11 to 13 s only to list the characters.  PDFium also
 gives the page labels, bookmarks and metadata, so no second PDF library is needed.
 
-From the glyphs (pure functions; only ``_glyphs`` opens the PDF): lines by baseline; the body size is
-the most common size by character count; running headers and footers (the same text,
-digits aside, at the top or bottom of most pages) and lone page numbers are dropped; a page
-in two columns is read column by column (``columns``); smaller lines at the foot of a page that start with a number are footnotes, and small
-raised digits in the body are their markers (dropped, their numbers kept).  Lines join
-into paragraphs unless a gap wider than the line spacing or a first-line indent parts
-them.  A short run of larger or bold lines, or a lone line that starts with a section
-label, is a heading; its level is the rank of its size (bold before regular), and
-bookmarks, where present, confirm headings and give their level.  A reader never numbers
-sections: headings keep their printed text for ``ingest.outline``.
+From the glyphs (pure functions; only ``_glyphs`` opens the PDF): lines by baseline; the body
+size is the most common size by character count; running headers and footers (the same text,
+digits aside, at the top or bottom of most pages) and lone page numbers are dropped; a page in
+two columns is read column by column (``columns``); smaller lines at the foot of a page that
+start with a number are footnotes, and small raised digits in the body are their markers
+(dropped, their numbers kept).  Lines join into paragraphs unless a gap wider than the line
+spacing or a first-line indent parts them.  A short run of larger or bold lines, or a lone
+line that starts with a section label, is a heading; its level is the rank of its size (bold
+before regular), and bookmarks, where present, confirm headings and give their level.  A
+reader never numbers sections: headings keep their printed text for ``ingest.outline``.
 """
 
 from __future__ import annotations
@@ -726,7 +726,7 @@ def layout_blocks(
                 groups.append(group)
 
     _apply_bookmarks(groups, page_index, bookmarks)
-    title = _take_title(groups, page_index, title, bookmarks)
+    title = _take_title(groups, page_index, title, bookmarks, words)
     assign_levels(groups)
     _title_page_lines(groups, page_index)
     blocks = _blocks(groups, notes, words, widths)
@@ -752,7 +752,11 @@ def _title_page_lines(groups: list[_Group], page_index: dict[int, int]) -> None:
 
 
 def _take_title(
-    groups: list[_Group], page_index: dict[int, int], title: str, bookmarks: Sequence[Bookmark] = ()
+    groups: list[_Group],
+    page_index: dict[int, int],
+    title: str,
+    bookmarks: Sequence[Bookmark],
+    words: Words,
 ) -> str:
     """Unlabelled opening lines of the first page in the largest type, used nowhere else, are the title.
 
@@ -773,7 +777,8 @@ def _take_title(
     ):
         return title
     groups.pop(0)
-    return title or " ".join(line.text for line in first.lines)
+    texts = [line.text for line in first.lines]
+    return title or join(texts, words)
 
 
 def _blocks(

@@ -569,3 +569,16 @@ def test_a_listing_with_a_column_of_figures_is_no_second_column() -> None:
     _, blocks = layout_blocks([styled_page(1, rows)])
     text = paragraphs(blocks)[0].text
     assert text.index("count[0]") < text.index("7 1 0") < text.index("count[1]")
+
+
+def test_a_title_hyphenated_at_its_line_end_is_mended_like_the_text() -> None:
+    page = styled_page(
+        1,
+        [
+            ("INTERNATIONAL MIGRA-", 72.0, 80.0, 16.0, True),
+            ("TION AND DEVELOPMENT", 72.0, 100.0, 16.0, True),
+            *((LONG[60 * n : 60 * n + 60], 72.0, 130.0 + 12 * n, 10.0, False) for n in range(3)),
+        ],
+    )
+    title, _ = layout_blocks([page])
+    assert title == "INTERNATIONAL MIGRATION AND DEVELOPMENT"
