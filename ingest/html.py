@@ -352,6 +352,8 @@ class _HtmlReader:
         """Collecting one text (a heading, a cell, a footnote): block boundaries are spaces."""
         self.in_note = False
         self.done: set[int] = set()
+        self.lead: tuple[str, tuple[int, ...]] | None = None
+        """A definition list's term (``dt``), waiting to open its definition's first paragraph."""
 
     def seen(self, element: _Element) -> bool:
         return id(element) in self.done
@@ -389,6 +391,7 @@ class _HtmlReader:
             self.buffer.append(" " if spaced else "")
         elif tag in _HEADINGS:
             self.flush()
+            self.release()
             text, _ = self.collect(element)
             text = text.rstrip("\u00b6\U0001f517 ")
             if text:
@@ -401,12 +404,18 @@ class _HtmlReader:
             ]
             text = " | ".join(cell for cell, _ in cells if cell)
             if text:
-                self.blocks.append(Paragraph(text, notes=tuple(n for _, notes in cells for n in notes)))
+                self.emit(text, tuple(n for _, notes in cells for n in notes))
         elif tag == "pre":
             self.flush()
             text = clean(_INVISIBLE.sub("", element.text()))
             if text:
-                self.blocks.append(Paragraph(text))
+                self.emit(text, ())
+        elif tag == "dt":
+            self.flush()
+            text, notes = self.collect(element)
+            if text:
+                before, noted = self.lead or ("", ())
+                self.lead = (f"{before} {text}".strip(), (*noted, *notes))
         elif tag in _BLOCK:
             self.flush()
             inside = depth + (tag in ("section", "article"))
@@ -416,6 +425,8 @@ class _HtmlReader:
                 landmark=landmark or tag in ("main", "article") or element.role == "main",
             )
             self.flush()
+            if tag == "dl":
+                self.release()
         else:
             self.walk(element, depth=depth, landmark=landmark)
 
@@ -473,11 +484,25 @@ class _HtmlReader:
         self.buffer, self.notes, self.flat, self.in_note = saved
         return text, notes
 
+    def emit(self, text: str, notes: tuple[int, ...]) -> None:
+        """A paragraph, opened by the term it defines if one is waiting: "--context=N  Print N lines ..."."""
+        if self.lead is not None:
+            term, noted = self.lead
+            text, notes, self.lead = f"{term} {text}", (*noted, *notes), None
+        self.blocks.append(Paragraph(text, notes=notes))
+
+    def release(self) -> None:
+        """A term with no definition after it is a paragraph of its own."""
+        if self.lead is not None:
+            term, noted = self.lead
+            self.lead = None
+            self.blocks.append(Paragraph(term, notes=noted))
+
     def flush(self) -> None:
         text = _squash("".join(self.buffer))
         self.buffer = []
         if text:
-            self.blocks.append(Paragraph(text, notes=tuple(self.notes)))
+            self.emit(text, tuple(self.notes))
             self.notes = []
         elif self.notes and self.blocks and isinstance(self.blocks[-1], Paragraph):
             last = self.blocks[-1]

@@ -196,6 +196,22 @@ def test_html_headings_h1_to_h6_take_their_tags_level_and_keep_their_label() -> 
     ]
 
 
+def test_a_definition_lists_term_opens_its_definitions_first_paragraph() -> None:
+    """An option and what it does are one passage to cite, as a manual's option list prints them."""
+    blocks = page(
+        "<main><dl><dt><code>--context=N [default: 8]</code></dt><dd><p>Print N lines of context.</p>"
+        "<p>Use a large number to show all.</p></dd><dt>-q</dt><dt>--quiet</dt><dd>Say less.</dd>"
+        "<dt>--orphan</dt></dl><p>After the list.</p></main>"
+    )
+    assert texts(blocks) == [
+        "--context=N [default: 8] Print N lines of context.",
+        "Use a large number to show all.",
+        "-q --quiet Say less.",
+        "--orphan",
+        "After the list.",
+    ]
+
+
 def test_headings_in_sections_keep_their_tags_level() -> None:
     blocks = page(
         "<main><section><h2>Part</h2><section><section><h3>Sub</h3></section></section></section></main>"
@@ -328,8 +344,7 @@ def test_block_elements_are_paragraphs_and_inline_elements_join_without_false_sp
         "tail",
         "item one",
         "item two",
-        "Term",
-        "Definition",
+        "Term Definition",
         "Quoted.",
         "Figure 1. Flows",
     ]
