@@ -327,6 +327,8 @@ class _Inline:
         text = _CODE_SPAN.sub(lambda m: keep(_code_span(m.group(2))), text)
         text = _AUTOLINK.sub(lambda m: keep(m.group(1)), text)
         text = _LINE_BREAK_TAG.sub(" ", text)
+        if _only_images(text):
+            return "", ()  # a README's row of badges ("build passing", "Join the chat"): no text
         text = _IMAGE.sub(lambda m: m.group(1), text)
         notes = tuple(self.numbers[label] for label in _NOTE_MARK.findall(text) if label in self.numbers)
         text = _NOTE_MARK.sub("", text)
@@ -341,6 +343,16 @@ class _Inline:
         text = html.unescape(text)
         text = re.sub(r"[\ue000-\uf8ff]", lambda m: _restore(kept, m.group(0)), text)
         return " ".join(text.split()), notes
+
+
+def _only_images(text: str) -> bool:
+    """Whether a paragraph is nothing but images, each maybe a link's whole text: badges, a logo."""
+    if not _IMAGE.search(text):
+        return False
+    rest = _IMAGE.sub("", text)
+    for _ in range(3):
+        rest = _LINK.sub(lambda m: m.group(1), rest)
+    return not rest.strip()
 
 
 def _code_span(content: str) -> str:

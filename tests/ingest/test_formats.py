@@ -123,7 +123,7 @@ def test_a_number_that_wraps_to_the_start_of_a_line_does_not_start_a_list() -> N
     [
         ("See [the annex](https://example.org/a_(b) 'title').", "See the annex."),
         ("![A chart of flows](chart.png) shown", "A chart of flows shown"),
-        ("[![build](https://ci/badge.svg)](https://ci)", "build"),
+        ("Status: [![build](https://ci/badge.svg)](https://ci)", "Status: build"),
         (
             "*em*, _em_, **strong**, __strong__, ***both*** and ~~struck~~",
             "em, em, strong, strong, both and struck",
@@ -170,6 +170,14 @@ def test_a_readmes_html_headings_are_headings_and_its_badges_are_not_text() -> N
     )
     assert headings(blocks) == [(1, "Tool"), (2, "Install")]
     assert texts(blocks) == ["Tool does one thing.", "Run it."]
+
+
+def test_a_readmes_markdown_badges_are_not_text_but_an_image_in_a_sentence_keeps_its_alt_text() -> None:
+    blocks = md(
+        "# Tool\n\n[![Join the chat at https://gitter.im/x](https://badges.gitter.im/x.svg)](https://gitter.im/x)"
+        " ![CI](https://ci/badge.svg)\n\nTool does one thing, as ![the diagram](d.png) shows.\n"
+    )
+    assert texts(blocks) == ["Tool does one thing, as the diagram shows."]
 
 
 def test_html_comments_and_pandoc_heading_attributes_are_not_text() -> None:
