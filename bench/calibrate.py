@@ -14,10 +14,11 @@ will; score each set on an index whose model was tuned without it (built with
 
 ``--documents`` fits the document model instead, on questions about other documents
 (``corpus/fitting/``, indexed beside the report: ``docs/`` for sets 1 and 2 in IDX, ``docs-3/``
-for set 3 in IDX3), held out one document at a time:
+for set 3 in IDX3, ``docs-4/`` for set 4 in IDX4), held out one document at a time:
 
     .venv/bin/python bench/calibrate.py --documents corpus/fitting/questions-1.jsonl=IDX \
         corpus/fitting/questions-2.jsonl=IDX corpus/fitting/questions-3.jsonl=IDX3 \
+        corpus/fitting/questions-4.jsonl=IDX4 \
         tests/data/dev.jsonl=BASE ...   # the report's sets on an untuned-model index
 """
 
