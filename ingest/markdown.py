@@ -276,6 +276,9 @@ class _MarkdownBody:
             return
         joined = " ".join(line.strip().removesuffix("\\") for line in self.paragraph)
         self.paragraph = []
+        if self.kind == "item" and _ANCHORS_ONLY.fullmatch(joined):
+            self.last, self.kind = "item", "text"  # a table of contents' entry: the heading says it
+            return
         text, notes = self.inline.reduce(joined)
         if text and self.kind == "note":
             self.blocks.append(Footnote(self.note, text))
@@ -294,6 +297,8 @@ def _cells(row: str) -> list[str]:
     return [cell.replace("\ue000", "|") for cell in row.split("|")]
 
 
+_ANCHORS_ONLY = re.compile(r"(?:[\s*_,.:;|-]*\[[^\[\]]*\]\(#[^()\s]*\)[\s*_,.:;|-]*)+")
+"""A list item that is only links within the page ("[Installation](#installation)")."""
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>")

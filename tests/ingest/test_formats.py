@@ -180,6 +180,15 @@ def test_a_readmes_markdown_badges_are_not_text_but_an_image_in_a_sentence_keeps
     assert texts(blocks) == ["Tool does one thing, as the diagram shows."]
 
 
+def test_a_readmes_table_of_contents_is_no_text_but_a_list_with_its_own_words_is() -> None:
+    blocks = md(
+        "# Tool\n\n## Table of Contents\n\n* **[Installation](#installation)**\n"
+        "  * [Getting it](#a-getting-it), [Windows](#windows)\n\n## Installation\n\n"
+        "* See [the guide](#windows) first.\n* [Download](https://example.org/tool)\n"
+    )
+    assert texts(blocks) == ["See the guide first.", "Download"]
+
+
 def test_html_comments_and_pandoc_heading_attributes_are_not_text() -> None:
     blocks = md("<!-- draft\nnotes -->\n# Scope {#scope .unnumbered}\n\nText <!-- aside --> here.\n")
     assert headings(blocks) == [(1, "Scope")]
