@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -44,6 +45,8 @@ def outermost_first(blocks: Sequence[Block], levels: Sequence[int] | None = None
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_NESTED_FENCE = re.compile(r"^[ \t]+(`{3,}|~{3,})")
+"""A fence indented under a list item: code in the item, not the item's text."""
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _ATTRIBUTES = re.compile(r"\s*\{[#.][^{}]*\}\s*$")
 _HTML_HEADING = re.compile(r"^ {0,3}<h([1-6])\b[^>]*>", re.IGNORECASE)
@@ -148,8 +151,10 @@ class _MarkdownBody:
     def line(self, lines: list[str], at: int) -> int:
         """Read the construct that starts at line ``at``; the index of the line after it."""
         line = lines[at]
-        if fence := _FENCE.match(line):
-            return self.code(lines, at, fence.group(1))
+        if fence := _FENCE.match(line) or _NESTED_FENCE.match(line):
+            nested = line[:1] in (" ", "\t") and "item" in (self.kind, self.last)
+            if nested or _FENCE.match(line):
+                return self.code(lines, at, fence.group(1), nested=nested)
         if not line.strip():
             return self.blank(lines, at)
         if _QUOTE.match(line):
@@ -184,7 +189,8 @@ class _MarkdownBody:
         if not self.paragraph and _INDENTED.match(line) and self.last not in ("item", "note"):
             return self.indented_code(lines, at)
         if not self.paragraph:
-            self.kind = "item" if self.last == "item" and _INDENTED.match(line) else "text"
+            # Text indented under a list item goes on with it, as after code fenced inside it.
+            self.kind = "item" if self.last == "item" and line[:1] in (" ", "\t") else "text"
         self.paragraph.append(line)
         return at + 1
 
@@ -213,11 +219,15 @@ class _MarkdownBody:
         self.flush()
         return at + 1
 
-    def code(self, lines: list[str], at: int, fence: str) -> int:
+    def code(self, lines: list[str], at: int, fence: str, *, nested: bool = False) -> int:
+        """A fenced block; ``nested`` in a list item, indented with it, after which the item goes on."""
         self.flush()
-        closing = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        indent = r"[ \t]*" if nested else " {0,3}"
+        closing = re.compile(rf"^{indent}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
         end = next((n for n in range(at + 1, len(lines)) if closing.match(lines[n])), len(lines))
-        self.verbatim(lines[at + 1 : end])
+        self.verbatim(textwrap.dedent("\n".join(lines[at + 1 : end])).split("\n"))
+        if nested:
+            self.last = "item"
         return end + 1
 
     def indented_code(self, lines: list[str], at: int) -> int:

@@ -189,6 +189,14 @@ def test_a_readmes_table_of_contents_is_no_text_but_a_list_with_its_own_words_is
     assert texts(blocks) == ["See the guide first.", "Download"]
 
 
+def test_code_fenced_inside_a_list_item_keeps_its_lines_and_the_item_goes_on_after_it() -> None:
+    blocks = md(
+        "1. Install it:\n   ```sh\n   brew update\n     brew install tool\n   ```\n"
+        "   Then run it.\n2. Done.\n"
+    )
+    assert texts(blocks) == ["Install it:", "brew update\nbrew install tool", "Then run it.", "Done."]
+
+
 def test_html_comments_and_pandoc_heading_attributes_are_not_text() -> None:
     blocks = md("<!-- draft\nnotes -->\n# Scope {#scope .unnumbered}\n\nText <!-- aside --> here.\n")
     assert headings(blocks) == [(1, "Scope")]
