@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -138,7 +139,61 @@ def lines_of(glyphs: Iterable[Glyph]) -> list[Line]:
     return [line for row in rows if (line := _line(row)) is not None]
 
 
+# A spacing accent as TeX's default (OT1) fonts print it over or under a letter: its combining mark.
+_ACCENTS = dict(
+    zip(
+        "\u00b4`\u00a8\u02c6\u02dc\u00b8\u02c7\u02d8\u00af\u02d9\u02da\u02dd\u02db",
+        map(chr, (0x301, 0x300, 0x308, 0x302, 0x303, 0x327, 0x30C, 0x306, 0x304, 0x307, 0x30A, 0x30B, 0x328)),
+        strict=True,
+    )
+)
+
+_ACCENT_WIDTH = {"\u02d9": 0.28, "\u02da": 0.75, "\u00b8": 0.44}
+"""An accent's width in em where not half of one (Computer Modern's)."""
+
+
+def _accented(row: list[Glyph]) -> list[Glyph]:
+    """A spacing accent set over a letter (``\\'e`` in TeX: U+00B4 and "e") joins it ("é").
+
+    The letter stands where the accent does (a letter that ends before the accent's far edge,
+    as "t" before a tilde in "first~step", is none of its).  PDFium puts a space after an accent
+    raised over a capital ("E", accent, " cole"): it goes unless the next glyph stands a word
+    space past the letter, whose width the accent, centred over it, tells.
+    """
+    accents = [g for g in row if g.char in _ACCENTS and g.size > 0]
+    out = list(row)
+    for accent in accents:
+        letters = [
+            g
+            for g in out
+            if g.char.isalpha()
+            and g.char not in _ACCENTS
+            and abs(g.size - accent.size) <= 0.1 * accent.size
+            and -0.35 * accent.size <= g.x - accent.x <= 0.15 * accent.size
+        ]
+        if not letters:
+            continue
+        letter = min(letters, key=lambda g: abs(g.x - accent.x))
+        end = letter.x + 2 * (accent.x - letter.x) + _ACCENT_WIDTH.get(accent.char, 0.5) * accent.size
+        following = min(
+            (g.x for g in out if g.size > 0 and g.x > letter.x and g is not accent), default=math.inf
+        )
+        if following < end - 0.15 * accent.size:  # a letter that ends before the accent: a tilde after it
+            continue
+        base = {"\u0131": "i", "\u0237": "j"}.get(letter.char, letter.char)
+        char = unicodedata.normalize("NFC", base + _ACCENTS[accent.char])
+        joined = accent.y < letter.y and following < end + 0.15 * accent.size
+        out = [
+            replace(g, char=char) if g is letter else g
+            for g in out
+            if g is not accent
+            and not (joined and g.size == 0 and g.y == accent.y and 0 <= g.x - accent.x < 0.05)
+        ]
+    return out
+
+
 def _line(row: list[Glyph]) -> Line | None:
+    row = _accented(row)
     visible = [g for g in row if not g.char.isspace()]
     if not visible:
         return None
@@ -639,26 +694,58 @@ class Words:
 
     hyphenated: frozenset[str]
     plain: frozenset[str]
+    breaks_words: bool = False
+    """Whether the typesetter hyphenates words at line ends: most line-end hyphens the other words
+    decide are dropped ("develop-" + "ment" where "development" occurs, as TeX breaks words)."""
+    whole: frozenset[str] = frozenset()
+    """Words and parts of hyphenated words, but for the pieces of a word broken at a line end."""
 
     @classmethod
     def of(cls, lines: Iterable[Line]) -> Words:
         hyphenated: set[str] = set()
         plain: set[str] = set()
-        for line in lines:
-            for word in _WORD.findall(line.text):
+        texts = [line.text for line in lines]
+        for text in texts:
+            for word in _WORD.findall(text):
                 (hyphenated if "-" in word else plain).add(word.lower())
-        return cls(frozenset(hyphenated), frozenset(plain))
+        words = cls(frozenset(hyphenated), frozenset(plain))
+        whole = Counter(
+            part.lower() for text in texts for word in _WORD.findall(text) for part in word.split("-")
+        )
+        for a, b in pairwise(texts):
+            if (head := _LINE_HYPHEN.search(a)) and (tail := _LEADING_WORD.match(b)):
+                whole.subtract((head.group(1).lower().split("-")[-1], tail.group(0).lower().split("-")[0]))
+        decided = Counter(words._known(a, b) for a, b in pairwise(texts))
+        return replace(
+            words,
+            breaks_words=decided[False] >= 2 and decided[False] > decided[True],
+            whole=frozenset(+whole),
+        )
 
-    def keeps_hyphen(self, left: str, right: str) -> bool:
-        """``co-`` + ``development``: keep the hyphen unless only ``codevelopment`` occurs elsewhere."""
-        if left.endswith(("\u00ad", "\x02")):
-            return False
+    def _known(self, left: str, right: str) -> bool | None:
+        """A line-end hyphen as the document's other words decide it: kept, dropped, or None (neither)."""
         head = _LINE_HYPHEN.search(left)
         tail = _LEADING_WORD.match(right)
-        if head is None or tail is None:
-            return True
+        if head is None or tail is None or left.endswith(("\u00ad", "\x02")):
+            return None
         first, second = head.group(1).lower(), tail.group(0).lower()
-        return f"{first}-{second}" in self.hyphenated or f"{first}{second}" not in self.plain
+        if f"{first}-{second}" in self.hyphenated:
+            return True
+        return False if f"{first}{second}" in self.plain else None
+
+    def keeps_hyphen(self, left: str, right: str) -> bool:
+        """``co-`` + ``development``: keep the hyphen unless only ``codevelopment`` occurs elsewhere.
+
+        Where neither occurs, the hyphen stays, unless the document breaks words at line ends and
+        what follows is no word of it ("need-" + "ing"; "inter-" + "institutional" stays).
+        """
+        if left.endswith(("\u00ad", "\x02")):
+            return False
+        known = self._known(left, right)
+        if known is not None or not self.breaks_words:
+            return known is not False
+        tail = _LEADING_WORD.match(right)
+        return tail is None or tail.group(0).lower().split("-")[0] in self.whole
 
 
 def join(texts: Sequence[str], words: Words) -> str:

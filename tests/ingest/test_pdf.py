@@ -582,3 +582,40 @@ def test_a_title_hyphenated_at_its_line_end_is_mended_like_the_text() -> None:
     )
     title, _ = layout_blocks([page])
     assert title == "INTERNATIONAL MIGRATION AND DEVELOPMENT"
+
+
+def test_where_the_typesetter_breaks_words_a_line_end_hyphen_before_no_word_of_the_document_goes() -> None:
+    # "develop-ment" and "govern-ment" show that words are broken at line ends (as TeX does);
+    # "ing" is no word of the document, "institutional" is one.
+    lines = ["The develop-", "ment of nations and the govern-", "ment of states were need-"]
+    lines += ["ing attention of an inter-", "institutional group."]
+    page = glyph_page(
+        1,
+        [(text, 100.0 + 12 * n, 10.0) for n, text in enumerate(lines)]
+        + [("The development of government gave institutional support.", 172.0, 10.0)],
+    )
+    _, blocks = layout_blocks([page])
+    assert paragraphs(blocks)[0].text == (
+        "The development of nations and the government of states were needing attention of an "
+        "inter-institutional group."
+    )
+
+
+def test_a_tex_accent_printed_over_its_letter_joins_it() -> None:
+    from ingest.pdf import lines_of
+
+    def word(text: str, x: float, y: float = 100.0) -> list[Glyph]:
+        return [Glyph(c, x + 5 * i, y, 10.0, False) for i, c in enumerate(text)]
+
+    # "Caf" acute "e": the acute stands over the e; "E" acute "cole": raised over the capital, with the
+    # space PDFium puts after it; "first" tilde "step": a tilde after its t is a character of its own.
+    cafe = [*word("Caf", 72.0), Glyph("\u00b4", 86.72, 100.0, 10.0, False), *word("e", 87.0)]
+    ecole = [
+        *word("E", 120.0),
+        Glyph("\u00b4", 120.9, 97.5, 10.0, False),
+        Glyph(" ", 120.91, 97.5, 0.0, False),
+        *word("cole", 126.8),
+    ]
+    tilde = [*word("first", 160.0), Glyph("\u02dc", 182.8, 100.0, 10.0, False), *word("step", 188.2)]
+    spaces = [Glyph(" ", x, 100.0, 0.0, False) for x in (87.01, 146.81)]
+    assert [line.text for line in lines_of([*cafe, *ecole, *tilde, *spaces])] == ["Café École first˜step"]
