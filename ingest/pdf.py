@@ -56,8 +56,9 @@ _RUN_ON = frozenset(
 _BOLD = re.compile(r"bold|black|heavy|demi|semibold", re.I)
 _BULLET = re.compile(r"^[•◦▪▫‣∙●○■□]\s")
 """A list item's bullet: an item in bold is no heading."""
-GUTTER = 1.5
-"""A gap in a line wider than this many times its type size is a gutter between columns, no word space."""
+GUTTER = 0.8
+"""A gap in a line wider than this many times its type size may be a gutter between columns: LaTeX's
+is one em (10 pt), a word space a third of one, stretched to two thirds at most in a justified line."""
 MARKER_SHARE = 0.86
 """A footnote marker's size at most, as a share of its line's."""
 
@@ -71,6 +72,12 @@ class Glyph:
     y: float
     size: float
     bold: bool
+    right: float | None = None
+    """Where the glyph ends, when the PDF says (its box); else it is taken as half an em wide."""
+
+    @property
+    def end(self) -> float:
+        return self.right if self.right is not None else self.x + 0.5 * self.size
 
 
 @dataclass(frozen=True)
@@ -246,20 +253,37 @@ def _line(row: list[Glyph]) -> Line | None:
 
 
 def gutters(pages: Sequence[list[Line]], body_size: float) -> list[float | None]:
-    """Each page's gutter (``_gutter``), kept where the document's layout has it: a page's own
-    two columns must stand where a fifth of its pages with text, and two at least, have them;
-    one page of a listing in two columns is no two-column layout.  A one-page document decides alone.
+    """Each page's gutter (``_gutter``), kept where the document's layout has it.
+
+    A page's own two columns must stand where a fifth of its pages with text, and two at
+    least, have them: one page of a listing in two columns is no two-column layout.  A
+    one-page document decides alone.  In a two-column document, a page whose second column
+    holds a line or two (the end of a chapter) takes the document's gutter (``_second_column``).
     """
     found = [_gutter(lines) for lines in pages]
     texts = sum(1 for lines in pages if len(lines) >= 6)
     needed = 1 if texts <= 1 else max(2, math.ceil(0.2 * texts))
-    return [
+    agreed = [
         cut
         if cut is not None
         and sum(1 for o in found if o is not None and abs(o - cut) <= 2 * body_size) >= needed
         else None
         for cut in found
     ]
+    known = sorted(cut for cut in agreed if cut is not None)
+    if not known:
+        return agreed
+    common = known[len(known) // 2]
+    return [
+        cut if cut is not None else _second_column(lines, common)
+        for cut, lines in zip(agreed, pages, strict=True)
+    ]
+
+
+def _second_column(lines: list[Line], cut: float) -> float | None:
+    """``cut``, if some of the page's lines stand right of it or part there, and no more run across it."""
+    beyond = sum(1 for line in lines if line.x0 > cut or any(a < cut < b for a, b in _gaps(line)))
+    return cut if beyond and beyond >= sum(1 for line in lines if _across(line, cut)) else None
 
 
 def columns(lines: list[Line], cut: float | None) -> list[list[Line]]:
@@ -299,11 +323,7 @@ def _visible(line: Line) -> list[Glyph]:
 
 def _gaps(line: Line) -> list[tuple[float, float]]:
     """Where a line's text leaves a gap wider than ``GUTTER`` times its size: no word space is as wide."""
-    return [
-        (a.x + 0.5 * a.size, b.x)
-        for a, b in pairwise(_visible(line))
-        if b.x - a.x > (GUTTER + 0.5) * line.size
-    ]
+    return [(a.end, b.x) for a, b in pairwise(_visible(line)) if b.x - a.end > GUTTER * line.size]
 
 
 def _across(line: Line, cut: float) -> bool:
@@ -317,10 +337,11 @@ def _across(line: Line, cut: float) -> bool:
 def _gutter(lines: list[Line]) -> float | None:
     """The x between two columns of text, if the page has two.
 
-    Four lines in ten, and at least six, have a gap there, in the middle half of the
-    page's text, and the lines on either side fill most of their column with words: a
-    table's short cells, a listing's columns of figures, or a gap that runs down a few
-    lines by chance, part no columns.
+    Three lines at least have a gap there, in the middle half of the page's text, no fewer
+    than run across it (a title, an abstract; a page's second column may hold only a few
+    lines), and the lines on either side fill most of their column with words: a table's
+    short cells, a listing's columns of figures, or a gap that runs down a few lines of
+    one column by chance, part no columns.
     """
     if len(lines) < 6:
         return None
@@ -335,7 +356,7 @@ def _gutter(lines: list[Line]) -> float | None:
         found = sum(1 for own in gaps if any(a < x < b for a, b in own))
         if found > count:
             best, count = x, found
-    if best is None or count < max(6, 0.4 * len(lines)):
+    if best is None or count < 3 or count < sum(1 for line in lines if _across(line, best)):
         return None
     cut = best
     sides: tuple[list[float], list[float]] = ([], [])
@@ -946,6 +967,7 @@ def _glyphs(data: bytes, name: str) -> tuple[list[PageGlyphs], list[Bookmark], s
         raise SourceError(f"{name}: not a readable PDF ({exc}); check that it is a complete PDF") from exc
     try:
         x, y = ctypes.c_double(), ctypes.c_double()
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
         font_name = ctypes.create_string_buffer(128)
         pages: list[PageGlyphs] = []
         images = False
@@ -967,6 +989,14 @@ def _glyphs(data: bytes, name: str) -> tuple[list[PageGlyphs], list[Bookmark], s
                     char = "-"
                 raw.FPDFText_GetCharOrigin(text_page.raw, i, ctypes.byref(x), ctypes.byref(y))
                 size = raw.FPDFText_GetFontSize(text_page.raw, i)
+                boxed = raw.FPDFText_GetCharBox(
+                    text_page.raw,
+                    i,
+                    ctypes.byref(left),
+                    ctypes.byref(right),
+                    ctypes.byref(bottom),
+                    ctypes.byref(top),
+                )
                 if char.isspace():
                     # A space PDFium generates between words has no reliable origin of its own (in a
                     # Chromium-printed PDF it can land after the next letter: "AG lobal"); it stands
@@ -987,7 +1017,8 @@ def _glyphs(data: bytes, name: str) -> tuple[list[PageGlyphs], list[Bookmark], s
                         raw.FPDFFont_GetBaseFontName(font, font_name, len(font_name))
                     named = bool(_BOLD.search(font_name.value.decode("latin-1")))
                     fonts[key] = named or weight >= 600
-                glyphs.append(Glyph(char, x.value, height - y.value, size, fonts[key]))
+                end = right.value if boxed and right.value > x.value else None
+                glyphs.append(Glyph(char, x.value, height - y.value, size, fonts[key], end))
             if not any(not g.char.isspace() for g in glyphs):
                 images = images or any(obj.type == raw.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects())
             pages.append(PageGlyphs(number, tuple(glyphs)))

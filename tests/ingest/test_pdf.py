@@ -521,10 +521,13 @@ def test_a_bold_heading_over_a_paragraph_with_an_indented_first_line_stays_a_hea
     assert [text for _, text in headings(blocks)] == ["Scope of the survey", "2.1 Methods"]
 
 
-def two_columns(left: list[tuple[str, float, bool]], right: list[tuple[str, float, bool]]) -> list:
-    """Lines of a two-column page: (text, size, bold) set from the top of each column, 12 pt apart."""
+def two_columns(
+    left: list[tuple[str, float, bool]], right: list[tuple[str, float, bool]], second: float = 300.0
+) -> list:
+    """Lines of a two-column page: (text, size, bold) set from the top of each column, 12 pt apart;
+    the second column starts at ``second`` (the first one's lines end by 272)."""
     placed = []
-    for x, column in ((72.0, left), (300.0, right)):
+    for x, column in ((72.0, left), (second, right)):
         y = 100.0
         for text, size, bold in column:
             y += 12.0 if size <= 10.0 else 20.0
@@ -619,3 +622,20 @@ def test_a_tex_accent_printed_over_its_letter_joins_it() -> None:
     tilde = [*word("first", 160.0), Glyph("\u02dc", 182.8, 100.0, 10.0, False), *word("step", 188.2)]
     spaces = [Glyph(" ", x, 100.0, 0.0, False) for x in (87.01, 146.81)]
     assert [line.text for line in lines_of([*cafe, *ecole, *tilde, *spaces])] == ["Café École first˜step"]
+
+
+def test_columns_one_em_apart_as_latex_sets_them_and_a_page_whose_second_column_holds_one_line() -> None:
+    """LaTeX's gutter is 10 pt; the last page of a chapter may have a line or two in its second column."""
+    pages = [
+        styled_page(n, two_columns(column_text(n, 12), column_text(n + 12, 12), second=282.0)) for n in (1, 2)
+    ]
+    last = two_columns(
+        [("3. Closing", 12.0, True), *column_text(30, 10)], [("the very end.", 10.0, False)], 282.0
+    )
+    _, blocks = layout_blocks([*pages, styled_page(3, last)])
+    texts = [p.text for p in paragraphs(blocks)]
+    first_left, first_right = column_text(1, 12), column_text(13, 12)
+    assert texts[0].startswith(first_left[0][0]) and texts[0].endswith(first_left[-1][0])
+    assert texts[1].startswith(first_right[0][0])
+    assert headings(blocks) == [(1, "3. Closing")]
+    assert texts[-1] == "the very end."
