@@ -518,6 +518,19 @@ def _hanging_term(
     )
 
 
+def _displayed(line: Line, prev: Line | None, nxt: Line | None, margin: float, right: float) -> bool:
+    """A bold line in body type set in from the text on both sides, not centred: an example on display.
+
+    A man page sets its example commands so ("$ find /tmp -name core" at 184 between text at
+    108 and 144); a heading in body type stands at or left of its text, or centred over it.
+    """
+    if prev is None or nxt is None or not line.bold or line.size > max(prev.size, nxt.size) + 0.4:
+        return False
+    indent = 0.8 * line.size
+    centred = abs((line.x0 + line.x1) / 2 - (margin + right) / 2) <= line.size
+    return line.x0 - prev.x0 > indent and line.x0 - nxt.x0 > indent and not centred
+
+
 def _continues_heading(prev: Line, line: Line, right: float) -> bool:
     """A heading's next line, not a second heading: aligned with it (left or centred), or its wrapped text.
 
@@ -555,7 +568,9 @@ def group_lines(
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         after = lines[i + 2] if i + 2 < len(lines) else None
         after_term, term = term, _hanging_term(line, nxt, after, body_size, spacing, starts)
-        style = _is_heading_style(line, body_size) and not term
+        style = (
+            _is_heading_style(line, body_size) and not term and not _displayed(line, prev, nxt, margin, right)
+        )
         # A bold line in body type at the line spacing under text that runs on (no sentence's end, or a
         # full line), at its indent, ends that text: a bold word or example set on the paragraph's last line.
         run_on = (

@@ -639,3 +639,21 @@ def test_columns_one_em_apart_as_latex_sets_them_and_a_page_whose_second_column_
     assert texts[1].startswith(first_right[0][0])
     assert headings(blocks) == [(1, "3. Closing")]
     assert texts[-1] == "the very end."
+
+
+def test_a_bold_example_set_in_from_the_text_on_both_sides_is_no_heading() -> None:
+    """A man page's example command, set in from its text, against a subsection heading set out."""
+    first = styled_page(1, [("EXAMPLES", 72.0, 84.0, 10.9, True), (LONG[:60], 108.0, 96.0, 10.0, False)])
+    page = styled_page(
+        2,
+        [
+            ("Simple approach", 87.0, 84.0, 10.0, True),
+            ("Find files named core and delete them.", 108.0, 96.0, 10.0, False),
+            ("$ find /tmp -name core -type f -print", 184.0, 120.0, 10.0, True),
+            ("Note that this will work incorrectly with spaces.", 144.0, 144.0, 10.0, False),
+            *((LONG[60 * n : 60 * n + 60], 108.0, 160.0 + 12 * n, 10.0, False) for n in range(3)),
+        ],
+    )
+    title, blocks = layout_blocks([first, page])
+    assert (title, [text for _, text in headings(blocks)]) == ("EXAMPLES", ["Simple approach"])
+    assert any(p.text.startswith("$ find /tmp -name core") for p in paragraphs(blocks))
