@@ -43,7 +43,9 @@ _PAGE_NUMBER = re.compile(
 )
 _NOTE_START = re.compile(r"^(\d{1,3})\s*(\S.*)$")
 _LABEL = re.compile(
-    r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[A-Z]\.|[IVXLC]{1,6}\.|(?:Article|Section|Chapter|Part)\s+[\dIVXLC]+[.:]?"
+    # A day before its month ("29 June 2007", a title page's date) is no section number.
+    r"^(?:\d{1,3}(?:\.\d{1,3})*\.?(?!\s+(?:January|February|March|April|May|June|July|August|September"
+    r"|October|November|December)\b)|[A-Z]\.|[IVXLC]{1,6}\.|(?:Article|Section|Chapter|Part)\s+[\dIVXLC]+[.:]?"
     r"|Annex(?:\s+[\dIVXLC]+|\s+[A-Z])?[.:]?|Appendix\s+[A-Z\d]+[.:]?)(?:\s+\S|$)"
 )
 # A table of contents' entry: its title, dot leaders, and a page number; never a passage's text.

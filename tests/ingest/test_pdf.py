@@ -657,3 +657,30 @@ def test_a_bold_example_set_in_from_the_text_on_both_sides_is_no_heading() -> No
     title, blocks = layout_blocks([first, page])
     assert (title, [text for _, text in headings(blocks)]) == ("EXAMPLES", ["Simple approach"])
     assert any(p.text.startswith("$ find /tmp -name core") for p in paragraphs(blocks))
+
+
+def test_a_title_pages_date_is_front_matter_not_section_29() -> None:
+    """LaTeX's \\maketitle sets the date in large type, like the author: "29 June 2007" is no label."""
+    page = styled_page(
+        1,
+        [
+            ("GNU GENERAL PUBLIC LICENSE", 150.0, 80.0, 17.0, False),
+            ("Free Software Foundation", 180.0, 110.0, 12.0, False),
+            ("29 June 2007", 200.0, 130.0, 12.0, False),
+            *(
+                line
+                for n, name in enumerate(("Preamble", "Definitions", "Source Code"), start=1)
+                for line in (
+                    (f"{n} {name}", 72.0, 170.0 + 60 * n, 14.0, True),
+                    *(
+                        (LONG[60 * k : 60 * k + 60], 72.0, 190.0 + 60 * n + 12 * k, 10.0, False)
+                        for k in range(2)
+                    ),
+                )
+            ),
+        ],
+    )
+    title, blocks = layout_blocks([page])
+    assert title == "GNU GENERAL PUBLIC LICENSE"
+    assert [text for _, text in headings(blocks)] == ["1 Preamble", "2 Definitions", "3 Source Code"]
+    assert "29 June 2007" in " ".join(p.text for p in paragraphs(blocks))
