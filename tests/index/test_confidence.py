@@ -41,6 +41,14 @@ def test_what_a_question_asks_for() -> None:
     assert asked_for("Why do people migrate?") == (None, None)
 
 
+def test_a_maximum_number_or_a_total_asks_for_a_figure_and_a_release_for_a_version() -> None:
+    assert asked_for("What's the maximum number of file names on one command line?")[0] == "a figure"
+    assert asked_for("What was the total value of remittances in 2000?")[0] == "a figure"
+    # A version is specific, but "any version you like" answers "which version applies?": nothing to check.
+    assert asked_for("Which valgrind release first shipped cg_diff?") == ("a version", None)
+    assert asked_for("What is the role of the Forum?") == (None, None)
+
+
 def test_a_when_that_sets_a_condition_asks_for_no_date() -> None:
     assert asked_for("When did the General Assembly hold its hearings?")[0] == "a date"
     assert asked_for("Who took office, and when?")[0] == "a date"
