@@ -546,8 +546,14 @@ def _link_dense(element: _Element) -> bool:
 
 
 def _anchor(element: _Element) -> bool:
-    """A heading's permalink (``¶``, ``#``): a mark, not text."""
-    return bool(element.classes & _ANCHOR_CLASSES) and len(_squash(element.text())) <= 2
+    """A heading's permalink (``¶``, ``#``): a mark, not text; by its class, or a link within the page
+    whose text is a symbol or two (Node.js's ``<a class="mark" href="#fs_stats">#</a>``)."""
+    text = _squash(element.text())
+    if len(text) > 2:
+        return False
+    if element.classes & _ANCHOR_CLASSES:
+        return True
+    return element.attrs.get("href", "").startswith("#") and bool(text) and not any(c.isalnum() for c in text)
 
 
 def _backlink(element: _Element) -> bool:

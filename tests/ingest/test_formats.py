@@ -237,6 +237,16 @@ def test_a_definition_lists_term_opens_its_definitions_first_paragraph() -> None
     ]
 
 
+def test_a_headings_permalink_is_no_part_of_its_title_whatever_its_class() -> None:
+    blocks = page(
+        '<main><h2>Async hooks<span><a class="mark" href="#async-hooks">#</a></span></h2><p>x</p>'
+        '<h3>Overview<a href="#overview">\u00b6</a></h3>'
+        '<p>See <a href="#x">C</a> and <a href="#y">&sect;4</a>.</p></main>'
+    )
+    assert headings(blocks) == [(1, "Async hooks"), (2, "Overview")]
+    assert texts(blocks)[-1] == "See C and §4."
+
+
 def test_headings_in_sections_keep_their_tags_level() -> None:
     blocks = page(
         "<main><section><h2>Part</h2><section><section><h3>Sub</h3></section></section></section></main>"
