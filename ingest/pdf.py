@@ -10,7 +10,7 @@ gives the page labels, bookmarks and metadata, so no second PDF library is neede
 From the glyphs (pure functions; only ``_glyphs`` opens the PDF): lines by baseline; the body
 size is the most common size by character count; running headers and footers (the same text,
 digits aside, at the top or bottom of most pages) and lone page numbers are dropped; a page in
-two columns is read column by column (``columns``); smaller lines at the foot of a page that
+two columns is read column by column (``ingest.columns``); smaller lines at the foot of a page that
 start with a number are footnotes, and small raised digits in the body are their markers
 (dropped, their numbers kept).  Lines join into paragraphs unless a gap wider than the line
 spacing or a first-line indent parts them.  A short run of larger or bold lines, or a lone
@@ -21,17 +21,17 @@ reader never numbers sections: headings keep their printed text for ``ingest.out
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from index.errors import SourceError
 from ingest.blocks import Block, Footnote, Heading, Paragraph
+from ingest.columns import columns, gutters
 from ingest.document import ParsedDocument
+from ingest.glyphs import Glyph, Line, PageGlyphs, lines_of
 from ingest.headings import follows
 
 SENTENCE_END = (".", "!", "?", ":", ";", ")", "”", '"', "’")
@@ -58,36 +58,6 @@ _RUN_ON = frozenset(
 _BOLD = re.compile(r"bold|black|heavy|demi|semibold", re.I)
 _BULLET = re.compile(r"^[•◦▪▫‣∙●○■□]\s")
 """A list item's bullet: an item in bold is no heading."""
-GUTTER = 0.8
-"""A gap in a line wider than this many times its type size may be a gutter between columns: LaTeX's
-is one em (10 pt), a word space a third of one, stretched to two thirds at most in a justified line."""
-MARKER_SHARE = 0.86
-"""A footnote marker's size at most, as a share of its line's."""
-
-
-@dataclass(frozen=True)
-class Glyph:
-    """One character as placed: ``y`` is its baseline measured down from the top of the page."""
-
-    char: str
-    x: float
-    y: float
-    size: float
-    bold: bool
-    right: float | None = None
-    """Where the glyph ends, when the PDF says (its box); else it is taken as half an em wide."""
-
-    @property
-    def end(self) -> float:
-        return self.right if self.right is not None else self.x + 0.5 * self.size
-
-
-@dataclass(frozen=True)
-class PageGlyphs:
-    """A page's glyphs in content order, and the page number to cite."""
-
-    page: int
-    glyphs: tuple[Glyph, ...]
 
 
 @dataclass(frozen=True)
@@ -97,23 +67,6 @@ class Bookmark:
     level: int
     title: str
     index: int
-
-
-@dataclass(frozen=True)
-class Line:
-    """A line of text with its markers taken out (``notes``) and its layout."""
-
-    text: str
-    y: float
-    x0: float
-    x1: float
-    size: float
-    bold: bool
-    notes: tuple[int, ...] = ()
-    lead: int | None = None
-    """A raised number the line starts with (a footnote's number printed as a superscript)."""
-    glyphs: tuple[Glyph, ...] = field(default=(), compare=False, repr=False)
-    """What it was read from: a line across two columns is cut in two there (``columns``)."""
 
 
 @dataclass
@@ -129,262 +82,6 @@ class _Group:
     @property
     def size(self) -> float:
         return self.lines[0].size
-
-
-# ---------------------------------------------------------------- lines from glyphs
-
-
-def lines_of(glyphs: Iterable[Glyph]) -> list[Line]:
-    """Group glyphs into lines by baseline, top to bottom; raised small digits become notes."""
-    rows: list[list[Glyph]] = []
-    for glyph in sorted(glyphs, key=lambda g: (round(g.y, 1), g.x)):
-        if rows:
-            row = rows[-1]
-            main = max(row, key=lambda g: g.size)
-            if abs(glyph.y - main.y) <= 0.5 * max(main.size, glyph.size):
-                row.append(glyph)
-                continue
-        rows.append([glyph])
-    return [line for row in rows if (line := _line(row)) is not None]
-
-
-# A spacing accent as TeX's default (OT1) fonts print it over or under a letter: its combining mark.
-_ACCENTS = dict(
-    zip(
-        "\u00b4`\u00a8\u02c6\u02dc\u00b8\u02c7\u02d8\u00af\u02d9\u02da\u02dd\u02db",
-        map(chr, (0x301, 0x300, 0x308, 0x302, 0x303, 0x327, 0x30C, 0x306, 0x304, 0x307, 0x30A, 0x30B, 0x328)),
-        strict=True,
-    )
-)
-
-_ACCENT_WIDTH = {"\u02d9": 0.28, "\u02da": 0.75, "\u00b8": 0.44}
-"""An accent's width in em where not half of one (Computer Modern's)."""
-
-
-def _accented(row: list[Glyph]) -> list[Glyph]:
-    """A spacing accent set over a letter (``\\'e`` in TeX: U+00B4 and "e") joins it ("é").
-
-    The letter stands where the accent does (a letter that ends before the accent's far edge,
-    as "t" before a tilde in "first~step", is none of its).  PDFium puts a space after an accent
-    raised over a capital ("E", accent, " cole"): it goes unless the next glyph stands a word
-    space past the letter, whose width the accent, centred over it, tells.
-    """
-    accents = [g for g in row if g.char in _ACCENTS and g.size > 0]
-    out = list(row)
-    for accent in accents:
-        letters = [
-            g
-            for g in out
-            if g.char.isalpha()
-            and g.char not in _ACCENTS
-            and abs(g.size - accent.size) <= 0.1 * accent.size
-            and -0.35 * accent.size <= g.x - accent.x <= 0.15 * accent.size
-        ]
-        if not letters:
-            continue
-        letter = min(letters, key=lambda g: abs(g.x - accent.x))
-        end = letter.x + 2 * (accent.x - letter.x) + _ACCENT_WIDTH.get(accent.char, 0.5) * accent.size
-        following = min(
-            (g.x for g in out if g.size > 0 and g.x > letter.x and g is not accent), default=math.inf
-        )
-        if following < end - 0.15 * accent.size:  # a letter that ends before the accent: a tilde after it
-            continue
-        base = {"\u0131": "i", "\u0237": "j"}.get(letter.char, letter.char)
-        char = unicodedata.normalize("NFC", base + _ACCENTS[accent.char])
-        joined = accent.y < letter.y and following < end + 0.15 * accent.size
-        out = [
-            replace(g, char=char) if g is letter else g
-            for g in out
-            if g is not accent
-            and not (joined and g.size == 0 and g.y == accent.y and 0 <= g.x - accent.x < 0.05)
-        ]
-    return out
-
-
-def _line(row: list[Glyph]) -> Line | None:
-    row = _accented(row)
-    visible = [g for g in row if not g.char.isspace()]
-    if not visible:
-        return None
-    size = Counter(round(g.size, 1) for g in visible).most_common(1)[0][0]
-    base = Counter(round(g.y, 1) for g in visible if round(g.size, 1) == size).most_common(1)[0][0]
-    ordered = sorted(row, key=lambda g: g.x)
-    text = ""
-    notes: list[int] = []
-    lead: int | None = None
-    marker = ""
-    marker_end = 0.0
-    for glyph in ordered:
-        # Smaller and raised: a superscript (HTML's <sup> prints at 83% of the text, a typesetter's smaller).
-        raised = glyph.size <= MARKER_SHARE * size and glyph.y < base - 0.15 * size and glyph.char.isdigit()
-        if raised:
-            marker += glyph.char
-            marker_end = glyph.x + 0.56 * glyph.size
-            continue
-        if marker:
-            if text.strip():
-                notes.append(int(marker))
-            else:
-                lead = int(marker)
-            if glyph.x - marker_end > 0.15 * size:  # the space after a marker, if the PDF has none
-                text += " "
-            marker = ""
-        text += " " if glyph.char.isspace() else glyph.char
-    if marker:
-        if text.strip():
-            notes.append(int(marker))
-        else:
-            lead = int(marker)
-    body = [g for g in visible if round(g.size, 1) == size]
-    bold = sum(g.bold for g in body) >= 0.9 * len(body)
-    last = ordered[-1]
-    return Line(
-        text=" ".join(text.split()),
-        y=base,
-        x0=min(g.x for g in visible),
-        x1=last.x + 0.5 * last.size,
-        size=size,
-        bold=bold,
-        notes=tuple(notes),
-        lead=lead,
-        glyphs=tuple(row),
-    )
-
-
-# ---------------------------------------------------------------- columns
-
-
-def gutters(pages: Sequence[list[Line]], body_size: float) -> list[float | None]:
-    """Each page's gutter (``_gutter``), kept where the document's layout has it.
-
-    A page's own two columns must stand where a fifth of its pages with text, and two at
-    least, have them: one page of a listing in two columns is no two-column layout.  A
-    one-page document decides alone.  In a two-column document, a page whose second column
-    holds a line or two (the end of a chapter) takes the document's gutter (``_second_column``).
-    """
-    found = [_gutter(lines) for lines in pages]
-    texts = sum(1 for lines in pages if len(lines) >= 6)
-    needed = 1 if texts <= 1 else max(2, math.ceil(0.2 * texts))
-    agreed = [
-        cut
-        if cut is not None
-        and sum(1 for o in found if o is not None and abs(o - cut) <= 2 * body_size) >= needed
-        else None
-        for cut in found
-    ]
-    known = sorted(cut for cut in agreed if cut is not None)
-    if not known:
-        return agreed
-    common = known[len(known) // 2]
-    return [
-        cut if cut is not None else _second_column(lines, common)
-        for cut, lines in zip(agreed, pages, strict=True)
-    ]
-
-
-def _second_column(lines: list[Line], cut: float) -> float | None:
-    """``cut``, if some of the page's lines stand right of it or part there, and no more run across it."""
-    beyond = sum(1 for line in lines if line.x0 > cut or any(a < cut < b for a, b in _gaps(line)))
-    return cut if beyond and beyond >= sum(1 for line in lines if _across(line, cut)) else None
-
-
-def columns(lines: list[Line], cut: float | None) -> list[list[Line]]:
-    """A page's lines as regions in reading order: each column of a run of columns, then the next run.
-
-    Two columns are parted by a gutter at ``cut`` (``gutters``).  A line across it (the title,
-    an abstract or a heading over both columns) ends the columns above it and stands in a
-    region with the lines across next to it.  The columns' glyphs are read into lines
-    again, column by column: side by side, their baselines need not agree.  One column
-    (``cut`` None): one region.
-    """
-    if cut is None:
-        return [lines] if lines else []
-    across = [line for line in lines if _across(line, cut)]
-    inside = [g for line in lines if not _across(line, cut) for g in line.glyphs]
-    left = lines_of(g for g in inside if g.x < cut)
-    right = lines_of(g for g in inside if g.x >= cut)
-    regions: list[list[Line]] = []
-    top = float("-inf")
-    for line in [*across, None]:
-        bottom = float("inf") if line is None else line.y
-        for column in (left, right):
-            if part := [kept for kept in column if top < kept.y <= bottom]:
-                regions.append(part)
-        if line is not None:
-            if regions and regions[-1][-1].y == top and _across(regions[-1][-1], cut):
-                regions[-1].append(line)
-            else:
-                regions.append([line])
-        top = bottom
-    return regions
-
-
-def _visible(line: Line) -> list[Glyph]:
-    return sorted((g for g in line.glyphs if not g.char.isspace()), key=lambda g: g.x)
-
-
-def _gaps(line: Line) -> list[tuple[float, float]]:
-    """Where a line's text leaves a gap wider than ``GUTTER`` times its size: no word space is as wide."""
-    return [(a.end, b.x) for a, b in pairwise(_visible(line)) if b.x - a.end > GUTTER * line.size]
-
-
-def _across(line: Line, cut: float) -> bool:
-    """Whether a line's text runs across ``cut``, with no wide gap there."""
-    visible = _visible(line)
-    return (
-        bool(visible) and visible[0].x < cut < visible[-1].x and not any(a < cut < b for a, b in _gaps(line))
-    )
-
-
-def _gutter(lines: list[Line]) -> float | None:
-    """The x between two columns of text, if the page has two.
-
-    Three lines at least have a gap there, in the middle half of the page's text, no fewer
-    than run across it (a title, an abstract; a page's second column may hold only a few
-    lines), and the lines on either side fill most of their column with words: a table's
-    short cells, a listing's columns of figures, or a gap that runs down a few lines of
-    one column by chance, part no columns.
-    """
-    if len(lines) < 6:
-        return None
-    left_edge, right_edge = min(line.x0 for line in lines), max(line.x1 for line in lines)
-    width = right_edge - left_edge
-    gaps = [_gaps(line) for line in lines]
-    middles = {
-        (a + b) / 2 for own in gaps for a, b in own if 0.25 * width < (a + b) / 2 - left_edge < 0.75 * width
-    }
-    best, count = None, 0
-    for x in sorted(middles):
-        found = sum(1 for own in gaps if any(a < x < b for a, b in own))
-        if found > count:
-            best, count = x, found
-    if best is None or count < 3 or count < sum(1 for line in lines if _across(line, best)):
-        return None
-    cut = best
-    sides: tuple[list[float], list[float]] = ([], [])
-    letters = [0, 0]
-    chars = [0, 0]
-    for line in lines:
-        visible = _visible(line)
-        if not visible or _across(line, cut):
-            continue
-        halves = ([g for g in visible if g.x < cut], [g for g in visible if g.x >= cut])
-        for n, (side, glyphs) in enumerate(zip(sides, halves, strict=True)):
-            if glyphs:
-                side.append(glyphs[-1].x - glyphs[0].x)
-                letters[n] += sum(1 for g in glyphs if g.char.isalpha())
-                chars[n] += len(glyphs)
-    lefts, rights = sides
-    if len(lefts) < 3 or len(rights) < 3 or min(a / b for a, b in zip(letters, chars, strict=True)) < 0.6:
-        return None
-    if _median(lefts) < 0.6 * (cut - left_edge) or _median(rights) < 0.6 * (right_edge - cut):
-        return None
-    return cut
-
-
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2]
 
 
 # ---------------------------------------------------------------- page furniture and footnotes

@@ -1,0 +1,178 @@
+"""Glyphs as a PDF places them, read into lines: baselines, superscript markers, TeX's accents.
+
+The PDF reader (``ingest.pdf``) gets each glyph's character, origin, size, weight and, where
+the PDF boxes it, its right edge.  Lines are glyphs on one baseline, read left to right; small
+raised digits are footnote markers, kept as numbers apart from the text; an accent TeX's
+default fonts print as a glyph of its own joins the letter under it.  Pure functions: nothing
+here opens a PDF.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+MARKER_SHARE = 0.86
+"""A footnote marker's size at most, as a share of its line's."""
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One character as placed: ``y`` is its baseline measured down from the top of the page."""
+
+    char: str
+    x: float
+    y: float
+    size: float
+    bold: bool
+    right: float | None = None
+    """Where the glyph ends, when the PDF says (its box); else it is taken as half an em wide."""
+
+    @property
+    def end(self) -> float:
+        return self.right if self.right is not None else self.x + 0.5 * self.size
+
+
+@dataclass(frozen=True)
+class PageGlyphs:
+    """A page's glyphs in content order, and the page number to cite."""
+
+    page: int
+    glyphs: tuple[Glyph, ...]
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of text with its markers taken out (``notes``) and its layout."""
+
+    text: str
+    y: float
+    x0: float
+    x1: float
+    size: float
+    bold: bool
+    notes: tuple[int, ...] = ()
+    lead: int | None = None
+    """A raised number the line starts with (a footnote's number printed as a superscript)."""
+    glyphs: tuple[Glyph, ...] = field(default=(), compare=False, repr=False)
+    """What it was read from: a line across two columns is cut in two there (``columns``)."""
+
+
+def lines_of(glyphs: Iterable[Glyph]) -> list[Line]:
+    """Group glyphs into lines by baseline, top to bottom; raised small digits become notes."""
+    rows: list[list[Glyph]] = []
+    for glyph in sorted(glyphs, key=lambda g: (round(g.y, 1), g.x)):
+        if rows:
+            row = rows[-1]
+            main = max(row, key=lambda g: g.size)
+            if abs(glyph.y - main.y) <= 0.5 * max(main.size, glyph.size):
+                row.append(glyph)
+                continue
+        rows.append([glyph])
+    return [line for row in rows if (line := _line(row)) is not None]
+
+
+# A spacing accent as TeX's default (OT1) fonts print it over or under a letter: its combining mark.
+_ACCENTS = dict(
+    zip(
+        "\u00b4`\u00a8\u02c6\u02dc\u00b8\u02c7\u02d8\u00af\u02d9\u02da\u02dd\u02db",
+        map(chr, (0x301, 0x300, 0x308, 0x302, 0x303, 0x327, 0x30C, 0x306, 0x304, 0x307, 0x30A, 0x30B, 0x328)),
+        strict=True,
+    )
+)
+
+_ACCENT_WIDTH = {"\u02d9": 0.28, "\u02da": 0.75, "\u00b8": 0.44}
+"""An accent's width in em where not half of one (Computer Modern's)."""
+
+
+def _accented(row: list[Glyph]) -> list[Glyph]:
+    """A spacing accent set over a letter (``\\'e`` in TeX: U+00B4 and "e") joins it ("é").
+
+    The letter stands where the accent does (a letter that ends before the accent's far edge,
+    as "t" before a tilde in "first~step", is none of its).  PDFium puts a space after an accent
+    raised over a capital ("E", accent, " cole"): it goes unless the next glyph stands a word
+    space past the letter, whose width the accent, centred over it, tells.
+    """
+    accents = [g for g in row if g.char in _ACCENTS and g.size > 0]
+    out = list(row)
+    for accent in accents:
+        letters = [
+            g
+            for g in out
+            if g.char.isalpha()
+            and g.char not in _ACCENTS
+            and abs(g.size - accent.size) <= 0.1 * accent.size
+            and -0.35 * accent.size <= g.x - accent.x <= 0.15 * accent.size
+        ]
+        if not letters:
+            continue
+        letter = min(letters, key=lambda g: abs(g.x - accent.x))
+        end = letter.x + 2 * (accent.x - letter.x) + _ACCENT_WIDTH.get(accent.char, 0.5) * accent.size
+        following = min(
+            (g.x for g in out if g.size > 0 and g.x > letter.x and g is not accent), default=math.inf
+        )
+        if following < end - 0.15 * accent.size:  # a letter that ends before the accent: a tilde after it
+            continue
+        base = {"\u0131": "i", "\u0237": "j"}.get(letter.char, letter.char)
+        char = unicodedata.normalize("NFC", base + _ACCENTS[accent.char])
+        joined = accent.y < letter.y and following < end + 0.15 * accent.size
+        out = [
+            replace(g, char=char) if g is letter else g
+            for g in out
+            if g is not accent
+            and not (joined and g.size == 0 and g.y == accent.y and 0 <= g.x - accent.x < 0.05)
+        ]
+    return out
+
+
+def _line(row: list[Glyph]) -> Line | None:
+    row = _accented(row)
+    visible = [g for g in row if not g.char.isspace()]
+    if not visible:
+        return None
+    size = Counter(round(g.size, 1) for g in visible).most_common(1)[0][0]
+    base = Counter(round(g.y, 1) for g in visible if round(g.size, 1) == size).most_common(1)[0][0]
+    ordered = sorted(row, key=lambda g: g.x)
+    text = ""
+    notes: list[int] = []
+    lead: int | None = None
+    marker = ""
+    marker_end = 0.0
+    for glyph in ordered:
+        # Smaller and raised: a superscript (HTML's <sup> prints at 83% of the text, a typesetter's smaller).
+        raised = glyph.size <= MARKER_SHARE * size and glyph.y < base - 0.15 * size and glyph.char.isdigit()
+        if raised:
+            marker += glyph.char
+            marker_end = glyph.x + 0.56 * glyph.size
+            continue
+        if marker:
+            if text.strip():
+                notes.append(int(marker))
+            else:
+                lead = int(marker)
+            if glyph.x - marker_end > 0.15 * size:  # the space after a marker, if the PDF has none
+                text += " "
+            marker = ""
+        text += " " if glyph.char.isspace() else glyph.char
+    if marker:
+        if text.strip():
+            notes.append(int(marker))
+        else:
+            lead = int(marker)
+    body = [g for g in visible if round(g.size, 1) == size]
+    bold = sum(g.bold for g in body) >= 0.9 * len(body)
+    last = ordered[-1]
+    return Line(
+        text=" ".join(text.split()),
+        y=base,
+        x0=min(g.x for g in visible),
+        x1=last.x + 0.5 * last.size,
+        size=size,
+        bold=bold,
+        notes=tuple(notes),
+        lead=lead,
+        glyphs=tuple(row),
+    )
