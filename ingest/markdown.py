@@ -307,8 +307,10 @@ def _cells(row: str) -> list[str]:
     return [cell.replace("\ue000", "|") for cell in row.split("|")]
 
 
-_ANCHORS_ONLY = re.compile(r"(?:[\s*_,.:;|-]*\[[^\[\]]*\]\(#[^()\s]*\)[\s*_,.:;|-]*)+")
-"""A list item that is only links within the page ("[Installation](#installation)")."""
+_ANCHORS_ONLY = re.compile(r"(?:[\s*_,.:;|-]*\[[^\[\]]*\]\(#[^()\s]*\))+[\s*_,.:;|-]*")
+"""A list item that is only links within the page ("[Installation](#installation)").  Separators
+only lead each link: matched on both sides, a long line of links that fails at its end took
+exponential time."""
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>")

@@ -189,6 +189,13 @@ def test_a_readmes_table_of_contents_is_no_text_but_a_list_with_its_own_words_is
     assert texts(blocks) == ["See the guide first.", "Download"]
 
 
+def test_a_long_list_item_of_links_that_ends_in_words_is_text_and_read_at_once() -> None:
+    links = " , ".join(f"[part {n}](#part-{n})" for n in range(40))
+    assert texts(md(f"* {links} , and the rest\n")) == [
+        " , ".join(f"part {n}" for n in range(40)) + " , and the rest"
+    ]
+
+
 def test_code_fenced_inside_a_list_item_keeps_its_lines_and_the_item_goes_on_after_it() -> None:
     blocks = md(
         "1. Install it:\n   ```sh\n   brew update\n     brew install tool\n   ```\n"
