@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from itertools import pairwise
+from statistics import median_high
 
 from ingest.glyphs import Glyph, Line, lines_of
 
@@ -64,22 +65,29 @@ def columns(lines: list[Line], cut: float | None) -> list[list[Line]]:
     """
     if cut is None:
         return [lines] if lines else []
-    across = [line for line in lines if _across(line, cut)]
-    inside = [g for line in lines if not _across(line, cut) for g in line.glyphs]
+    across: list[Line] = []
+    inside: list[Glyph] = []
+    for line in lines:
+        if _across(line, cut):
+            across.append(line)
+        else:
+            inside.extend(line.glyphs)
     left = lines_of(g for g in inside if g.x < cut)
     right = lines_of(g for g in inside if g.x >= cut)
     regions: list[list[Line]] = []
+    band: list[Line] | None = None  # the lines across the gutter since the last column text
     top = float("-inf")
-    for line in [*across, None]:
-        bottom = float("inf") if line is None else line.y
-        for column in (left, right):
-            if part := [kept for kept in column if top < kept.y <= bottom]:
-                regions.append(part)
-        if line is not None:
-            if regions and regions[-1][-1].y == top and _across(regions[-1][-1], cut):
-                regions[-1].append(line)
-            else:
-                regions.append([line])
+    for edge in [*across, None]:
+        bottom = float("inf") if edge is None else edge.y
+        parts = [part for column in (left, right) if (part := [k for k in column if top < k.y <= bottom])]
+        if parts:
+            regions.extend(parts)
+            band = None
+        if edge is not None:
+            if band is None:
+                band = []
+                regions.append(band)
+            band.append(edge)
         top = bottom
     return regions
 
@@ -142,11 +150,6 @@ def _gutter(lines: list[Line]) -> float | None:
     lefts, rights = sides
     if len(lefts) < 3 or len(rights) < 3 or min(a / b for a, b in zip(letters, chars, strict=True)) < 0.6:
         return None
-    if _median(lefts) < 0.6 * (cut - left_edge) or _median(rights) < 0.6 * (right_edge - cut):
+    if median_high(lefts) < 0.6 * (cut - left_edge) or median_high(rights) < 0.6 * (right_edge - cut):
         return None
     return cut
-
-
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2]

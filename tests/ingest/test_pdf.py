@@ -122,12 +122,19 @@ def test_running_headers_footers_and_page_numbers_never_reach_a_paragraph() -> N
     assert headings(blocks) == [(1, f"{n}. Part {n}") for n in range(1, 4)]
 
 
-def glyph_page(number: int, lines: list[tuple[str, float, float]]) -> PageGlyphs:
-    """A page of body-type lines, each (text, baseline, size), 12 pt apart unless given so."""
+def styled_page(number: int, lines: list[tuple[str, float, float, float, bool]]) -> PageGlyphs:
+    """A page of lines, each (text, left edge, baseline, size, bold)."""
     return PageGlyphs(
         number,
-        tuple(Glyph(c, 72.0 + 5 * i, y, size, False) for text, y, size in lines for i, c in enumerate(text)),
+        tuple(
+            Glyph(c, x + 5 * i, y, size, bold) for text, x, y, size, bold in lines for i, c in enumerate(text)
+        ),
     )
+
+
+def glyph_page(number: int, lines: list[tuple[str, float, float]]) -> PageGlyphs:
+    """A page of body-type lines, each (text, baseline, size), 12 pt apart unless given so."""
+    return styled_page(number, [(text, 72.0, y, size, False) for text, y, size in lines])
 
 
 PARTS = ("Scope", "Terms", "Remedies")
@@ -400,16 +407,6 @@ def test_a_pdf_printed_by_chromium_keeps_its_words_and_drops_its_superscript_mar
     doc = read_pdf(pdf.read_bytes(), "report")
     assert [(s.id, s.title) for s in doc.sections][-1] == ("A.5", "A Global Migration Forum")
     assert "February 2006." in doc.text and "2006.1" not in doc.text
-
-
-def styled_page(number: int, lines: list[tuple[str, float, float, float, bool]]) -> PageGlyphs:
-    """A page of lines, each (text, left edge, baseline, size, bold)."""
-    return PageGlyphs(
-        number,
-        tuple(
-            Glyph(c, x + 5 * i, y, size, bold) for text, x, y, size, bold in lines for i, c in enumerate(text)
-        ),
-    )
 
 
 def test_a_man_pages_bold_options_over_their_indented_text_are_no_headings_but_its_subsections_are() -> None:
