@@ -19,7 +19,9 @@ import numpy as np
 from index import confidence
 from index.citing import pages_text
 from index.confidence import Evidence
+from index.embedder import KnowsWords
 from index.search import Hit, Retriever, Signals
+from index.vocabulary import absent_terms
 
 LEXICAL_WEIGHT = 0.3
 
@@ -96,6 +98,16 @@ def where(retriever: Retriever, hit: Hit) -> str:
     return f"{place}, {pages}" if pages else place
 
 
+def _absent_terms(
+    retriever: Retriever, question: str, document: str, spelled: Mapping[str, str]
+) -> list[str]:
+    """The rare terms of ``question`` that ``document`` never uses; none for a model without a vocabulary."""
+    embedder = retriever.embedder
+    if not isinstance(embedder, KnowsWords):
+        return []
+    return absent_terms(question, retriever.derived.words[document], embedder.whole_words, spelled)
+
+
 def answer(
     retriever: Retriever,
     question: str,
@@ -117,6 +129,7 @@ def answer(
         return AnswerResult(question, [], None, False, 0.0, "There is no passage in this scope.", None)
     top = ranked[0]
     in_scope = np.isfinite(signals.fused)
+    spelled = retriever.derived.acronyms.in_question(question)
     facts = confidence.evidence(
         question,
         passage_scores=signals.dense[in_scope],
@@ -125,9 +138,10 @@ def answer(
         # The whole section: a name the question gives may sit in the best passage's neighbour.
         section_text=retriever.derived.section_text(top.hit.passage),
         knows=retriever.derived.lexical.knows,
-        spelled=retriever.derived.acronyms.in_question(question),
+        spelled=spelled,
         word_match=None if signals.late is None else float(signals.late[top.hit.row]),
         bunching=retriever.derived.bunching[top.hit.passage.citation.document],
+        terms=_absent_terms(retriever, question, top.hit.passage.citation.document, spelled),
     )
     probability = confidence.probability(facts)
     answerable = probability >= confidence.THRESHOLD

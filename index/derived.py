@@ -1,7 +1,7 @@
 """What one index version implies for questions, worked out once when it loads.
 
 The BM25 indexes, the acronyms the documents spell out, the scopes, the records, each
-section's text and each document's bunching all follow from the version's passages.
+section's text and each document's bunching and words all follow from the version's passages.
 They live here, apart from ranking (``index/search.py``) and answering
 (``index/answering.py``), which read them; nothing in them depends on the model.
 """
@@ -20,6 +20,7 @@ from index.runs import run_rows
 from index.scopes import Scopes
 from index.sentences import is_record
 from index.store import ACRONYMS_FILE, LEXICAL_PASSAGES, LEXICAL_SENTENCES, LoadedIndex
+from index.vocabulary import DocumentWords
 
 
 def section_key(passage: Passage) -> tuple[str, str]:
@@ -63,6 +64,8 @@ class Derived:
     """All the text of each section, in reading order, by (document, section id)."""
     bunching: dict[str, float]
     """Each document's mean cosine between two of its passages (``index/confidence.py``)."""
+    words: dict[str, DocumentWords]
+    """Each document's words, for the terms a question names that it never does (``index/vocabulary.py``)."""
     sentence_starts: np.ndarray
     """The first sentence number of each passage that has sentences (the rows in ``sentence_owners``)."""
     sentence_owners: np.ndarray
@@ -81,8 +84,10 @@ class Derived:
             sentences_of[row].append(number)
         codes: dict[tuple[str, str], int] = {}
         texts: dict[tuple[str, str], list[str]] = {}
+        titled_texts: dict[str, list[str]] = {}
         for passage in passages:
             texts.setdefault(section_key(passage), []).append(passage.text)
+            titled_texts.setdefault(passage.citation.document, []).append(titled(passage))
         documents = np.array([p.citation.document for p in passages], dtype=object)
         owners, starts = np.unique(index.sentence_rows, return_index=True)
         return cls(
@@ -97,6 +102,7 @@ class Derived:
             bunching={
                 name: bunching(index.matrix[documents == name]) for name in dict.fromkeys(documents.tolist())
             },
+            words={name: DocumentWords.of(parts) for name, parts in titled_texts.items()},
             sentence_starts=starts.astype(np.int64),
             sentence_owners=owners.astype(np.int64),
             sentence_counts=np.bincount(index.sentence_rows, minlength=len(passages)).astype(np.int64),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -59,6 +59,13 @@ class TokenEmbedder(Embedder, Protocol):
     def encode(self, texts: Sequence[str]) -> list[Encoded]: ...
 
 
+@runtime_checkable
+class KnowsWords(Protocol):
+    """An ``Embedder`` whose tokenizer tells everyday words from rare ones (``index/vocabulary.py``)."""
+
+    whole_words: frozenset[str]
+
+
 def punctuation_ids(vocabulary: dict[str, int]) -> np.ndarray:
     """The ids of the word pieces that are punctuation only ("," "." "(" "##'"), sorted.
 
@@ -71,6 +78,22 @@ def punctuation_ids(vocabulary: dict[str, int]) -> np.ndarray:
         if (bare := piece.removeprefix("##")) and all(unicodedata.category(c).startswith("P") for c in bare)
     ]
     return np.array(sorted(ids), dtype=np.int64)
+
+
+def whole_words(vocabulary: Mapping[str, int] | Iterable[str]) -> frozenset[str]:
+    """The pieces of a tokenizer's vocabulary that are whole words: "download", not "##ing" or "[CLS]".
+
+    SentencePiece and byte-level vocabularies mark a word's start ("▁", "Ġ"); WordPiece marks
+    its continuations ("##").  Lower-cased, alphanumeric only.
+    """
+    words: set[str] = set()
+    for piece in vocabulary:
+        if piece.startswith("##"):
+            continue
+        bare = piece.removeprefix("▁").removeprefix("Ġ").lower()
+        if bare.isalnum():
+            words.add(bare)
+    return frozenset(words)
 
 
 def words(tokens: np.ndarray, ids: np.ndarray, punctuation: np.ndarray) -> np.ndarray:
@@ -174,7 +197,9 @@ class SentenceTransformerEmbedder:
             raise ReportQAError(f"model {name!r} does not report its embedding dimension")
         self.dimension = int(dimension)
         self.batch_size = batch_size
-        self._punctuation = punctuation_ids(self._model.tokenizer.get_vocab())
+        vocabulary = self._model.tokenizer.get_vocab()
+        self._punctuation = punctuation_ids(vocabulary)
+        self.whole_words = whole_words(vocabulary)
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         if not texts:

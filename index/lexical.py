@@ -50,6 +50,12 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The English stem BM25 indexes ``word`` (lower-case) under: "binaries" -> "binari"."""
+    return str(_stemmer().stemWord(word))
+
+
 def titled(passage: Passage) -> str:
     """What BM25 and the acronyms read of a passage: its section title, then its text."""
     return f"{passage.citation.title}\n{passage.text}"

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedder import Encoded, punctuation_ids, resolve_model_path, unit_rows, words
+from index.embedder import Encoded, punctuation_ids, resolve_model_path, unit_rows, whole_words, words
 from index.errors import ReportQAError
 from index.model_cache import model_home, writing
 
@@ -162,7 +162,9 @@ class OnnxEmbedder:
         self._tokenizer = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_tokens(model_path))
         self._tokenizer.enable_padding()
-        self._punctuation = punctuation_ids(self._tokenizer.get_vocab())
+        vocabulary = self._tokenizer.get_vocab()
+        self._punctuation = punctuation_ids(vocabulary)
+        self.whole_words = whole_words(vocabulary)
         options = onnxruntime.SessionOptions()
         if threads > 0:
             options.intra_op_num_threads = threads

@@ -224,3 +224,28 @@ def test_on_a_bunched_document_a_question_for_a_date_figure_or_name_needs_a_clos
     when = replace(how, asks_specific=1.0)
     assert probability(when) < probability(how)
     assert probability(replace(when, word_match=0.8)) > THRESHOLD
+
+
+def test_on_a_bunched_document_a_term_the_document_never_uses_lowers_confidence() -> None:
+    """ "How do I set up pyenv in tcsh?" of a README that never names tcsh: the other words match well."""
+    question = "How do I set up pyenv in tcsh?"
+    named = evidence(
+        question,
+        passage_scores=[0.6, 0.55],
+        answer_text="Set up your shell for pyenv.",
+        passage_text="Set up your shell for pyenv.",
+        section_text="Set up your shell for pyenv.",
+        knows=lambda word: True,
+        word_match=0.55,
+        bunching=0.4,
+        terms=["tcsh"],
+    )
+    assert (named.terms_absent, named.absent) == (1.0, ("tcsh",))
+    assert probability(named) < THRESHOLD < probability(replace(named, terms_absent=0.0, absent=()))
+
+
+def test_the_reason_names_the_terms_the_closest_document_never_uses() -> None:
+    found = replace(signals("How do I set up pyenv in tcsh?"), terms_absent=1.0, absent=("tcsh",))
+    text = reason(found, 0.2, where="section 2")
+    assert "The closest passage's document never uses 'tcsh'." in text
+    assert "never uses" not in reason(signals("How do I set up pyenv in bash?"), 0.2, where="section 2")
