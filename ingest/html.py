@@ -557,6 +557,14 @@ def _anchor(element: _Element) -> bool:
 
 
 def _backlink(element: _Element) -> bool:
+    """A footnote's link back to its marker (``\u21a9``, ``1``, ``[2]``).
+
+    A link back that holds words is text: docutils' HTML5 wraps each heading's whole
+    text in a ``role="doc-backlink"`` link to its table-of-contents entry.
+    """
+    text = _squash(element.text())
+    if len(text) > 3 and not _MARKER_TEXT.fullmatch(text):
+        return False
     return (
         element.role == "doc-backlink"
         or bool(element.classes & _BACKLINK_CLASSES)
