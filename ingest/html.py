@@ -78,6 +78,7 @@ _NEVER_TEXT = frozenset(
     }
 )
 _LINK_BOXES = frozenset({"td", "th", "tr", "table", "div", "ul", "ol", "dl"})
+_BAR_BOXES = _LINK_BOXES | {"p", "header", "footer"}
 _ALPHANUMERIC = re.compile(r"[\W_]+")
 _NAVIGATION_ROLES = frozenset({"navigation", "menu", "menubar", "search", "toolbar", "dialog", "alertdialog"})
 _LANDMARK_ROLES = frozenset({"banner", "contentinfo", "complementary"})
@@ -87,8 +88,15 @@ _NAVIGATION_CLASSES = frozenset(
         *("nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "sidebar", "sphinxsidebar"),
         *("toc", "skip-link", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text"),
         "headerlink",
+        *("section-toc", "mini-toc"),  # Texinfo's list of a node's subsections (6.8, 7)
     }
 )
+_SEQUENCE_RELS = frozenset(
+    {"next", "prev", "previous", "up", "contents", "index", "start", "first", "last", "home", "toc"}
+)
+"""HTML's link types for a page among others: ``rel="next"`` goes to the next page of a manual."""
+_MAX_BAR_LETTERS = 24
+"""Letters a navigation bar prints besides its links: "Next:", "Previous:", "Up:"."""
 _ANCHOR_CLASSES = frozenset({"anchor", "anchor-link", "hash-link", "header-anchor", "heading-anchor"})
 _BLOCK = frozenset(
     {
@@ -103,6 +111,8 @@ _MARKER_TEXT = re.compile(r"[\[(]?\s*(\d{1,4}|[*\u2020\u2021\u00a7a-z])\s*[\])]?
 _NOTE_TARGET = re.compile(r"(?:user-content-)?(?:fn|footnote|cite_note|note)[-_:]?\w*\d", re.IGNORECASE)
 _BACK_TARGETS = ("fnref", "footnote-ref", "user-content-fnref")
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+_TITLE_CLASSES = frozenset({"title", "settitle"})
+"""A heading that is the document's title: docutils' and pandoc's ``title``, Texinfo's ``settitle``."""
 _TITLE_SEPARATORS = (" | ", " \u2014 ", " \u2013 ", " - ", " \u00b7 ", " :: ", " \u00bb ")
 
 
@@ -196,8 +206,10 @@ def html_blocks(raw: str) -> tuple[str, list[Block]]:
         if not reader.seen(container) and not _hidden(container):
             reader.visit(container, depth=0, landmark=True)
     title_element = next((e for e in tree.descendants() if e.tag == "title"), None)
+    page_title = _squash(title_element.text()) if title_element else ""
     first = next((b.text for b in reader.blocks if isinstance(b, Heading)), "")
-    title = _page_title(title_element.text() if title_element else "", first)
+    title = _page_title(page_title, first)
+    reader.settle_title(page_title)
     return title, reader.outlined()
 
 
@@ -277,6 +289,12 @@ def _footnotes(tree: _Element) -> _Footnotes:
     return found
 
 
+def _target(link: _Element) -> str:
+    """The id a link points to within the page (``href="#FOOT1"``), or ``""``."""
+    href = link.attrs.get("href", "")
+    return href.partition("#")[2] if "#" in href else ""
+
+
 def _note_kind(element: _Element) -> str | None:
     """``list`` of footnotes, one ``note``, ``pairs`` (a ``dl`` of labels and texts), or ``None``."""
     classes = element.classes
@@ -296,6 +314,8 @@ def _note_kind(element: _Element) -> str | None:
 def _notes_in(element: _Element) -> list[_Note]:
     """The footnotes an element holds, numbered by their label or list position (0: unknown)."""
     kind = _note_kind(element)
+    if kind == "note" and (anchored := _anchored_notes(element)):
+        return anchored
     if kind == "note":
         mark = next((e for e in element.descendants() if e.classes & {"label", "fn-label"}), None)
         number = _digits(mark.text()) if mark else 0
@@ -311,6 +331,37 @@ def _notes_in(element: _Element) -> list[_Note]:
                 notes.append(_Note(_digits(label.text()), child, target))
         return notes
     return _listed_notes(element)
+
+
+def _anchored_notes(element: _Element) -> list[_Note]:
+    """Notes that each open with a numbered anchor linking back to the marker, in one box.
+
+    Texinfo writes all of a page's notes in one ``<div class="footnote">``, under a
+    "Footnotes" heading: ``<h5><a id="FOOT1" href="#DOCF1">(1)</a></h5><p>Text</p>``.
+    A note is what follows its anchor up to the next one; the heading before the first
+    is no note's text.
+    """
+    children = element.children
+    starts: list[tuple[int, _Element]] = []
+    for index, child in enumerate(children):
+        if not isinstance(child, _Element):
+            continue
+        links = [child] if child.tag == "a" else [e for e in child.descendants() if e.tag == "a"]
+        anchor = next((a for a in links if a.attrs.get("id") and _target(a) and _marked(a)), None)
+        if anchor is not None:
+            starts.append((index, anchor))
+    notes: list[_Note] = []
+    for position, (index, anchor) in enumerate(starts):
+        end = starts[position + 1][0] if position + 1 < len(starts) else len(children)
+        alone = _squash(children[index].text()) == _squash(anchor.text())  # type: ignore[union-attr]
+        body = _Element("div", {}, element, children[index + alone : end])
+        notes.append(_Note(_digits(anchor.text()), body, anchor.attrs["id"]))
+    return notes
+
+
+def _marked(link: _Element) -> bool:
+    """The link's text is a footnote number: ``1``, ``(1)``, ``[1]``."""
+    return bool(_MARKER_TEXT.fullmatch(_squash(link.text()))) and _digits(link.text()) > 0
 
 
 def _listed_notes(element: _Element) -> list[_Note]:
@@ -346,6 +397,10 @@ class _HtmlReader:
         self.blocks: list[Block] = []
         self.levels: list[tuple[int, int]] = []
         """Each heading's tag level and the number of sections around it."""
+        self.titled: list[bool] = []
+        """Each heading's class says it is the document's title (``<h1 class="title">``)."""
+        self.title_first = False
+        """The first heading is the document's title, outside every other heading."""
         self.buffer: list[str] = []
         self.notes: list[int] = []
         self.flat = False
@@ -396,6 +451,7 @@ class _HtmlReader:
             text = text.rstrip("\u00b6\U0001f517 ")
             if text:
                 self.levels.append((_HEADINGS[tag], depth))
+                self.titled.append(bool(element.classes & _TITLE_CLASSES))
                 self.blocks.append(Heading(_HEADINGS[tag], text))
         elif tag == "tr" and not self.layout_row(element):
             self.flush()
@@ -439,6 +495,8 @@ class _HtmlReader:
             return True
         if not landmark and (_link_list(element) or _link_dense(element)):
             return True
+        if tag in _BAR_BOXES and _sequence_bar(element):
+            return True
         if tag == "a" and (_backlink(element) or _anchor(element)):
             return True
         if self.in_note and classes & {"label", "fn-label"}:
@@ -456,8 +514,7 @@ class _HtmlReader:
             return None
         if element.tag != "a" or self.in_note:
             return None
-        href = element.attrs.get("href", "")
-        target = href.partition("#")[2] if "#" in href else ""
+        target = _target(element)
         text = _squash(element.text())
         if not target or _backlink(element) or not _MARKER_TEXT.fullmatch(text):
             return None
@@ -509,12 +566,39 @@ class _HtmlReader:
             self.blocks[-1] = Paragraph(last.text, last.page, last.continued, (*last.notes, *self.notes))
             self.notes = []
 
+    def settle_title(self, page_title: str) -> None:
+        """The page's title printed as its first heading at the level of its sections is no section.
+
+        docutils' ``<h1 class="title">`` over ``<h1>`` sections (its HTML4 writer) is the title,
+        outside them, so the text under it is the front matter.  A title with nothing under it
+        (Texinfo's ``<h1 class="settitle">`` over the Top node's ``<h1>``; a site theme's
+        ``<h1>{{ .Title }}</h1>`` over the page's own ``#`` headings) is dropped, so the
+        sections after it count from 1.  Only a heading that opens the page, shares its tag
+        with a later heading, and is the title by its class, or, with nothing under it, by the
+        page's ``<title>``.
+        """
+        if not self.blocks or not isinstance(self.blocks[0], Heading) or len(self.levels) < 2:
+            return
+        tag = self.levels[0][0]
+        if not any(other <= tag for other, _ in self.levels[1:]):
+            return
+        bare = len(self.blocks) == 1 or isinstance(self.blocks[1], Heading)
+        text = self.blocks[0].text
+        named = bool(page_title) and _page_title(page_title, text).casefold() == _squash(text).casefold()
+        if self.titled[0] and not bare:
+            self.title_first = True
+        elif bare and (self.titled[0] or named):
+            del self.blocks[0], self.levels[0], self.titled[0]
+
     def outlined(self) -> list[Block]:
         """Levels by tag; by section depth only when every heading is an ``h1`` in nested sections."""
         tags = [tag for tag, _ in self.levels]
         depths = [depth for _, depth in self.levels]
-        by_depth = set(tags) == {1} and len(set(depths)) > 1
-        return outermost_first(self.blocks, depths if by_depth else tags)
+        by_depth = set(tags[self.title_first :]) == {1} and len(set(depths)) > 1
+        levels = depths if by_depth else tags
+        if self.title_first:
+            levels[0] = min(levels[1:]) - 1
+        return outermost_first(self.blocks, levels)
 
 
 def _link_list(element: _Element) -> bool:
@@ -527,6 +611,22 @@ def _link_list(element: _Element) -> bool:
         == _ALPHANUMERIC.sub("", "".join(a.text() for a in item.descendants() if a.tag == "a"))
         for item in items
     )
+
+
+def _sequence_bar(element: _Element) -> bool:
+    """A bar of links to the pages around this one: "Next: Options, Up: Invoking [Contents][Index]".
+
+    Two links or more marked ``rel="next"``, ``"prev"``, ``"up"``... (Texinfo's node header)
+    and only a few words besides them; a box that also holds text is not a bar.  Dropped even
+    in the main content, where Texinfo puts it: the rel says what the links are.
+    """
+    links = [a for a in element.descendants() if a.tag == "a" and a.attrs.get("href")]
+    related = [a for a in links if set(a.attrs.get("rel", "").lower().split()) & _SEQUENCE_RELS]
+    if len(related) < 2:
+        return False
+    letters = len(_ALPHANUMERIC.sub("", element.text()))
+    linked = sum(len(_ALPHANUMERIC.sub("", a.text())) for a in links)
+    return letters - linked <= _MAX_BAR_LETTERS
 
 
 def _link_dense(element: _Element) -> bool:

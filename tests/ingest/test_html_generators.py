@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.document import ParsedDocument
+from ingest.passages import passages_of
 from ingest.sources import parse_source, read_source
 
 PAGES = Path(__file__).resolve().parents[1] / "data" / "html"
@@ -44,3 +45,71 @@ def test_docutils_html5_headings_inside_their_links_back_to_the_contents_are_sec
         (1, "1", "The first version was a forty-line awk script.")
     ]
     assert "[1]" not in doc.text and "Table of Contents" not in doc.text
+
+
+def test_docutils_html4_title_over_h1_sections_is_the_title_and_its_docinfo_the_front() -> None:
+    """rst2html4 prints ``<h1 class="title">`` and each top section as ``<h1>`` too."""
+    doc = parsed("docutils-html4.html")
+    assert outline(doc)[:3] == [
+        ("Front", "Tally User Guide"),
+        ("1", "Introduction"),
+        ("1.1", "Why another counter"),
+    ]
+    assert body(doc, "Front") == "Author: | The Tally Developers\n\nVersion: | 1.2"
+
+
+def test_texinfo_one_page_manual_has_its_chapters_and_none_of_its_node_navigation() -> None:
+    doc = parsed("texinfo-no-split.html")
+    assert doc.title == "Tally Manual 1.2"
+    assert outline(doc) == [
+        ("Front", "Tally Manual 1.2"),
+        ("1", "Overview of Tally"),
+        ("2", "Invoking Tally"),
+        ("2.1", "Options"),
+        ("2.2", "Exit status"),
+        ("2.2.1", "Partial failures"),
+        ("1.3", "File types"),
+        ("Appendix A", "Copying This Manual"),
+        ("1.5", "Index"),
+    ]
+    assert body(doc, "Front") == "This manual is for Tally, a program that counts words, lines and bytes."
+    for navigation in ("Next:", "Previous:", "Up:", "[Contents]", "Table of Contents"):
+        assert navigation not in doc.text
+    # the node's menu of subsections ("Options", "Exit status") is no paragraph of its own
+    assert body(doc, "2").endswith("# a comment in an example, not a heading")
+    assert body(doc, "2.2") == "Tally exits with status 0 on success and 2 when a file cannot be read."
+
+
+def test_texinfo_footnotes_are_notes_of_the_section_that_marks_them() -> None:
+    """``<a id="DOCF1" href="#FOOT1"><sup>1</sup></a>`` marks the note that a "Footnotes"
+    box holds as ``<h5><a id="FOOT1" href="#DOCF1">(1)</a></h5><p>...</p>``."""
+    for name in ("texinfo-no-split.html", "texinfo-split-chapter.html"):
+        doc = parsed(name)
+        assert [(n.number, n.section, doc.text[n.start : n.end]) for n in doc.footnotes] == [
+            (1, "1", "The first version was a forty-line awk script.")
+        ], name
+        assert "table. It reads" in body(doc, "1") and "Footnotes" not in doc.text
+
+
+def test_a_texinfo_chapter_page_is_its_chapter_without_the_navigation_above_it() -> None:
+    doc = parsed("texinfo-split-chapter.html")
+    assert outline(doc) == [("1", "Overview of Tally")]
+    assert [p.text for p in passages_of(doc)] == [
+        "Tally counts words, lines and bytes in text files and prints a summary table. "
+        "It reads whole directory trees.",
+        "The first version was a forty-line awk script.",
+    ]
+
+
+def test_a_site_themes_title_heading_over_the_pages_own_h1s_is_no_section() -> None:
+    """A theme prints the page's title as ``<h1>`` over content whose sections are ``<h1>``
+    too: the title, with nothing under it, does not count as the first section."""
+    doc = parsed("hugo-title-banner.html")
+    assert doc.title == "Tally User Guide"
+    assert outline(doc)[:4] == [
+        ("1", "Introduction"),
+        ("1.1", "Why another counter"),
+        ("2", "Installation"),
+        ("2.1", "Requirements"),
+    ]
+    assert all(s.positional for s in doc.sections)
