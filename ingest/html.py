@@ -109,6 +109,9 @@ _BACKLINK_CLASSES = frozenset({"footnote-back", "footnote-backref", "fn-backref"
 _MARKER_CLASSES = frozenset({"footnote-ref", "footnote-reference", "footnoteref"})
 _MARKER_TEXT = re.compile(r"[\[(]?\s*(\d{1,4}|[*\u2020\u2021\u00a7a-z])\s*[\])]?")
 _NOTE_TARGET = re.compile(r"(?:user-content-)?(?:fn|footnote|cite_note|note)[-_:]?\w*\d", re.IGNORECASE)
+_BRACKETS = frozenset({("[", "]"), ("(", ")")})
+_NOTE_LEAD = re.compile(r"^[.:)\]]\s*")
+"""What stood after a note's number once its backlink is gone: the ". " of "1. Text"."""
 _BACK_TARGETS = ("fnref", "footnote-ref", "user-content-fnref")
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _TITLE_CLASSES = frozenset({"title", "settitle"})
@@ -260,6 +263,8 @@ class _Footnotes:
     lists: dict[int, list[_Note]] = field(default_factory=dict)
     elements: list[_Element] = field(default_factory=list)
     numbers: dict[str, int] = field(default_factory=dict)
+    markers: set[str] = field(default_factory=set)
+    """The ids of the links to the notes: a link in a note to one of them leads back to its marker."""
 
 
 def _footnotes(tree: _Element) -> _Footnotes:
@@ -286,6 +291,11 @@ def _footnotes(tree: _Element) -> _Footnotes:
             found.elements.append(child)
 
     search(tree)
+    found.markers = {
+        a.attrs["id"]
+        for a in tree.descendants()
+        if a.tag == "a" and a.attrs.get("id") and _target(a) in found.numbers
+    }
     return found
 
 
@@ -428,6 +438,7 @@ class _HtmlReader:
                 self.done.add(id(element))
                 for note in self.footnotes.lists[id(element)]:
                     text, _ = self.collect(note.element, in_note=True)
+                    text = _NOTE_LEAD.sub("", text)
                     if text:
                         self.blocks.append(Footnote(note.number, text))
             return
@@ -499,19 +510,24 @@ class _HtmlReader:
             return True
         if tag == "a" and (_backlink(element) or _anchor(element)):
             return True
+        if tag == "a" and self.in_note and _target(element) in self.footnotes.markers:
+            return True  # asciidoctor's "<a href="#_footnoteref_1">1</a>. Text"
         if self.in_note and classes & {"label", "fn-label"}:
             return True
         if "rubric" in classes and _squash(element.text()).casefold() in ("footnotes", "notes"):
             return True  # Sphinx's caption above its footnotes
-        return not landmark and (tag in ("header", "footer", "aside") or role in _LANDMARK_ROLES)
+        footer = element.attrs.get("id", "").lower() == "footer" or "footer" in classes
+        return not landmark and (tag in ("header", "footer", "aside") or role in _LANDMARK_ROLES or footer)
 
     def marker(self, element: _Element) -> int | None:
         """The footnote number a ``<sup>`` or link marker stands for, or ``None`` if it is not one."""
         if element.tag == "sup":
             links = [e for e in element.descendants() if e.tag == "a"]
-            if len(links) == 1 and _squash(links[0].text()) == _squash(element.text()):
-                return self.marker(links[0])
-            return None
+            if len(links) != 1:
+                return None
+            text, linked = _squash(element.text()), _squash(links[0].text())
+            bracketed = (text[:1], text[-1:]) in _BRACKETS and text[1:-1].strip() == linked
+            return self.marker(links[0]) if text == linked or bracketed else None  # [<a>1</a>]
         if element.tag != "a" or self.in_note:
             return None
         target = _target(element)

@@ -101,6 +101,21 @@ def test_a_texinfo_chapter_page_is_its_chapter_without_the_navigation_above_it()
     ]
 
 
+def test_asciidoctor_footnotes_lose_their_brackets_and_numbers_and_the_footer_is_no_text() -> None:
+    doc = parsed("asciidoctor-sectnums.html")
+    assert outline(doc)[:3] == [
+        ("Front", "Tally User Guide"),
+        ("1", "Introduction"),
+        ("1.1", "Why another counter"),
+    ]
+    assert body(doc, "1") == "Tally prints a summary table. It reads whole directory trees."
+    assert [(n.number, n.section, doc.text[n.start : n.end]) for n in doc.footnotes] == [
+        (1, "1", "The first version was a forty-line awk script.")
+    ]
+    assert body(doc, "Appendix A") == "Tally is free software under the MIT licence."
+    assert "Last updated" not in doc.text
+
+
 def test_a_site_themes_title_heading_over_the_pages_own_h1s_is_no_section() -> None:
     """A theme prints the page's title as ``<h1>`` over content whose sections are ``<h1>``
     too: the title, with nothing under it, does not count as the first section."""
