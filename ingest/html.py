@@ -89,6 +89,7 @@ _NAVIGATION_CLASSES = frozenset(
         *("toc", "skip-link", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text"),
         "headerlink",
         *("section-toc", "mini-toc"),  # Texinfo's list of a node's subsections (6.8, 7)
+        *("prompt", "jp-InputPrompt", "jp-OutputPrompt"),  # a notebook's "In [1]:" (nbconvert)
     }
 )
 _SEQUENCE_RELS = frozenset(

@@ -116,6 +116,13 @@ def test_asciidoctor_footnotes_lose_their_brackets_and_numbers_and_the_footer_is
     assert "Last updated" not in doc.text
 
 
+def test_a_notebooks_prompts_are_no_text() -> None:
+    doc = parsed("nbconvert-lab.html")
+    assert [s.id for s in doc.sections] == ["Front", "1", "2", "2.1", "1.3"]
+    assert "In [1]" not in doc.text
+    assert body(doc, "1").startswith("We read a small text file.\n\n# a comment in code, not a heading")
+
+
 def test_a_site_themes_title_heading_over_the_pages_own_h1s_is_no_section() -> None:
     """A theme prints the page's title as ``<h1>`` over content whose sections are ``<h1>``
     too: the title, with nothing under it, does not count as the first section."""
