@@ -242,3 +242,12 @@ def test_a_pdfs_pages_are_its_page_labels_with_headers_and_hyphens_read_through(
     assert known and finder is not None
     assert finder("international migration and development that would meet every year") == {5}
     assert finder("It would be led by States and voluntary") == {6}
+
+
+def test_a_heading_written_whole_is_its_label_and_title_together() -> None:
+    text = "Each licensee is addressed as you."
+    gold = licence_question(section="Step 1: Fork")
+    cited = Retrieved(text, "Step 1", None, None, document="gpl-3.0", title="Fork")
+    other = Retrieved(text, "Step 2", None, None, document="gpl-3.0", title="Fork")
+    assert first_hit(gold, [cited]) == (1, True)
+    assert first_hit(gold, [other]) == (1, False)
