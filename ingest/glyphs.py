@@ -38,10 +38,12 @@ class Glyph:
 
 @dataclass(frozen=True)
 class PageGlyphs:
-    """A page's glyphs in content order, and the page number to cite."""
+    """A page's glyphs in content order, the page number to cite, and the label the PDF gives the page."""
 
     page: int
     glyphs: tuple[Glyph, ...]
+    label: str = ""
+    """As printed ("iv" in a book's front matter), as a running head may print it; "" if the PDF has none."""
 
 
 @dataclass(frozen=True)

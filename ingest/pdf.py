@@ -25,7 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from itertools import pairwise, zip_longest
 
 from index.errors import SourceError
 from ingest.blocks import Block, Footnote, Heading, Paragraph
@@ -50,6 +50,8 @@ _LABEL = re.compile(
 )
 # A table of contents' entry: its title, dot leaders, and a page number; never a passage's text.
 _CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,7})$", re.I)
+_PAGE_REFERENCE = re.compile(r"\s(?:\d{1,4}|[ivxlc]{1,7})$", re.I)
+"""A page number at a line's end, as a table of contents prints it after its entry's title."""
 _DIGITS = re.compile(r"\d+")
 _NUMBER_LABEL = re.compile(r"\d{1,3}(?:\.\d{1,3})*\.?")
 _RUN_ON = frozenset(
@@ -93,44 +95,117 @@ def _furniture_key(line: Line) -> str:
 
 
 def strip_furniture(
-    pages: list[list[Line]], spacing: float, numbers: Sequence[int], body_size: float
+    pages: list[list[Line]],
+    spacing: float,
+    numbers: Sequence[int],
+    body_size: float,
+    labels: Sequence[str] = (),
 ) -> list[list[Line]]:
     """Drop running headers and footers and page numbers: lines apart from the text at a page's edge.
 
     A running line has the same text, digits aside, on most pages, or on two or more
     when it prints the page's own number first or last in type no larger than the body's
     (a book's "Chapter 4: Reference 9" runs over one chapter's pages only; a heading "2.
-    Part 2" atop page 2 is larger); a page number is a lone number.  Each stands
-    more than two line spacings away from the body, or one and a half for a line with no
-    digits that repeats as it is.  ``numbers`` are the pages' cited numbers.
+    Part 2" atop page 2 is larger).  Where such running heads print their pages' numbers,
+    any first line that does is one, even once: a book's right-hand head names
+    the section under way ("2.6. ENGAGING MIGRANT COMMUNITIES 9"), a front matter's its
+    roman page ("iv CONTENTS"); not so at the foot, where a page's footnote 1 may stand.
+    A page number is a lone number.  Each stands more than two line spacings away from
+    the body, or one and a half for a line with no digits that repeats as it is.
+    ``numbers`` are the pages' cited numbers, ``labels`` the labels the PDF gives them.
     """
     edge = 2
     tops = Counter(key for lines in pages for key in {_furniture_key(line) for line in lines[:edge]})
     bottoms = Counter(key for lines in pages for key in {_furniture_key(line) for line in lines[-edge:]})
     needed = max(2, (len(pages) + 1) // 2)
+    marks = [
+        {str(number), label.lower()} - {""}
+        for number, label in zip_longest(numbers, labels[: len(numbers)], fillvalue="")
+    ]
 
-    def furniture(line: Line, inner: Line | None, counts: Counter[str], number: int) -> bool:
-        apart = 1.5 if not _DIGITS.search(line.text) else 2.0
-        if inner is not None and abs(inner.y - line.y) <= apart * spacing:
+    def apart(line: Line, inner: Line | None) -> bool:
+        far = 1.5 if not _DIGITS.search(line.text) else 2.0
+        return inner is None or abs(inner.y - line.y) > far * spacing
+
+    def numbered(line: Line, index: int) -> bool:
+        """Whether the line prints its page's number first or last, in type no larger than the body's.
+
+        A running head too long for its measure leaves no space after the number ("6CHAPTER 2.").
+        """
+        words = line.text.lower().split()
+        if not words or line.size > body_size + 0.4:
+            return False
+        number = str(numbers[index])
+        glued = re.match(rf"{number}(?!\d)", words[0]) or re.search(rf"(?<!\d){number}$", words[-1])
+        return bool(marks[index] & {words[0], words[-1]}) or glued is not None
+
+    # Whether the document runs heads that print their page's number ("numbered"): two pages or more
+    # have one that repeats, with its number, on another page.
+    heads = (
+        sum(
+            1
+            for index, lines in enumerate(pages)
+            if lines
+            and apart(lines[0], lines[1] if len(lines) > 1 else None)
+            and numbered(lines[0], index)
+            and not _PAGE_NUMBER.match(lines[0].text)
+            and tops[_furniture_key(lines[0])] >= 2
+        )
+        >= 2
+    )
+
+    def furniture(line: Line, inner: Line | None, counts: Counter[str], index: int, running: bool) -> bool:
+        if not apart(line, inner):
             return False
         if _PAGE_NUMBER.match(line.text):
             return True
         count = counts[_furniture_key(line)]
-        words = line.text.split()
-        numbered = bool(words) and str(number) in (words[0], words[-1]) and line.size <= body_size + 0.4
-        return len(pages) >= 2 and (count >= needed or (numbered and count >= 2))
+        own = numbered(line, index)
+        return len(pages) >= 2 and (count >= needed or (own and (count >= 2 or running)))
 
     out: list[list[Line]] = []
-    for lines, number in zip(pages, numbers, strict=True):
-        kept = [line for line in lines if not _CONTENTS_ENTRY.search(line.text)]
+    for index, lines in enumerate(pages):
+        kept = [line for line, entry in zip(lines, contents_entries(lines), strict=True) if not entry]
         for _ in range(edge):
-            if kept and furniture(kept[0], kept[1] if len(kept) > 1 else None, tops, number):
+            if kept and furniture(kept[0], kept[1] if len(kept) > 1 else None, tops, index, heads):
                 kept.pop(0)
         for _ in range(edge):
-            if kept and furniture(kept[-1], kept[-2] if len(kept) > 1 else None, bottoms, number):
+            if kept and furniture(kept[-1], kept[-2] if len(kept) > 1 else None, bottoms, index, False):
                 kept.pop()
         out.append(kept)
     return out
+
+
+def contents_entries(lines: Sequence[Line]) -> list[bool]:
+    """Which of a page's lines are a table of contents' entries: never a passage's text.
+
+    An entry with dot leaders to its page number is one anywhere.  On a page with two such
+    entries, so is a line next to an entry, in its type and near it, that ends with a page
+    number (a chapter's entry, in bold and without leaders: "2 The Debate 5"; the second
+    line of a wrapped one), or that an entry under it, set further in, continues (a
+    wrapped entry's first line, "1.4 The Special Representative of the In-").
+    """
+    entries = [bool(_CONTENTS_ENTRY.search(line.text)) for line in lines]
+    if sum(entries) < 2:
+        return entries
+    grown = True
+    while grown:
+        grown = False
+        for i, line in enumerate(lines):
+            if entries[i]:
+                continue
+            for j in (i - 1, i + 1):
+                if not 0 <= j < len(lines) or not entries[j]:
+                    continue
+                other = lines[j]
+                near = abs(other.y - line.y) <= 3 * line.size and abs(other.size - line.size) <= 0.4
+                wrapped = (
+                    j == i + 1 and other.x0 - line.x0 > 0.5 * line.size and not _ends_sentence(line.text)
+                )
+                if near and (_PAGE_REFERENCE.search(line.text) or wrapped):
+                    entries[i] = grown = True
+                    break
+    return entries
 
 
 def split_footnotes(
@@ -520,7 +595,9 @@ def layout_blocks(
         if a.size == b.size == body_size and b.y > a.y
     )
     spacing = deltas.most_common(1)[0][0] if deltas else body_size * 1.2
-    kept = strip_furniture(raw, spacing, [page.page for page in pages], body_size)
+    kept = strip_furniture(
+        raw, spacing, [page.page for page in pages], body_size, [page.label for page in pages]
+    )
     cuts = gutters(kept, body_size)
     laid_out = [columns(lines, cut) for lines, cut in zip(kept, cuts, strict=True)]
     words = Words.of(line for regions in laid_out for region in regions for line in region)
@@ -688,7 +765,8 @@ def _glyphs(data: bytes, name: str) -> tuple[list[PageGlyphs], list[Bookmark], s
         for index in range(len(pdf)):
             page = pdf[index]
             height = page.get_height()
-            number = printed_page(pdf.get_page_label(index), index)
+            label = pdf.get_page_label(index).strip()
+            number = printed_page(label, index)
             text_page = page.get_textpage()
             count = text_page.count_chars()
             chars = text_page.get_text_range(0, count) if count else ""
@@ -735,7 +813,7 @@ def _glyphs(data: bytes, name: str) -> tuple[list[PageGlyphs], list[Bookmark], s
                 glyphs.append(Glyph(char, x.value, height - y.value, size, fonts[key], end))
             if not any(not g.char.isspace() for g in glyphs):
                 images = images or any(obj.type == raw.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects())
-            pages.append(PageGlyphs(number, tuple(glyphs)))
+            pages.append(PageGlyphs(number, tuple(glyphs), label))
         bookmarks: list[Bookmark] = []
         for item in pdf.get_toc():
             dest = item.get_dest()
