@@ -8,6 +8,7 @@ They live here, apart from ranking (``index/search.py``) and answering
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,7 +65,7 @@ class Derived:
     """All the text of each section, in reading order, by (document, section id)."""
     bunching: dict[str, float]
     """Each document's mean cosine between two of its passages (``index/confidence.py``)."""
-    words: dict[str, DocumentWords]
+    words: Vocabularies
     """Each document's words, for the terms a question names that it never does (``index/vocabulary.py``)."""
     sentence_starts: np.ndarray
     """The first sentence number of each passage that has sentences (the rows in ``sentence_owners``)."""
@@ -84,10 +85,8 @@ class Derived:
             sentences_of[row].append(number)
         codes: dict[tuple[str, str], int] = {}
         texts: dict[tuple[str, str], list[str]] = {}
-        titled_texts: dict[str, list[str]] = {}
         for passage in passages:
             texts.setdefault(section_key(passage), []).append(passage.text)
-            titled_texts.setdefault(passage.citation.document, []).append(titled(passage))
         documents = np.array([p.citation.document for p in passages], dtype=object)
         owners, starts = np.unique(index.sentence_rows, return_index=True)
         return cls(
@@ -102,7 +101,7 @@ class Derived:
             bunching={
                 name: bunching(index.matrix[documents == name]) for name in dict.fromkeys(documents.tolist())
             },
-            words={name: DocumentWords.of(parts) for name, parts in titled_texts.items()},
+            words=Vocabularies(passages),
             sentence_starts=starts.astype(np.int64),
             sentence_owners=owners.astype(np.int64),
             sentence_counts=np.bincount(index.sentence_rows, minlength=len(passages)).astype(np.int64),
@@ -133,6 +132,24 @@ class Derived:
     def section_text(self, passage: Passage) -> str:
         """All the text of the passage's section (of its own document), in reading order."""
         return self.section_texts[section_key(passage)]
+
+
+class Vocabularies:
+    """Each document's words, gathered when a question first needs them (6 ms for the report).
+
+    Lazily: a library of hundreds of documents loads without reading all their words.
+    """
+
+    def __init__(self, passages: Sequence[Passage]) -> None:
+        self._passages = passages
+        self._words: dict[str, DocumentWords] = {}
+
+    def __getitem__(self, document: str) -> DocumentWords:
+        words = self._words.get(document)
+        if words is None:
+            texts = (titled(p) for p in self._passages if p.citation.document == document)
+            words = self._words[document] = DocumentWords.of(texts)
+        return words
 
 
 def _firsts(owners: np.ndarray, starts: np.ndarray, passages: int) -> np.ndarray:
