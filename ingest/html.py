@@ -110,6 +110,8 @@ _BACKLINK_CLASSES = frozenset({"footnote-back", "footnote-backref", "fn-backref"
 _MARKER_CLASSES = frozenset({"footnote-ref", "footnote-reference", "footnoteref"})
 _MARKER_TEXT = re.compile(r"[\[(]?\s*(\d{1,4}|[*\u2020\u2021\u00a7a-z])\s*[\])]?")
 _NOTE_TARGET = re.compile(r"(?:user-content-)?(?:fn|footnote|cite_note|note)[-_:]?\w*\d", re.IGNORECASE)
+_NOTE_LABELS = frozenset({"label", "fn-label", "footnote-definition-label"})
+"""The element that prints a note's number, inside the note."""
 _BRACKETS = frozenset({("[", "]"), ("(", ")")})
 _NOTE_LEAD = re.compile(r"^[.:)\]]\s*")
 """What stood after a note's number once its backlink is gone: the ". " of "1. Text"."""
@@ -317,6 +319,8 @@ def _note_kind(element: _Element) -> str | None:
         return "note"
     if classes & {"footnotes", "footnote-list"} or (element.tag == "ol" and "references" in classes):
         return "list"
+    if "footnote-definition" in classes:  # mdBook: an <ol> of them (0.5), a <div> each (0.4)
+        return "list" if element.tag in ("ol", "ul") else "note"
     if "footnote" in classes and element.tag in ("aside", "div", "table", "section", "li"):
         return "list" if any(e.tag == "li" for e in element.descendants()) else "note"
     return None
@@ -328,7 +332,7 @@ def _notes_in(element: _Element) -> list[_Note]:
     if kind == "note" and (anchored := _anchored_notes(element)):
         return anchored
     if kind == "note":
-        mark = next((e for e in element.descendants() if e.classes & {"label", "fn-label"}), None)
+        mark = next((e for e in element.descendants() if e.classes & _NOTE_LABELS), None)
         number = _digits(mark.text()) if mark else 0
         return [_Note(number or _digits(element.attrs.get("id", "")), element, element.attrs.get("id", ""))]
     if kind == "pairs":
@@ -376,17 +380,28 @@ def _marked(link: _Element) -> bool:
 
 
 def _listed_notes(element: _Element) -> list[_Note]:
-    """The footnotes of a list of them: ``li`` items numbered by position, or notes of their own."""
+    """The footnotes of a list of them: ``li`` items numbered by position, or notes of their own.
+
+    The list may be the element itself (mdBook's ``<ol class="footnote-definition">``,
+    MediaWiki's ``<ol class="references">``) or inside it (pandoc's ``<section>``).
+    """
+    if element.tag in ("ol", "ul"):
+        start = _digits(element.attrs.get("start", "")) or 1
+        items = [c for c in element.children if isinstance(c, _Element) and c.tag == "li"]
+        return [
+            _Note(
+                start + position if element.tag == "ol" else _digits(item.attrs.get("id", "")),
+                item,
+                item.attrs.get("id", ""),
+            )
+            for position, item in enumerate(items)
+        ]
     notes: list[_Note] = []
     for child in element.children:
         if not isinstance(child, _Element):
             continue
         if child.tag in ("ol", "ul"):
-            start = _digits(child.attrs.get("start", "")) or 1
-            items = [c for c in child.children if isinstance(c, _Element) and c.tag == "li"]
-            for position, item in enumerate(items):
-                number = start + position if child.tag == "ol" else _digits(item.attrs.get("id", ""))
-                notes.append(_Note(number, item, item.attrs.get("id", "")))
+            notes.extend(_listed_notes(child))
         elif _note_kind(child) is not None:
             notes.extend(_notes_in(child))
         else:
@@ -513,7 +528,7 @@ class _HtmlReader:
             return True
         if tag == "a" and self.in_note and _target(element) in self.footnotes.markers:
             return True  # asciidoctor's "<a href="#_footnoteref_1">1</a>. Text"
-        if self.in_note and classes & {"label", "fn-label"}:
+        if self.in_note and classes & _NOTE_LABELS:
             return True
         if "rubric" in classes and _squash(element.text()).casefold() in ("footnotes", "notes"):
             return True  # Sphinx's caption above its footnotes

@@ -135,3 +135,16 @@ def test_a_site_themes_title_heading_over_the_pages_own_h1s_is_no_section() -> N
         ("2.1", "Requirements"),
     ]
     assert all(s.positional for s in doc.sections)
+
+
+def test_mdbook_footnotes_in_their_own_ordered_list_are_footnotes() -> None:
+    """mdBook 0.5 writes ``<ol class="footnote-definition">`` itself, not inside a box; its
+    note was left as text of the last section and its marker as "tables1"."""
+    doc = parsed("mdbook-rust-book-hash-maps.html")
+    assert [(n.number, n.section, doc.text[n.start : n.end]) for n in doc.footnotes] == [
+        (1, "1.2", "https://en.wikipedia.org/wiki/SipHash")
+    ]
+    assert outline(doc)[2] == ("1.2", "Hashing Functions")
+    assert "attacks involving hash tables. This is not" in body(doc, "1.2")
+    assert "SipHash" not in body(doc, "2") and "\u21a9" not in doc.text
+    assert "Previous chapter" not in doc.text and "Keyboard shortcuts" not in doc.text
