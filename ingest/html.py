@@ -648,13 +648,14 @@ def _link_list(element: _Element) -> bool:
 def _sequence_bar(element: _Element) -> bool:
     """A bar of links to the pages around this one: "Next: Options, Up: Invoking [Contents][Index]".
 
-    Two links or more marked ``rel="next"``, ``"prev"``, ``"up"``... (Texinfo's node header)
-    and only a few words besides them; a box that also holds text is not a bar.  Dropped even
-    in the main content, where Texinfo puts it: the rel says what the links are.
+    Two links or more, one at least marked ``rel="next"``, ``"prev"``, ``"up"``, ``"index"``...
+    (Texinfo's node header; the copy it prints at the foot of a long node marks only its
+    index link), and only a few words besides them; a box that also holds text is not a bar.
+    Dropped even in the main content, where Texinfo puts it: the rel says what the links are.
     """
     links = [a for a in element.descendants() if a.tag == "a" and a.attrs.get("href")]
     related = [a for a in links if set(a.attrs.get("rel", "").lower().split()) & _SEQUENCE_RELS]
-    if len(related) < 2:
+    if len(links) < 2 or not related:
         return False
     letters = len(_ALPHANUMERIC.sub("", element.text()))
     linked = sum(len(_ALPHANUMERIC.sub("", a.text())) for a in links)

@@ -148,3 +148,12 @@ def test_mdbook_footnotes_in_their_own_ordered_list_are_footnotes() -> None:
     assert "attacks involving hash tables. This is not" in body(doc, "1.2")
     assert "SipHash" not in body(doc, "2") and "\u21a9" not in doc.text
     assert "Previous chapter" not in doc.text and "Keyboard shortcuts" not in doc.text
+
+
+def test_the_node_navigation_texinfo_repeats_at_the_foot_of_a_long_node_is_no_text() -> None:
+    """The foot's copy of the bar marks only its index link with a rel: it was the section's
+    last paragraph; the head's copy was the page's Front."""
+    doc = parsed("texinfo-libffi-closure-api.html")
+    assert outline(doc) == [("2.5", "The Closure API")]
+    assert doc.text.endswith("the need for separate writable and executable addresses.")
+    assert "Next:" not in doc.text and "Up:" not in doc.text
