@@ -33,6 +33,7 @@ from ingest.columns import columns, gutters
 from ingest.document import ParsedDocument
 from ingest.glyphs import Glyph, Line, PageGlyphs, lines_of
 from ingest.headings import follows
+from ingest.labels import split_label
 
 SENTENCE_END = (".", "!", "?", ":", ";", ")", "”", '"', "’")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -297,8 +298,10 @@ def _displayed(line: Line, prev: Line | None, nxt: Line | None, margin: float, r
 
     A man page sets its example commands so ("$ find /tmp -name core" at 184 between text at
     108 and 144); a heading in body type stands at or left of its text, or centred over it.
+    A heading's second line, set in under its title after the number, is larger than the text
+    under it.
     """
-    if prev is None or nxt is None or not line.bold or line.size > max(prev.size, nxt.size) + 0.4:
+    if prev is None or nxt is None or not line.bold or line.size > min(prev.size, nxt.size) + 0.4:
         return False
     indent = 0.8 * line.size
     centred = abs((line.x0 + line.x1) / 2 - (margin + right) / 2) <= line.size
@@ -625,11 +628,39 @@ def layout_blocks(
                 groups.append(group)
 
     _apply_bookmarks(groups, page_index, bookmarks)
-    title = _take_title(groups, page_index, title, bookmarks, words)
+    title = _take_title(groups, page_index, title, bookmarks, words, body_size)
     assign_levels(groups)
+    _join_labels(groups)
     _title_page_lines(groups, page_index)
     blocks = _blocks(groups, notes, words, widths)
     return title, blocks
+
+
+def _join_labels(groups: list[_Group]) -> None:
+    """A heading that is a label alone ("Chapter 3") and the unlabelled heading after it are one heading.
+
+    LaTeX sets a chapter's label and title on lines of their own, the label in smaller type;
+    the one heading takes the outer level of the two.
+    """
+    i = 0
+    while i + 1 < len(groups):
+        label, next_ = groups[i], groups[i + 1]
+        if (
+            label.heading is not None
+            and next_.heading is not None
+            and label.region == next_.region
+            and _bare_label(label)
+            and split_label(" ".join(line.text for line in next_.lines))[0] is None
+        ):
+            label.lines.extend(next_.lines)
+            label.heading = min(label.heading, next_.heading)
+            del groups[i + 1]
+        i += 1
+
+
+def _bare_label(group: _Group) -> bool:
+    label, title = split_label(" ".join(line.text for line in group.lines))
+    return label is not None and not title
 
 
 def _title_page_lines(groups: list[_Group], page_index: dict[int, int]) -> None:
@@ -656,6 +687,7 @@ def _take_title(
     title: str,
     bookmarks: Sequence[Bookmark],
     words: Words,
+    body_size: float,
 ) -> str:
     """Unlabelled opening lines of the first page in the largest type, used nowhere else, are the title.
 
@@ -671,13 +703,30 @@ def _take_title(
         text = _norm(" ".join(line.text for line in first.lines))
         if not (len(outermost) == 1 < len(bookmarks) or (title and text == _norm(title))):
             return title
-    if _LABEL.match(first.lines[0].text) or any(
-        g.style is not None and g.size >= first.size for g in groups[1:]
+    if _LABEL.match(first.lines[0].text) or (
+        not _title_page(groups, page_index, body_size)
+        and any(g.style is not None and g.size >= first.size for g in groups[1:])
     ):
         return title
     groups.pop(0)
     texts = [line.text for line in first.lines]
     return title or join(texts, words)
+
+
+def _title_page(groups: list[_Group], page_index: dict[int, int], body_size: float) -> bool:
+    """Whether page one is a title page: a few short lines, no sentence's end, the first in large type.
+
+    A book's title page ("The High-level Dialogue", its author, its date) names it though
+    its chapters' headings are set larger than its title.  A page holding a heading alone
+    ("Contents" over its entries, dropped) is none, nor a man page's "NAME" over its one line.
+    """
+    first_page = [g for g in groups if page_index[id(g)] == 0]
+    return (
+        2 <= len(first_page) <= 6
+        and all(len(g.lines) <= 3 and not _ends_sentence(g.lines[-1].text) for g in first_page)
+        and first_page[0].size >= 1.4 * body_size
+        and all(g.size <= first_page[0].size for g in first_page)
+    )
 
 
 def _blocks(

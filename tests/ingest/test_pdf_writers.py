@@ -23,6 +23,22 @@ def book() -> ParsedDocument:
     return parse_source(read_source(DATA / "latex-book.pdf"))
 
 
+def test_a_books_sections_are_its_chapters_and_numbered_sections_as_printed(book: ParsedDocument) -> None:
+    assert [(s.id, s.title) for s in book.sections] == [
+        ("Front", "Keeping a Community Orchard"),
+        ("Chapter 1", "Planting"),
+        ("1.1", "Choosing the site"),
+        ("1.2", "Trees for a shared orchard of mixed old and new varieties"),
+        ("1.3", "The first season"),
+        ("Chapter 2", "Care through the year"),
+        ("2.1", "Pruning"),
+        ("2.2", "Feeding and mowing"),
+        ("2.3", "Harvest"),
+        ("Appendix A", "Tools"),
+        ("A.1", "What to buy first"),
+    ]
+
+
 def test_a_books_running_heads_never_reach_a_heading_or_a_passage(book: ParsedDocument) -> None:
     """Left-hand heads repeat ("2 CHAPTER 1. PLANTING"); a right-hand one ("1.3. THE FIRST SEASON 3")
     and the front matter's ("iv CONTENTS") are printed once each."""
@@ -36,3 +52,8 @@ def test_a_table_of_contents_leaves_no_entry_behind(book: ParsedDocument) -> Non
     for entry in ("Planting 1", "Care through the year 5", "Tools 7", "Choosing the site"):
         assert book.text.count(entry) == (1 if entry == "Choosing the site" else 0)
     assert book.text.count("Trees for a shared orchard of mixed") == 1
+
+
+def test_a_title_page_in_smaller_type_than_the_chapters_names_the_document(book: ParsedDocument) -> None:
+    """The PDF has no title of its own; its title page sets the title at 17 pt, its chapters at 25."""
+    assert book.title == "Keeping a Community Orchard"
