@@ -236,7 +236,7 @@ def test_on_a_bunched_document_a_term_the_document_never_uses_lowers_confidence(
         passage_text="Set up your shell for pyenv.",
         section_text="Set up your shell for pyenv.",
         knows=lambda word: True,
-        word_match=0.55,
+        word_match=0.5,
         bunching=0.4,
         terms=["tcsh"],
     )

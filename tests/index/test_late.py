@@ -16,7 +16,7 @@ from index import confidence
 from index.answering import answer
 from index.embedder import Encoded, unit_rows
 from index.errors import CorruptIndex, IncompatibleIndex
-from index.late import TokenVectors, compress, pack, unpack
+from index.late import SPECIFICITY_CANDIDATES, TokenVectors, compress, pack, specificity, unpack
 from index.model_cache import model_home
 from index.search import Retriever
 from index.store import file_sha256, load_index
@@ -55,6 +55,21 @@ def test_a_passage_holding_every_question_token_scores_one() -> None:
     np.testing.assert_allclose(tokens.scores(query, np.array([0, 1])), [1.0, 0.5], atol=1e-6)
     np.testing.assert_allclose(tokens.scores(query, np.array([1])), [0.5], atol=1e-6)
     assert tokens.scores(query, np.array([], dtype=np.int64)).shape == (0,)
+
+
+def test_a_word_every_candidate_holds_weighs_less_than_one_that_tells_them_apart() -> None:
+    """ "pyenv" is in every passage of pyenv's README; "tcsh" in one: the match on "tcsh" decides."""
+    others = [["pyenv", f"other{n}"] for n in range(SPECIFICITY_CANDIDATES)]
+    passages = [["pyenv", "tcsh"], *others]
+    tokens = TokenVectors.of([np.stack([word_vector(w) for w in words]) for words in passages])
+    query = np.stack([word_vector("pyenv"), word_vector("tcsh")])
+    scores = tokens.scores(query, np.arange(SPECIFICITY_CANDIDATES + 1))
+    assert scores[0] > 0.95 and scores[1:].max() < 0.2  # the plain mean gives the others 0.5
+    best = np.array([[1.0] * 12, [1.0] + [0.0] * 11])
+    weights = specificity(best)
+    assert abs(float(weights.sum()) - 1.0) < 1e-6 and weights[0] < weights[1] / 100
+    # Too few candidates to tell which words are common: every token weighs the same.
+    assert specificity(best[:, :3]).tolist() == [0.5, 0.5]
 
 
 def test_offsets_that_do_not_cover_the_tokens_are_refused() -> None:
