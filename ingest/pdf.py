@@ -778,17 +778,22 @@ def file_pages(data: bytes) -> dict[int, int]:
     """Printed page -> 1-based page of the file, for the pages whose label is not their place.
 
     A PDF viewer opens ``#page=N`` at the N-th page of the file; a report whose front
-    matter is numbered apart prints "8" on its tenth page.  The first page printed N wins.
+    matter is numbered apart prints "8" on its tenth page.  The first page printed N wins,
+    and a page that prints N wins over one cited as N for its place (a book's front matter
+    in roman numbers: "1" is its first chapter's page, not its title page "i").
     """
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)
     try:
-        found: dict[int, int] = {}
-        for index in range(len(pdf)):
-            found.setdefault(printed_page(pdf.get_page_label(index), index), index + 1)
+        labels = [pdf.get_page_label(index).strip() for index in range(len(pdf))]
     finally:
         pdf.close()
+    found: dict[int, int] = {}
+    for printed in (True, False):
+        for index, label in enumerate(labels):
+            if label.isdigit() == printed:
+                found.setdefault(printed_page(label, index), index + 1)
     return {printed: place for printed, place in found.items() if printed != place}
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ingest.document import ParsedDocument
+from ingest.pdf import file_pages
 from ingest.sources import parse_source, read_source
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "pdf"
@@ -57,3 +58,31 @@ def test_a_table_of_contents_leaves_no_entry_behind(book: ParsedDocument) -> Non
 def test_a_title_page_in_smaller_type_than_the_chapters_names_the_document(book: ParsedDocument) -> None:
     """The PDF has no title of its own; its title page sets the title at 17 pt, its chapters at 25."""
     assert book.title == "Keeping a Community Orchard"
+
+
+def test_a_citation_of_an_arabic_page_opens_that_page_not_the_front_matter_cited_alike() -> None:
+    """Pages i-iv are cited by their place, 1-4; page 1 of the first chapter is the file's fifth."""
+    assert file_pages((DATA / "latex-book.pdf").read_bytes()) == {n: n + 4 for n in range(1, 8)}
+
+
+def test_a_books_pages_and_footnotes_are_where_it_prints_them(book: ParsedDocument) -> None:
+    pages = {s.id: book.page_at(s.start) for s in book.sections}
+    assert pages == {
+        "Front": 1,
+        "Chapter 1": 1,
+        "1.1": 1,
+        "1.2": 2,
+        "1.3": 3,
+        "Chapter 2": 5,
+        "2.1": 5,
+        "2.2": 6,
+        "2.3": 6,
+        "Appendix A": 7,
+        "A.1": 7,
+    }
+    notes = [(n.number, n.page, book.text[n.start : n.end]) for n in book.footnotes]
+    assert notes == [
+        (1, 2, "A hole filled with water that is still there the next day shows poor drainage."),
+        (2, 2, "Crab apples flower over a long season and pollinate many varieties."),
+        (1, 6, "Silver leaf turns the leaves a dull silver; badly affected branches die back."),
+    ]
