@@ -108,9 +108,10 @@ def strip_furniture(
     when it prints the page's own number first or last in type no larger than the body's
     (a book's "Chapter 4: Reference 9" runs over one chapter's pages only; a heading "2.
     Part 2" atop page 2 is larger).  Where such running heads print their pages' numbers,
-    any first line that does is one, even once: a book's right-hand head names
-    the section under way ("2.6. ENGAGING MIGRANT COMMUNITIES 9"), a front matter's its
-    roman page ("iv CONTENTS"); not so at the foot, where a page's footnote 1 may stand.
+    any first line that does is one, even once: a book's right-hand head names the
+    section under way ("2.6. ENGAGING MIGRANT COMMUNITIES 9"), a front matter's its roman
+    page ("iv CONTENTS"); so at the foot (Sphinx's "2.5. Remittances 5"), but for type
+    smaller than the body's, where a page's footnote 1 may stand.
     A page number is a lone number.  Each stands more than two line spacings away from
     the body, or one and a half for a line with no digits that repeats as it is.
     ``numbers`` are the pages' cited numbers, ``labels`` the labels the PDF gives them.
@@ -140,29 +141,28 @@ def strip_furniture(
         glued = re.match(rf"{number}(?!\d)", words[0]) or re.search(rf"(?<!\d){number}$", words[-1])
         return bool(marks[index] & {words[0], words[-1]}) or glued is not None
 
-    # Whether the document runs heads that print their page's number ("numbered"): two pages or more
-    # have one that repeats, with its number, on another page.
-    heads = (
-        sum(
-            1
-            for index, lines in enumerate(pages)
-            if lines
-            and apart(lines[0], lines[1] if len(lines) > 1 else None)
-            and numbered(lines[0], index)
-            and not _PAGE_NUMBER.match(lines[0].text)
-            and tops[_furniture_key(lines[0])] >= 2
-        )
-        >= 2
-    )
+    def running(top: bool) -> bool:
+        """Whether the document runs heads (or feet) that print their page's number (``numbered``): two
+        pages or more have one that repeats, with its number, on another page."""
+        counts = tops if top else bottoms
+        found = 0
+        for index, lines in enumerate(pages):
+            ends = lines[:2] if top else lines[::-1][:2]
+            if not ends or _PAGE_NUMBER.match(ends[0].text) or counts[_furniture_key(ends[0])] < 2:
+                continue
+            found += apart(ends[0], ends[1] if len(ends) > 1 else None) and numbered(ends[0], index)
+        return found >= 2
 
-    def furniture(line: Line, inner: Line | None, counts: Counter[str], index: int, running: bool) -> bool:
+    heads, feet = running(top=True), running(top=False)
+
+    def furniture(line: Line, inner: Line | None, counts: Counter[str], index: int, once: bool) -> bool:
         if not apart(line, inner):
             return False
         if _PAGE_NUMBER.match(line.text):
             return True
         count = counts[_furniture_key(line)]
         own = numbered(line, index)
-        return len(pages) >= 2 and (count >= needed or (own and (count >= 2 or running)))
+        return len(pages) >= 2 and (count >= needed or (own and (count >= 2 or once)))
 
     out: list[list[Line]] = []
     for index, lines in enumerate(pages):
@@ -171,7 +171,13 @@ def strip_furniture(
             if kept and furniture(kept[0], kept[1] if len(kept) > 1 else None, tops, index, heads):
                 kept.pop(0)
         for _ in range(edge):
-            if kept and furniture(kept[-1], kept[-2] if len(kept) > 1 else None, bottoms, index, False):
+            foot = kept[-1] if kept else None
+            once = (
+                feet and foot is not None and foot.size >= body_size - 0.4
+            )  # not a footnote in smaller type
+            if foot is not None and furniture(
+                foot, kept[-2] if len(kept) > 1 else None, bottoms, index, once
+            ):
                 kept.pop()
         out.append(kept)
     return out
@@ -293,15 +299,19 @@ def _hanging_term(
     )
 
 
-def _displayed(line: Line, prev: Line | None, nxt: Line | None, margin: float, right: float) -> bool:
+def _displayed(
+    line: Line, prev: Line | None, nxt: Line | None, margin: float, right: float, body_size: float
+) -> bool:
     """A bold line in body type set in from the text on both sides, not centred: an example on display.
 
     A man page sets its example commands so ("$ find /tmp -name core" at 184 between text at
     108 and 144); a heading in body type stands at or left of its text, or centred over it.
-    A heading's second line, set in under its title after the number, is larger than the text
-    under it.
+    A heading's second line in larger type, set in under its title after the number or set
+    to the right as Sphinx sets a chapter's title, is none.
     """
-    if prev is None or nxt is None or not line.bold or line.size > min(prev.size, nxt.size) + 0.4:
+    if prev is None or nxt is None or not line.bold or abs(line.size - body_size) > 0.4:
+        return False
+    if line.size > min(prev.size, nxt.size) + 0.4:
         return False
     indent = 0.8 * line.size
     centred = abs((line.x0 + line.x1) / 2 - (margin + right) / 2) <= line.size
@@ -346,7 +356,9 @@ def group_lines(
         after = lines[i + 2] if i + 2 < len(lines) else None
         after_term, term = term, _hanging_term(line, nxt, after, body_size, spacing, starts)
         style = (
-            _is_heading_style(line, body_size) and not term and not _displayed(line, prev, nxt, margin, right)
+            _is_heading_style(line, body_size)
+            and not term
+            and not _displayed(line, prev, nxt, margin, right, body_size)
         )
         # A bold line in body type at the line spacing under text that runs on (no sentence's end, or a
         # full line), at its indent, ends that text: a bold word or example set on the paragraph's last line.

@@ -8,12 +8,15 @@ section title wrapped onto a second line, footnotes.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from ingest.blocks import Footnote, Heading, Paragraph
 from ingest.document import ParsedDocument
-from ingest.pdf import file_pages
+from ingest.glyphs import Glyph, PageGlyphs
+from ingest.pdf import file_pages, layout_blocks
 from ingest.sources import parse_source, read_source
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "pdf"
@@ -85,4 +88,77 @@ def test_a_books_pages_and_footnotes_are_where_it_prints_them(book: ParsedDocume
         (1, 2, "A hole filled with water that is still there the next day shows poor drainage."),
         (2, 2, "Crab apples flower over a long season and pollinate many varieties."),
         (1, 6, "Silver leaf turns the leaves a dull silver; badly affected branches die back."),
+    ]
+
+
+def _page(number: int, lines: list[tuple[str, float, float, float, bool]]) -> PageGlyphs:
+    """A page of lines, each (text, left edge, baseline, size, bold), 5 pt a character."""
+    return PageGlyphs(
+        number,
+        tuple(
+            Glyph(c, x + 5 * i, y, size, bold) for text, x, y, size, bold in lines for i, c in enumerate(text)
+        ),
+    )
+
+
+TEXT = (
+    "Participants noted that strategies based on shared projects could mitigate some of the negative "
+    "impacts of international migration, and that countries of origin and destination could work "
+    "together on the design of such projects for the benefit of migrants and their families."
+)
+
+
+def _text(first: float, count: int = 6) -> list[tuple[str, float, float, float, bool]]:
+    return [(TEXT[56 * n : 56 * n + 56], 72.0, first + 12 * n, 10.0, False) for n in range(count)]
+
+
+def test_running_feet_that_print_the_page_number_go_though_each_section_names_one_page() -> None:
+    """Sphinx's LaTeX prints the page number and the chapter on even pages' feet ("2 Chapter 1.
+    Planting"), the page number and the section under way on odd pages' ("2.5. Remittances 5")."""
+    feet = {1: "1.1. Scope 1", 2: "2 Chapter 1. Planting", 3: "1.2. Terms 3", 4: "4 Chapter 1. Planting"}
+    pages = [_page(n, [*_text(100.0), (feet[n], 72.0, 585.0, 10.0, True)]) for n in range(1, 5)]
+    _, blocks = layout_blocks(pages)
+    texts = [b.text for b in blocks if isinstance(b, Heading | Paragraph)]
+    assert not any(foot in text for text in texts for foot in feet.values())
+    assert not [b for b in blocks if isinstance(b, Heading)]
+
+
+def test_a_footnote_that_starts_with_the_page_number_stays_where_the_feet_print_it() -> None:
+    """Footnote 1 on page 1, in smaller type, starts with the page's number as a running foot does."""
+    feet = {1: "1.1. Scope 1", 2: "2 Chapter 1. Planting", 3: "1.2. Terms 3", 4: "4 Chapter 1. Planting"}
+    pages = [
+        _page(
+            n,
+            [
+                *_text(100.0),
+                *([("1 See the summary of the round tables.", 72.0, 540.0, 8.0, False)] if n == 1 else []),
+                (feet[n], 72.0, 585.0, 10.0, True),
+            ],
+        )
+        for n in range(1, 5)
+    ]
+    pages[0] = replace(pages[0], glyphs=(*pages[0].glyphs, Glyph("1", 352.0, 96.0, 6.0, False)))
+    _, blocks = layout_blocks(pages)
+    assert [b.text for b in blocks if isinstance(b, Footnote)] == ["See the summary of the round tables."]
+
+
+def test_a_chapter_title_set_right_on_two_lines_is_one_heading() -> None:
+    """Sphinx sets a chapter's title flush right, in capitals, wrapped onto a second line."""
+    right = 540.0
+    title = ["LIST OF INTERGOVERNMENTAL CONFERENCES ORGANIZED", "TO PROVIDE INPUT TO THE DIALOGUE"]
+    before = _page(1, [("3.1 Overview", 72.0, 100.0, 14.3, True), *_text(124.0)])
+    page = _page(
+        2,
+        [
+            (title[0], right - 5 * len(title[0]), 178.6, 14.3, True),
+            (title[1], right - 5 * len(title[1]), 196.5, 14.3, True),
+            ("4.1 Overview", 72.0, 260.3, 14.3, True),
+            *_text(283.4),
+        ],
+    )
+    _, blocks = layout_blocks([before, page])
+    assert [b.text for b in blocks if isinstance(b, Heading)] == [
+        "3.1 Overview",
+        " ".join(title),
+        "4.1 Overview",
     ]
