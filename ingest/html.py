@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 
 from ingest.blocks import Block, Footnote, Heading, Paragraph, clean
 from ingest.document import ParsedDocument
+from ingest.labels import split_label
 from ingest.markdown import outermost_first
 from ingest.outline import document_from_blocks
 
@@ -89,7 +90,8 @@ _NAVIGATION_CLASSES = frozenset(
         *("toc", "skip-link", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text"),
         "headerlink",
         *("section-toc", "mini-toc"),  # Texinfo's list of a node's subsections (6.8, 7)
-        *("prompt", "jp-InputPrompt", "jp-OutputPrompt"),  # a notebook's "In [1]:" (nbconvert)
+        *("navheader", "navfooter"),  # DocBook XSL's bars of Prev / Up / Home / Next
+        *("prompt", "jp-inputprompt", "jp-outputprompt"),  # a notebook's "In [1]:" (nbconvert)
     }
 )
 _SEQUENCE_RELS = frozenset(
@@ -119,6 +121,15 @@ _BACK_TARGETS = ("fnref", "footnote-ref", "user-content-fnref")
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _TITLE_CLASSES = frozenset({"title", "settitle"})
 """A heading that is the document's title: docutils' and pandoc's ``title``, Texinfo's ``settitle``."""
+_CREDIT_CLASSES = frozenset({"author", "editor", "othercredit", "corpauthor"})
+"""A heading that names a person on a title page (DocBook's ``<h3 class="author">``)."""
+_RUN_LINKS = 2
+_NAV_WORDS = frozenset(
+    {"prev", "previous", "next", "up", "top", "home", "contents", "index", "back", "forward", "first", "last"}
+)
+"""What a link to a page around this one is named in a navigation bar."""
+_FILE_NAME = re.compile(r"[\w.-]+\.(?:html?|xhtml)", re.IGNORECASE)
+"""A ``<title>`` that is the page's file name ("pic-3.html", as groff writes it) names nothing."""
 _TITLE_SEPARATORS = (" | ", " \u2014 ", " \u2013 ", " - ", " \u00b7 ", " :: ", " \u00bb ")
 
 
@@ -427,6 +438,9 @@ class _HtmlReader:
         """Each heading's class says it is the document's title (``<h1 class="title">``)."""
         self.title_first = False
         """The first heading is the document's title, outside every other heading."""
+        self.run_links = 0
+        self.run_letters = 0
+        """Links named "next", "prev"... in the text since the last block boundary, and their letters."""
         self.buffer: list[str] = []
         self.notes: list[int] = []
         self.flat = False
@@ -471,6 +485,11 @@ class _HtmlReader:
             self.buffer.append(" " if spaced else "")
             self.walk(element, depth=depth, landmark=True)
             self.buffer.append(" " if spaced else "")
+        elif tag in _HEADINGS and _folded(element) & _CREDIT_CLASSES:
+            self.flush()  # DocBook's <h3 class="author">: a name on the title page, not a section
+            text, notes = self.collect(element)
+            if text:
+                self.emit(text, tuple(notes))
         elif tag in _HEADINGS:
             self.flush()
             self.release()
@@ -478,7 +497,7 @@ class _HtmlReader:
             text = text.rstrip("\u00b6\U0001f517 ")
             if text:
                 self.levels.append((_HEADINGS[tag], depth))
-                self.titled.append(bool(element.classes & _TITLE_CLASSES))
+                self.titled.append(bool(_folded(element) & _TITLE_CLASSES))
                 self.blocks.append(Heading(_HEADINGS[tag], text))
         elif tag == "tr" and not self.layout_row(element):
             self.flush()
@@ -499,6 +518,10 @@ class _HtmlReader:
             if text:
                 before, noted = self.lead or ("", ())
                 self.lead = (f"{before} {text}".strip(), (*noted, *notes))
+        elif tag == "a" and element.attrs.get("href") and _squash(element.text()).casefold() in _NAV_WORDS:
+            self.run_links += 1
+            self.run_letters += len(_ALPHANUMERIC.sub("", element.text()))
+            self.walk(element, depth=depth, landmark=landmark)
         elif tag in _BLOCK:
             self.flush()
             inside = depth + (tag in ("section", "article"))
@@ -518,7 +541,8 @@ class _HtmlReader:
         tag, classes, role = element.tag, element.classes, element.role
         if tag in _NEVER_TEXT or role in _NAVIGATION_ROLES or _invisible(element):
             return True
-        if classes & _NAVIGATION_CLASSES or element.attrs.get("id", "").lower() in _NAVIGATION_CLASSES:
+        folded = _folded(element)
+        if folded & _NAVIGATION_CLASSES or element.attrs.get("id", "").lower() in _NAVIGATION_CLASSES:
             return True
         if not landmark and (_link_list(element) or _link_dense(element)):
             return True
@@ -588,8 +612,18 @@ class _HtmlReader:
             self.blocks.append(Paragraph(term, notes=noted))
 
     def flush(self) -> None:
+        """The text collected since the last block boundary as a paragraph, unless it is a bar of links.
+
+        Two links or more named only "prev", "next", "up", "top"... and no letter outside
+        them is a page's navigation written as inline text (groff's ``[ prev | next | top ]``
+        between two ``<hr>``s).  Links named otherwise, even with nothing between them but
+        commas ("CREATE VIEW, DROP VIEW" under a DocBook page's "See Also"), are text.
+        """
         text = _squash("".join(self.buffer))
-        self.buffer = []
+        links, linked = self.run_links, self.run_letters
+        self.buffer, self.run_links, self.run_letters = [], 0, 0
+        if links >= _RUN_LINKS and len(_ALPHANUMERIC.sub("", text)) <= linked:
+            text = ""
         if text:
             self.emit(text, tuple(self.notes))
             self.notes = []
@@ -616,6 +650,8 @@ class _HtmlReader:
             return
         bare = len(self.blocks) == 1 or isinstance(self.blocks[1], Heading)
         text = self.blocks[0].text
+        if split_label(text)[0] is not None:
+            return  # "Chapter 1. Introduction" (DocBook's h1.title) is a section, not the title
         named = bool(page_title) and _page_title(page_title, text).casefold() == _squash(text).casefold()
         if self.titled[0] and not bare:
             self.title_first = True
@@ -706,6 +742,11 @@ def _backlink(element: _Element) -> bool:
     )
 
 
+def _folded(element: _Element) -> set[str]:
+    """The element's classes in lower case: old generators write ``CLASS="TITLE"``."""
+    return {name.lower() for name in element.classes}
+
+
 def _squash(text: str) -> str:
     return " ".join(_INVISIBLE.sub("", text).split())
 
@@ -713,7 +754,7 @@ def _squash(text: str) -> str:
 def _page_title(title: str, first_heading: str) -> str:
     """``<title>``, without a site's name beside it when the rest is the first heading; else that heading."""
     title = _squash(title)
-    if not title:
+    if not title or (_FILE_NAME.fullmatch(title) and first_heading):
         return first_heading
     wanted = _squash(first_heading).casefold()
     for separator in _TITLE_SEPARATORS:

@@ -157,3 +157,37 @@ def test_the_node_navigation_texinfo_repeats_at_the_foot_of_a_long_node_is_no_te
     assert outline(doc) == [("2.5", "The Closure API")]
     assert doc.text.endswith("the need for separate writable and executable addresses.")
     assert "Next:" not in doc.text and "Up:" not in doc.text
+
+
+def test_docbook_xsl_navigation_bars_are_no_text_and_see_also_references_are() -> None:
+    """DocBook XSL's div.navheader and div.navfooter ("Prev | Up | SQL Commands | Home | Next")
+    were the page's Front and the end of its last section."""
+    doc = parsed("docbook-xsl-postgresql-altercollation.html")
+    assert "Front" not in [s.id for s in doc.sections]
+    assert outline(doc)[-1] == ("8", "See Also")
+    assert body(doc, "8") == "CREATE COLLATION, DROP COLLATION"
+    assert "Prev" not in doc.text and "Home" not in doc.text
+
+
+def test_groff_html_chapter_is_titled_by_its_heading_and_its_link_bars_are_no_text() -> None:
+    """grohtml titles each split page with its file name and prints "[ prev | next | top ]"
+    loose in the body above and below the chapter."""
+    doc = parsed("grohtml-pic-chapter.html")
+    assert doc.title == "12. Style Variables"
+    assert outline(doc) == [("12", "Style Variables")]
+    assert "| next |" not in doc.text and "[ prev" not in doc.text
+    assert doc.text.endswith("State variables retain their values across pictures until reset.")
+
+
+def test_docbook_dsssl_title_page_is_the_front_and_its_authors_no_sections() -> None:
+    """The Modular DocBook (DSSSL) stylesheet prints ``<H1 CLASS="TITLE">`` over the
+    chapters' ``<H1>``s and each author as ``<H3 CLASS="AUTHOR">``; the last author was a
+    section holding the copyright notices, and the table of contents was text."""
+    doc = parsed("docbook-dsssl-users-and-groups.html")
+    assert outline(doc) == [
+        ("Front", "Users and Groups in the Debian System"),
+        ("Chapter 1", "Introduction"),
+        ("Chapter 2", "Users and Groups"),
+    ]
+    assert body(doc, "Front").startswith("Joey Hess\n\nColin Watson\n\nDavid Mandelberg\n\nCopyright")
+    assert "Table of Contents" not in doc.text
