@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from index.errors import SourceError
 from ingest.document import FootnoteSpan, ParsedDocument, SectionSpan
 from ingest.headings import Heading, HeadingTracker, _is_caps, looks_like_title
+from ingest.indented import is_indented, parse_indented
 
 PAGE_START = re.compile(r"^ \S")
 MIN_PAGE_LINES = 2
@@ -263,7 +264,13 @@ def _run_in(tracker: HeadingTracker, para: list[Line]) -> tuple[Heading, Line, l
 
 
 def parse_plaintext(raw: str, *, document: str) -> ParsedDocument:
-    """Parse a report's text into canonical text, sections, footnotes and pages."""
+    """Parse a report's text into canonical text, sections, footnotes and pages.
+
+    Text laid out with its body indented under headings at the margin (a man page saved as
+    text) is read by its indentation instead (``ingest.indented``).
+    """
+    if is_indented(raw):
+        return parse_indented(raw, document=document)
     body, notes = scan(raw)
     title, blocks = _blocks(paragraphs(body))
     if not any(b.heading is None for b in blocks) and not notes:
