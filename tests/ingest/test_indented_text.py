@@ -80,7 +80,7 @@ def test_form_feeds_give_pages(tmp_path: Path) -> None:
 
 
 def test_text_at_the_margin_or_indented_without_margin_headings_is_read_as_before() -> None:
-    licence = '   1. Definitions.\n\n      "License" means these terms.\n\n   2. Grant.\n\n      Each grants.\n'
+    licence = '   1. Definitions.\n\n      "License" means this.\n\n   2. Grant.\n\n      Each grants.\n'
     assert not is_indented(licence)  # headings set in three spaces, none at the margin: the Apache layout
     report = "A. THE DIALOGUE\n\n1. Migration grows.\n\n2. Remittances rise.\n"
     assert not is_indented(report)
