@@ -10,6 +10,7 @@ HTML has no pages, so blocks carry ``page=None`` and citations no page.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -123,7 +124,8 @@ _TITLE_CLASSES = frozenset({"title", "settitle"})
 """A heading that is the document's title: docutils' and pandoc's ``title``, Texinfo's ``settitle``."""
 _CREDIT_CLASSES = frozenset({"author", "editor", "othercredit", "corpauthor"})
 """A heading that names a person on a title page (DocBook's ``<h3 class="author">``)."""
-_RUN_LINKS = 2
+_BAR_LINKS = 2
+_CONTENTS_LINKS = 3
 _NAV_WORDS = frozenset(
     {"prev", "previous", "next", "up", "top", "home", "contents", "index", "back", "forward", "first", "last"}
 )
@@ -438,9 +440,10 @@ class _HtmlReader:
         """Each heading's class says it is the document's title (``<h1 class="title">``)."""
         self.title_first = False
         """The first heading is the document's title, outside every other heading."""
-        self.run_links = 0
+        self.run_links = Counter[str]()
         self.run_letters = 0
-        """Links named "next", "prev"... in the text since the last block boundary, and their letters."""
+        """Links named "next", "prev"... (``nav``) or to places in the page (``local``) since the last
+        block boundary, and their letters."""
         self.buffer: list[str] = []
         self.notes: list[int] = []
         self.flat = False
@@ -518,8 +521,8 @@ class _HtmlReader:
             if text:
                 before, noted = self.lead or ("", ())
                 self.lead = (f"{before} {text}".strip(), (*noted, *notes))
-        elif tag == "a" and element.attrs.get("href") and _squash(element.text()).casefold() in _NAV_WORDS:
-            self.run_links += 1
+        elif tag == "a" and (kind := _bar_link(element)):
+            self.run_links[kind] += 1
             self.run_letters += len(_ALPHANUMERIC.sub("", element.text()))
             self.walk(element, depth=depth, landmark=landmark)
         elif tag in _BLOCK:
@@ -548,6 +551,8 @@ class _HtmlReader:
             return True
         if tag in _BAR_BOXES and _sequence_bar(element):
             return True
+        if tag == "table" and folded & {"head", "foot"}:
+            return True  # mandoc's running lines: "FIND(1) | General Commands Manual | FIND(1)"
         if tag == "a" and (_backlink(element) or _anchor(element)):
             return True
         if tag == "a" and self.in_note and _target(element) in self.footnotes.markers:
@@ -616,13 +621,16 @@ class _HtmlReader:
 
         Two links or more named only "prev", "next", "up", "top"... and no letter outside
         them is a page's navigation written as inline text (groff's ``[ prev | next | top ]``
-        between two ``<hr>``s).  Links named otherwise, even with nothing between them but
-        commas ("CREATE VIEW, DROP VIEW" under a DocBook page's "See Also"), are text.
+        between two ``<hr>``s); three links or more to places in the page and nothing else is
+        its table of contents (a groff man page's section names, one a line between ``<br>``s).
+        Links to other pages named otherwise, even with nothing between them but commas
+        ("CREATE VIEW, DROP VIEW" under a DocBook page's "See Also"), are text.
         """
         text = _squash("".join(self.buffer))
         links, linked = self.run_links, self.run_letters
-        self.buffer, self.run_links, self.run_letters = [], 0, 0
-        if links >= _RUN_LINKS and len(_ALPHANUMERIC.sub("", text)) <= linked:
+        self.buffer, self.run_links, self.run_letters = [], Counter[str](), 0
+        bar = links["nav"] >= _BAR_LINKS or links["nav"] + links["local"] >= _CONTENTS_LINKS
+        if bar and len(_ALPHANUMERIC.sub("", text)) <= linked:
             text = ""
         if text:
             self.emit(text, tuple(self.notes))
@@ -740,6 +748,16 @@ def _backlink(element: _Element) -> bool:
         or "data-footnote-backref" in element.attrs
         or _squash(element.text()) in ("\u21a9", "\u21a9\ufe0e", "\u21a9\ufe0f")
     )
+
+
+def _bar_link(element: _Element) -> str:
+    """``nav`` for a link named "next", "prev"...; ``local`` for one to a place in the page; else ``""``."""
+    href = element.attrs.get("href", "")
+    if not href:
+        return ""
+    if _squash(element.text()).casefold() in _NAV_WORDS:
+        return "nav"
+    return "local" if href.startswith("#") else ""
 
 
 def _folded(element: _Element) -> set[str]:

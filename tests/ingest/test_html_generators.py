@@ -191,3 +191,19 @@ def test_docbook_dsssl_title_page_is_the_front_and_its_authors_no_sections() -> 
     ]
     assert body(doc, "Front").startswith("Joey Hess\n\nColin Watson\n\nDavid Mandelberg\n\nCopyright")
     assert "Table of Contents" not in doc.text
+
+
+def test_a_groff_man_pages_list_of_its_sections_is_no_text() -> None:
+    """``groff -man -Thtml`` opens with a link to each section, one a line between ``<br>``s."""
+    doc = parsed("groff-man-tee.html")
+    assert [s.title for s in doc.sections][:3] == ["NAME", "SYNOPSIS", "DESCRIPTION"]
+    assert "Front" not in [s.id for s in doc.sections]
+    assert doc.text.count("REPORTING BUGS") == 1
+
+
+def test_mandocs_running_header_and_footer_lines_are_no_text() -> None:
+    doc = parsed("mandoc-man-tee.html")
+    assert doc.title == "TEE(1)"
+    assert [s.id for s in doc.sections][:4] == ["1", "2", "3", "3.1"]
+    assert "User Commands" not in doc.text and "September 2022" not in doc.text
+    assert body(doc, "7").startswith("Full documentation <https://www.gnu.org/software/coreutils/tee>")
