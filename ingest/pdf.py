@@ -112,8 +112,9 @@ def strip_furniture(
     section under way ("2.6. ENGAGING MIGRANT COMMUNITIES 9"), a front matter's its roman
     page ("iv CONTENTS"); so at the foot (Sphinx's "2.5. Remittances 5"), but for type
     smaller than the body's, where a page's footnote 1 may stand.
-    A page number is a lone number.  Each stands more than two line spacings away from
-    the body, or one and a half for a line with no digits that repeats as it is.
+    A page number is a lone number, or "Page 3 of 6".  Each stands more than two line
+    spacings away from the body, or one and a half for a line with no digits that repeats
+    as it is, or one and a fifth for a page number that is the page's own.
     ``numbers`` are the pages' cited numbers, ``labels`` the labels the PDF gives them.
     """
     edge = 2
@@ -156,6 +157,10 @@ def strip_furniture(
     heads, feet = running(top=True), running(top=False)
 
     def furniture(line: Line, inner: Line | None, counts: Counter[str], index: int, once: bool) -> bool:
+        if _PAGE_NUMBER.match(line.text) and marks[index] & set(re.findall(r"\w+", line.text.lower())):
+            # The page's own number ("Page 3 of 6") may stand closer: a word processor sets its footer
+            # a quarter centimetre under the footnotes.
+            return inner is None or abs(inner.y - line.y) > 1.2 * spacing
         if not apart(line, inner):
             return False
         if _PAGE_NUMBER.match(line.text):

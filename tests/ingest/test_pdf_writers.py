@@ -162,3 +162,21 @@ def test_a_chapter_title_set_right_on_two_lines_is_one_heading() -> None:
         " ".join(title),
         "4.1 Overview",
     ]
+
+
+def test_a_word_processors_page_x_of_y_footer_close_under_the_footnotes_goes() -> None:
+    """LibreOffice sets its footer 0.25 cm under the page's footnotes: "Page 1 of 2" stands 1.6
+    line spacings under the last note, where a line with digits must stand 2 to be furniture."""
+    notes = {1: "See the summary of the round tables, 2006.", 2: "Resolution 60/227, paragraph 4."}
+    pages = []
+    for n in (1, 2):
+        lines = [
+            *_text(100.0),
+            (f"{n} {notes[n]}", 72.0, 760.0, 9.0, False),
+            (f"Page {n} of 2", 72.0, 779.0, 10.0, False),
+        ]
+        page = _page(n, lines)
+        pages.append(replace(page, glyphs=(*page.glyphs, Glyph(str(n), 352.0, 144.0, 6.0, False))))
+    _, blocks = layout_blocks(pages)
+    assert [(b.number, b.text) for b in blocks if isinstance(b, Footnote)] == list(notes.items())
+    assert not any("Page" in b.text for b in blocks if isinstance(b, Heading | Paragraph))
