@@ -42,6 +42,11 @@ FIELD = re.compile(r"^[A-Z][A-Za-z ]{1,30}:\s")
 SENTENCE_END = (".", "!", "?", ":", ";", ")", "”", '"', "’")
 SPACES = re.compile(r"[ \t\u00a0]{2,}")
 FRONT = "Front"
+CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,7})$", re.I)
+"""A table of contents' entry: its title, dot leaders and a page number; never text, never a heading."""
+_DIGITS = re.compile(r"\d+")
+CENTRED = 10
+"""Spaces before every line of a title centred on the page."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ class Line:
     text: str
     page: int | None
     page_start: bool
+    indent: int = 0
 
 
 @dataclass
@@ -79,10 +85,41 @@ def page_starts(raw_lines: list[str]) -> set[int]:
     return set(starts) | {0} if len(starts) >= 2 and apart else set()
 
 
+def running_lines(raw_lines: list[str]) -> set[int]:
+    """The running headers and footers of a text paged by form feeds: never text.
+
+    A page's first or last line of text whose wording, numbers aside, stands so on a third of
+    the pages or more, and on two at least (an RFC's "Fielding, et al.  Standards Track
+    [Page 12]" and "RFC 9110  HTTP Semantics  June 2022").
+    """
+    pages: list[list[int]] = [[]]
+    for i, line in enumerate(raw_lines):
+        if line.startswith("\f") and i > 0:
+            pages.append([])
+        if line.strip("\f \t"):
+            pages[-1].append(i)
+    if len(pages) < 2:
+        return set()
+    edges = [i for page in pages if page for i in {page[0], page[-1]}]
+    wording = {i: _DIGITS.sub("#", SPACES.sub(" ", raw_lines[i].strip("\f \t"))) for i in edges}
+    counts: dict[str, int] = {}
+    for text in wording.values():
+        counts[text] = counts.get(text, 0) + 1
+    least = max(2, len(pages) / 3)
+    return {i for i, text in wording.items() if counts[text] >= least}
+
+
+def contents_lines(raw_lines: list[str]) -> set[int]:
+    """The lines of a table of contents, where there are two entries or more: never text."""
+    entries = {i for i, line in enumerate(raw_lines) if CONTENTS_ENTRY.search(line.strip())}
+    return entries if len(entries) >= 2 else set()
+
+
 def scan(raw: str) -> tuple[list[Line | None], list[_Footnote]]:
     """Split raw text into body lines (``None`` for a blank line) and footnotes."""
     raw_lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     starts = page_starts(raw_lines)
+    dropped = running_lines(raw_lines) | contents_lines(raw_lines)
     raw_lines = [line.lstrip("\f") for line in raw_lines]
     body: list[Line | None] = []
     footnotes: list[_Footnote] = []
@@ -96,7 +133,7 @@ def scan(raw: str) -> tuple[list[Line | None], list[_Footnote]]:
         if RULE.match(line) and i + 1 < len(raw_lines) and FOOTNOTE.match(raw_lines[i + 1].strip()):
             in_footnotes = True
             continue
-        text = SPACES.sub(" ", line.strip())
+        text = "" if i in dropped else SPACES.sub(" ", line.strip())
         if boxed := BOXED.match(text):
             text = boxed.group(1)
         elif "*" in text and not text.strip("* "):
@@ -115,7 +152,7 @@ def scan(raw: str) -> tuple[list[Line | None], list[_Footnote]]:
         )
         if PAGE_NUMBER.match(text) and alone:
             continue
-        body.append(Line(text, page, starts_page and i > 0))
+        body.append(Line(text, page, starts_page and i > 0, len(line) - len(line.lstrip(" "))))
     return body, footnotes
 
 
@@ -185,6 +222,8 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
     tracker = HeadingTracker()
     blocks: list[_Block] = []
     title_lines: list[str] = []
+    first_line = ""  # "GNU GENERAL PUBLIC LICENSE / Version 3": the first paragraph's line, kept as text too
+    centred = ""  # a paragraph set in far before the first heading: a licence's or an RFC's title
     for para in paras:
         texts = [line.text for line in para]
         heading = tracker.classify(texts)
@@ -204,7 +243,10 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
             title_lines.extend(texts)
             continue
         if leading and not title_lines and looks_like_title(texts):
-            title_lines.append(texts[0])  # "GNU GENERAL PUBLIC LICENSE / Version 3": kept as text too
+            first_line = texts[0]
+        set_in = heading is None and all(line.indent >= CENTRED for line in para)
+        if set_in and not centred and looks_like_title(texts) and not any(b.heading for b in blocks):
+            centred = texts[0]
         if heading is not None:
             blocks.append(_Block(para if not rest else para[:1], heading))
             if rest:
@@ -223,7 +265,7 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
             last.heading = Heading(1, last.heading.id, " ".join(texts))
             continue
         blocks.append(_Block(para))
-    return " ".join(title_lines), blocks
+    return " ".join(title_lines) or centred or first_line, blocks
 
 
 NUMBER_LABEL = re.compile(r"\s*(?:§\s*)?\d{1,3}(?:\.\d{1,3})*[.)]?\s+")
