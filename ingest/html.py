@@ -79,6 +79,8 @@ _NEVER_TEXT = frozenset(
         *("head", "title", "meta", "link", "audio", "video", "map"),
     }
 )
+_SPACED = frozenset({"label"})
+"""Inline, yet each a word apart from its neighbours: tabs' labels (MkDocs Material's "Linux", "Windows")."""
 _LINK_BOXES = frozenset({"td", "th", "tr", "table", "div", "ul", "ol", "dl"})
 _BAR_BOXES = _LINK_BOXES | {"p", "header", "footer"}
 _ALPHANUMERIC = re.compile(r"[\W_]+")
@@ -483,8 +485,12 @@ class _HtmlReader:
             return
         if tag == "br":
             self.buffer.append(" ")
+        elif tag in _SPACED and not self.flat:
+            self.buffer.append(" ")
+            self.walk(element, depth=depth, landmark=landmark)
+            self.buffer.append(" ")
         elif self.flat:
-            spaced = tag in _BLOCK
+            spaced = tag in _BLOCK or tag in _SPACED
             self.buffer.append(" " if spaced else "")
             self.walk(element, depth=depth, landmark=True)
             self.buffer.append(" " if spaced else "")

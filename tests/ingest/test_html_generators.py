@@ -207,3 +207,12 @@ def test_mandocs_running_header_and_footer_lines_are_no_text() -> None:
     assert [s.id for s in doc.sections][:4] == ["1", "2", "3", "3.1"]
     assert "User Commands" not in doc.text and "September 2022" not in doc.text
     assert body(doc, "7").startswith("Full documentation <https://www.gnu.org/software/coreutils/tee>")
+
+
+def test_mkdocs_material_tab_labels_are_words_apart() -> None:
+    """Content tabs print their labels as adjacent ``<label>``s: they read "LinuxWindows"."""
+    doc = parsed("mkdocs-material-tabs.html")
+    assert outline(doc) == [("3", "Features"), ("3.1", "Output formats")]
+    assert "Linux Windows\n\nRun tally /home." in body(doc, "3")
+    assert [(n.number, n.section) for n in doc.footnotes] == [(1, "3")]
+    assert "Skip to content" not in doc.text and "Made with" not in doc.text
