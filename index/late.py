@@ -4,9 +4,10 @@ The passage vector and the best sentence's vector each squeeze a text into one
 point; a question that shares the passage's topic with several neighbours ranks
 them nearly alike.  Matching token by token, as ColBERT does (over the question's
 word pieces, the best cosine with any word piece of the passage, the pieces the
-candidates all hold weighing least: ``specificity``), tells them apart.  The token vectors are the tuned MiniLM's own last layer, punctuation
-left out (``index.embedder.words``): no second model, and the question's come out of the
-same forward pass as its vector.
+candidates all hold weighing least: ``specificity``), tells them apart.  The token
+vectors are the tuned MiniLM's own last layer, punctuation left out
+(``index.embedder.words``): no second model, and the question's come out of the same
+forward pass as its vector.
 
 Ingest fits the ``DIMENSIONS`` principal axes of a fixed reference text's tokens, once per
 model, and stores each token on them in 4 bits an axis (64 bytes, a twelfth of float16 on
@@ -37,11 +38,11 @@ SAMPLE_EVERY = 3
 SAMPLE_AT_MOST = 30_000
 """Tokens the axes are fitted on at most (0.5 s); a bigger corpus is sampled more sparsely."""
 LEVELS = 7
+"""A coordinate is stored as an integer in -7..7 times its token's own scale (4 bits)."""
 SPECIFICITY_FLOOR = 0.02
+"""The least weight a query token keeps, however well every candidate matches it."""
 SPECIFICITY_CANDIDATES = 10
 """Fewer candidates than this say little of which words are common: each query token weighs the same."""
-"""The least weight a query token keeps, however well every candidate matches it."""
-"""A coordinate is stored as an integer in -7..7 times its token's own scale (4 bits)."""
 
 
 def principal_axes(sample: np.ndarray, dimensions: int) -> np.ndarray | None:
