@@ -21,6 +21,7 @@ reader never numbers sections: headings keep their printed text for ``ingest.out
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -114,13 +115,15 @@ def strip_furniture(
     smaller than the body's, where a page's footnote 1 may stand.
     A page number is a lone number, or "Page 3 of 6".  Each stands more than two line
     spacings away from the body, or one and a half for a line with no digits that repeats
-    as it is, or one and a fifth for a page number that is the page's own.
+    as it is, or one and a fifth for a page number that is the page's own, or half of one
+    for a line in type smaller than the body's on every page (a browser's header and footer).
     ``numbers`` are the pages' cited numbers, ``labels`` the labels the PDF gives them.
     """
     edge = 2
     tops = Counter(key for lines in pages for key in {_furniture_key(line) for line in lines[:edge]})
     bottoms = Counter(key for lines in pages for key in {_furniture_key(line) for line in lines[-edge:]})
     needed = max(2, (len(pages) + 1) // 2)
+    everywhere = max(3, math.ceil(0.9 * sum(1 for lines in pages if lines)))
     marks = [
         {str(number), label.lower()} - {""}
         for number, label in zip_longest(numbers, labels[: len(numbers)], fillvalue="")
@@ -161,11 +164,15 @@ def strip_furniture(
             # The page's own number ("Page 3 of 6") may stand closer: a word processor sets its footer
             # a quarter centimetre under the footnotes.
             return inner is None or abs(inner.y - line.y) > 1.2 * spacing
+        count = counts[_furniture_key(line)]
+        if everywhere <= count and line.size < body_size - 0.4:
+            # On every page, in smaller type: a browser prints its date-and-title header and URL footer in
+            # the margins, less than a line spacing from text set in large type on loose lines.
+            return inner is None or abs(inner.y - line.y) > 0.5 * spacing
         if not apart(line, inner):
             return False
         if _PAGE_NUMBER.match(line.text):
             return True
-        count = counts[_furniture_key(line)]
         own = numbered(line, index)
         return len(pages) >= 2 and (count >= needed or (own and (count >= 2 or once)))
 

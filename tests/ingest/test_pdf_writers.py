@@ -180,3 +180,23 @@ def test_a_word_processors_page_x_of_y_footer_close_under_the_footnotes_goes() -
     _, blocks = layout_blocks(pages)
     assert [(b.number, b.text) for b in blocks if isinstance(b, Footnote)] == list(notes.items())
     assert not any("Page" in b.text for b in blocks if isinstance(b, Heading | Paragraph))
+
+
+def test_a_browsers_header_and_footer_go_though_large_text_on_loose_lines_runs_close_to_them() -> None:
+    """Chromium prints the date and title atop each page and the URL and "N/M" at its foot in
+    10.7 pt; a page's text in 15 pt on 16.5 pt lines runs to a line spacing or less from them."""
+    pages = [
+        _page(
+            n,
+            [
+                ("12/5/26, 12:14 PM Migration report", 24.0, 22.5, 10.7, False),
+                *((TEXT[40 * i : 40 * i + 40], 72.0, 39.8 + 16.5 * i, 15.0, False) for i in range(6)),
+                ("file:///home/reader/report.html " + f"{n}/3", 24.0, 39.8 + 16.5 * 5 + 15.8, 10.7, False),
+            ],
+        )
+        for n in range(1, 4)
+    ]
+    _, blocks = layout_blocks(pages)
+    text = " ".join(b.text for b in blocks if isinstance(b, Heading | Paragraph))
+    assert "PM" not in text and "file:" not in text
+    assert text.startswith(TEXT[:40])
