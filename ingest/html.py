@@ -440,8 +440,6 @@ class _HtmlReader:
         """Each heading's tag level and the number of sections around it."""
         self.titled: list[bool] = []
         """Each heading's class says it is the document's title (``<h1 class="title">``)."""
-        self.title_first = False
-        """The first heading is the document's title, outside every other heading."""
         self.run_links = Counter[str]()
         self.run_letters = 0
         """Links named "next", "prev"... (``nav``) or to places in the page (``local``) since the last
@@ -568,6 +566,8 @@ class _HtmlReader:
         if "rubric" in classes and _squash(element.text()).casefold() in ("footnotes", "notes"):
             return True  # Sphinx's caption above its footnotes
         footer = element.attrs.get("id", "").lower() == "footer" or "footer" in classes
+        if tag == "header" and _title_block(element):
+            return False
         return not landmark and (tag in ("header", "footer", "aside") or role in _LANDMARK_ROLES or footer)
 
     def marker(self, element: _Element) -> int | None:
@@ -649,13 +649,15 @@ class _HtmlReader:
     def settle_title(self, page_title: str) -> None:
         """The page's title printed as its first heading at the level of its sections is no section.
 
-        docutils' ``<h1 class="title">`` over ``<h1>`` sections (its HTML4 writer) is the title,
-        outside them, so the text under it is the front matter.  A title with nothing under it
-        (Texinfo's ``<h1 class="settitle">`` over the Top node's ``<h1>``; a site theme's
-        ``<h1>{{ .Title }}</h1>`` over the page's own ``#`` headings) is dropped, so the
-        sections after it count from 1.  Only a heading that opens the page, shares its tag
-        with a later heading, and is the title by its class, or, with nothing under it, by the
-        page's ``<title>``.
+        The title is the page's (``<title>``, or this heading's text), and the heading is
+        dropped: the text under it is the front matter, and the sections after it count from
+        1, as the page's own top-level sections.  docutils' ``<h1 class="title">`` over ``<h1>``
+        sections (its HTML4 writer) and pandoc's over ``#`` sections, with the author and
+        abstract under it; Texinfo's ``<h1 class="settitle">`` over the Top node's ``<h1>`` and a
+        site theme's ``<h1>{{ .Title }}</h1>`` over the page's own ``#`` headings, with nothing
+        under them.  Only a heading that opens the page, prints no label, shares its tag with a
+        later heading, and is the title by its class, or, with nothing under it, by the page's
+        ``<title>``.
         """
         if not self.blocks or not isinstance(self.blocks[0], Heading) or len(self.levels) < 2:
             return
@@ -667,20 +669,15 @@ class _HtmlReader:
         if split_label(text)[0] is not None:
             return  # "Chapter 1. Introduction" (DocBook's h1.title) is a section, not the title
         named = bool(page_title) and _page_title(page_title, text).casefold() == _squash(text).casefold()
-        if self.titled[0] and not bare:
-            self.title_first = True
-        elif bare and (self.titled[0] or named):
+        if self.titled[0] or (bare and named):
             del self.blocks[0], self.levels[0], self.titled[0]
 
     def outlined(self) -> list[Block]:
         """Levels by tag; by section depth only when every heading is an ``h1`` in nested sections."""
         tags = [tag for tag, _ in self.levels]
         depths = [depth for _, depth in self.levels]
-        by_depth = set(tags[self.title_first :]) == {1} and len(set(depths)) > 1
-        levels = depths if by_depth else tags
-        if self.title_first:
-            levels[0] = min(levels[1:]) - 1
-        return outermost_first(self.blocks, levels)
+        by_depth = set(tags) == {1} and len(set(depths)) > 1
+        return outermost_first(self.blocks, depths if by_depth else tags)
 
 
 def _link_list(element: _Element) -> bool:
@@ -764,6 +761,21 @@ def _bar_link(element: _Element) -> str:
     if _squash(element.text()).casefold() in _NAV_WORDS:
         return "nav"
     return "local" if href.startswith("#") else ""
+
+
+def _title_block(header: _Element) -> bool:
+    """A ``<header>`` that holds the document's title heading, not a site's banner.
+
+    pandoc writes the title, subtitle, author, date and abstract in ``<header
+    id="title-block-header">`` under ``<h1 class="title">``: text of the document.  A
+    banner's title links home, and a banner holds navigation.
+    """
+    elements = list(header.descendants())
+    titled = any(
+        e.tag in _HEADINGS and "title" in _folded(e) and not any(d.tag == "a" for d in e.descendants())
+        for e in elements
+    )
+    return titled and not any(e.tag == "nav" or e.role in _NAVIGATION_ROLES for e in elements)
 
 
 def _folded(element: _Element) -> set[str]:

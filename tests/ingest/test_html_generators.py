@@ -216,3 +216,14 @@ def test_mkdocs_material_tab_labels_are_words_apart() -> None:
     assert "Linux Windows\n\nRun tally /home." in body(doc, "3")
     assert [(n.number, n.section) for n in doc.footnotes] == [(1, "3")]
     assert "Skip to content" not in doc.text and "Made with" not in doc.text
+
+
+def test_pandocs_title_block_is_the_front_matter_not_a_banner() -> None:
+    """pandoc -s writes title, subtitle, author, date and abstract in ``<header
+    id="title-block-header">``; dropped as a site's banner, the abstract was lost."""
+    doc = parsed("pandoc-title-block.html")
+    assert outline(doc) == [("Front", "Tally Report"), ("1", "Introduction"), ("2", "Method")]
+    assert body(doc, "Front") == (
+        "A study of counting\n\nAnn Example\n\n2024-05-01\n\nAbstract\n\n"
+        "This report shows that counting words is useful for migration studies."
+    )
