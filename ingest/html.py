@@ -218,6 +218,8 @@ def html_blocks(raw: str) -> tuple[str, list[Block]]:
     builder.feed(raw)
     builder.close()
     tree = builder.root
+    if _redirect(tree):
+        return "", []
     root = _content_root(tree)
     reader = _HtmlReader(_footnotes(tree))
     landmark = root.tag in ("main", "article") or root.role == "main"
@@ -232,6 +234,20 @@ def html_blocks(raw: str) -> tuple[str, list[Block]]:
     title = _page_title(page_title, first)
     reader.settle_title(page_title)
     return title, reader.outlined()
+
+
+def _redirect(tree: _Element) -> bool:
+    """A page that sends the reader on at once (``<meta http-equiv="refresh" content="0; url=...">``).
+
+    Its text only points to where the content is (Texinfo's "The node you are looking for is
+    at Options." for every node that shares a page with its chapter), so it has none of its own.
+    """
+    for meta in (e for e in tree.descendants() if e.tag == "meta"):
+        if meta.attrs.get("http-equiv", "").strip().lower() == "refresh":
+            delay, _, target = meta.attrs.get("content", "").partition(";")
+            if delay.strip() in ("0", "0.0") and "url=" in target.replace(" ", "").lower():
+                return True
+    return False
 
 
 def _content_root(tree: _Element) -> _Element:

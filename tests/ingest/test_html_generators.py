@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.document import ParsedDocument
+from ingest.html import html_blocks
 from ingest.passages import passages_of
 from ingest.sources import parse_source, read_source
 
@@ -227,3 +228,11 @@ def test_pandocs_title_block_is_the_front_matter_not_a_banner() -> None:
         "A study of counting\n\nAnn Example\n\n2024-05-01\n\nAbstract\n\n"
         "This report shows that counting words is useful for migration studies."
     )
+
+
+def test_a_page_that_sends_the_reader_on_at_once_has_no_text_of_its_own() -> None:
+    """makeinfo --split=chapter leaves a page per node inside a chapter that only says
+    "The node you are looking for is at Options." and refreshes to the chapter's page."""
+    raw = (PAGES / "texinfo-node-redirect.html").read_text(encoding="utf-8")
+    assert "The node you are looking for" in raw
+    assert html_blocks(raw)[1] == []
