@@ -21,8 +21,14 @@ _NAMED = (
     "attachment|supplement|step"
 )
 _ALONE = {"annex", "appendix"}
+# A number spelled out, as Sphinx's PDFs head a chapter ("CHAPTER ONE").
+_SPELLED = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "seventeen|eighteen|nineteen|twenty"
+)
 NAMED = re.compile(
-    rf"^(?P<word>(?i:{_NAMED}))\b(?:\s+(?P<value>\d{{1,3}}(?:\.\d{{1,3}})*|[IVXLCDM]{{1,7}}|[A-Z]))?\b\.?"
+    rf"^(?P<word>(?i:{_NAMED}))\b(?:\s+(?P<value>\d{{1,3}}(?:\.\d{{1,3}})*|[IVXLCDM]{{1,7}}|[A-Z]"
+    rf"|(?i:{_SPELLED})(?![\w-])))?\b\.?"
     r"(?:\s*[.:\u2013\u2014-]\s*|\s+|$)(?P<title>.*)$"
 )
 NUMBER = re.compile(r"^(?P<value>\d{1,3}(?:\.\d{1,3})*)(?:\.|\))?(?:\s+|$)(?P<title>.*)$")
@@ -65,6 +71,8 @@ def _match(text: str) -> tuple[Label | None, str]:
         word, value = match.group("word"), match.group("value")
         if value or (word.lower() in _ALONE and not _continues_sentence(match.group("title"))):
             name = word.capitalize()
+            if value and value.lower() in _SPELLED.split("|"):
+                value = value.capitalize()  # "CHAPTER ONE" is Chapter One
             return Label(f"{name} {value}" if value else name, "named"), match.group("title")
     for pattern, kind in (
         (SECTION_SIGN, "number"),

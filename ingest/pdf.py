@@ -664,27 +664,34 @@ def _join_labels(groups: list[_Group]) -> None:
     """A heading that is a label alone ("Chapter 3") and the unlabelled heading after it are one heading.
 
     LaTeX sets a chapter's label and title on lines of their own, the label in smaller type;
-    the one heading takes the outer level of the two.
+    Sphinx sets the label's word and number apart too ("CHAPTER" over "ONE"), and they join
+    first.  The one heading takes the outer level of those it joins.
     """
     i = 0
     while i + 1 < len(groups):
         label, next_ = groups[i], groups[i + 1]
-        if (
-            label.heading is not None
-            and next_.heading is not None
-            and label.region == next_.region
-            and _bare_label(label)
-            and split_label(" ".join(line.text for line in next_.lines))[0] is None
-        ):
+        text, next_text = _text(label), _text(next_)
+        if label.heading is None or next_.heading is None or label.region != next_.region:
+            i += 1
+            continue
+        word = _bare_label(text) is None and _bare_label(f"{text} {next_text}") is not None
+        if word or (_bare_label(text) is not None and split_label(next_text)[0] is None):
             label.lines.extend(next_.lines)
             label.heading = min(label.heading, next_.heading)
             del groups[i + 1]
+            if word:
+                continue  # "CHAPTER ONE" now takes its title
         i += 1
 
 
-def _bare_label(group: _Group) -> bool:
-    label, title = split_label(" ".join(line.text for line in group.lines))
-    return label is not None and not title
+def _text(group: _Group) -> str:
+    return " ".join(line.text for line in group.lines)
+
+
+def _bare_label(text: str) -> str | None:
+    """The label ``text`` prints with no title after it ("Chapter 3", "Appendix B"), if it is one."""
+    label, title = split_label(text)
+    return label.value if label is not None and not title else None
 
 
 def _title_page_lines(groups: list[_Group], page_index: dict[int, int]) -> None:

@@ -16,6 +16,8 @@ import pytest
 from ingest.blocks import Footnote, Heading, Paragraph
 from ingest.document import ParsedDocument
 from ingest.glyphs import Glyph, PageGlyphs
+from ingest.labels import split_label
+from ingest.outline import document_from_blocks
 from ingest.pdf import file_pages, layout_blocks
 from ingest.sources import parse_source, read_source
 
@@ -200,3 +202,46 @@ def test_a_browsers_header_and_footer_go_though_large_text_on_loose_lines_runs_c
     text = " ".join(b.text for b in blocks if isinstance(b, Heading | Paragraph))
     assert "PM" not in text and "file:" not in text
     assert text.startswith(TEXT[:40])
+
+
+def test_a_chapter_headed_by_its_number_in_words_is_cited_by_it() -> None:
+    """Sphinx's LaTeX (fncychap) sets "CHAPTER" over "ONE" over the title, flush right, three headings."""
+    right = 540.0
+
+    def flush(text: str, y: float, size: float) -> tuple[str, float, float, float, bool]:
+        return (text, right - 5 * len(text), y, size, True)
+
+    before = _page(1, [("Keeping a Community Orchard", 72.0, 100.0, 24.8, False), *_text(140.0)])
+    chapter = _page(
+        2,
+        [
+            flush("CHAPTER", 99.9, 10.0),
+            flush("ONE", 123.8, 14.3),
+            flush("PLANTING", 178.6, 14.3),
+            *_text(204.1, 3),
+            ("1.1 Choosing the site", 72.0, 249.0, 14.3, True),
+            *_text(272.0),
+        ],
+    )
+    title, blocks = layout_blocks([before, chapter])
+    doc = document_from_blocks("orchard", title, blocks)
+    assert [(s.id, s.title) for s in doc.sections][1:] == [
+        ("Chapter One", "PLANTING"),
+        ("1.1", "Choosing the site"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "title"),
+    [
+        ("CHAPTER ONE PLANTING", "Chapter One", "PLANTING"),
+        ("Part Two: Care", "Part Two", "Care"),
+        ("Chapter Onerous Duties", None, "Chapter Onerous Duties"),
+        ("Chapter 3 Scope", "Chapter 3", "Scope"),
+    ],
+)
+def test_a_number_in_words_after_chapter_or_part_is_its_label(
+    text: str, label: str | None, title: str
+) -> None:
+    found, rest = split_label(text)
+    assert (found.value if found else None, rest) == (label, title)
