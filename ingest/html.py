@@ -2,9 +2,13 @@
 
 ``h1``-``h6`` in ``<main>`` (else the one ``<article>``, else ``<body>``);
 navigation, menus, forms, scripts and hidden elements never reach a passage;
-linked footnote markers and footnote lists become footnotes.  The stdlib
-``html.parser`` with a small tree builder that tolerates unclosed ``p``/``li``.
-HTML has no pages, so blocks carry ``page=None`` and citations no page.
+linked footnote markers and footnote lists become footnotes.  Documentation
+generators' chrome is no text either: bars of links to the pages around
+(``rel="next"``, Texinfo's node headers, DocBook's ``navheader``, groff's
+``[ prev | next | top ]``), a page's title printed over sections of its own level,
+and a page that only redirects.  The stdlib ``html.parser`` with a small tree
+builder that tolerates unclosed ``p``/``li``.  HTML has no pages, so blocks carry
+``page=None`` and citations no page.
 """
 
 from __future__ import annotations
@@ -388,18 +392,18 @@ def _anchored_notes(element: _Element) -> list[_Note]:
     is no note's text.
     """
     children = element.children
-    starts: list[tuple[int, _Element]] = []
+    starts: list[tuple[int, _Element, _Element]] = []
     for index, child in enumerate(children):
         if not isinstance(child, _Element):
             continue
         links = [child] if child.tag == "a" else [e for e in child.descendants() if e.tag == "a"]
         anchor = next((a for a in links if a.attrs.get("id") and _target(a) and _marked(a)), None)
         if anchor is not None:
-            starts.append((index, anchor))
+            starts.append((index, child, anchor))
     notes: list[_Note] = []
-    for position, (index, anchor) in enumerate(starts):
+    for position, (index, child, anchor) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(children)
-        alone = _squash(children[index].text()) == _squash(anchor.text())  # type: ignore[union-attr]
+        alone = _squash(child.text()) == _squash(anchor.text())  # the anchor's own line, as <h5>(1)</h5>
         body = _Element("div", {}, element, children[index + alone : end])
         notes.append(_Note(_digits(anchor.text()), body, anchor.attrs["id"]))
     return notes
