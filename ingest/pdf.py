@@ -229,26 +229,34 @@ def contents_entries(lines: Sequence[Line]) -> list[bool]:
 
 def split_footnotes(
     lines: list[Line], body_size: float, elsewhere: frozenset[int] = frozenset()
-) -> tuple[list[Line], list[tuple[int, list[str]]]]:
+) -> tuple[list[Line], list[tuple[int | None, list[str]]]]:
     """Split a page's lines into body and footnotes: smaller lines at the foot that start with a number.
 
     The first note's number must be raised, or marked in the page's body (or ``elsewhere``
     on the page: the other column's text): a listing in small type at the foot ("2 CARD16
-    MAJOR_VERSION") is body text, not footnote 2.
+    MAJOR_VERSION") is body text, not footnote 2.  Up to three small lines over a note whose
+    number is raised, the first starting with an unmarked number, are the end of a note the
+    page before began ("12." over note 21): a note numbered None, to join that one.
     """
     start = len(lines)
     while start > 0 and lines[start - 1].size < body_size - 0.4:
         start -= 1
     while start < len(lines) and _note_number(lines[start]) is None:
         start += 1
-    if start < len(lines) and lines[start].lead is None:
-        marked = {number for line in lines[:start] for number in line.notes} | elsewhere
-        if _note_number(lines[start]) not in marked:
-            return lines, []
-    notes: list[tuple[int, list[str]]] = []
-    for line in lines[start:]:
+    marked = {number for line in lines[:start] for number in line.notes} | elsewhere
+    first: int | None = start
+    if start < len(lines) and lines[start].lead is None and _note_number(lines[start]) not in marked:
+        raised = (i for i in range(start + 1, min(start + 4, len(lines))) if lines[i].lead is not None)
+        first = next(raised, None)
+    if first is None or first >= len(lines):
+        return lines, []
+    notes: list[tuple[int | None, list[str]]] = []
+    if first > start:
+        notes.append((None, [line.text for line in lines[start:first]]))
+    for line in lines[first:]:
         number = _note_number(line)
-        expected = notes[-1][0] + 1 if notes else None
+        last = notes[-1][0] if notes else None
+        expected = last + 1 if last is not None else None
         if number is not None and (expected is None or number == expected or line.lead is not None):
             text = line.text if line.lead is not None else _NOTE_START.sub(r"\2", line.text)
             notes.append((number, [text]))
@@ -641,7 +649,11 @@ def layout_blocks(
                 n for other in regions if other is not region for line in other for n in line.notes
             )
             body, page_notes = split_footnotes(region, body_size, elsewhere)
-            notes.extend(Footnote(n, join(texts, words), page.page) for n, texts in page_notes)
+            for n, texts in page_notes:
+                if n is not None:
+                    notes.append(Footnote(n, join(texts, words), page.page))
+                elif notes:  # the end of the note the page before began
+                    notes[-1] = replace(notes[-1], text=join([notes[-1].text, *texts], words))
             count += 1
             widths[count] = max((line.x1 for line in body), default=0.0) - min(
                 (line.x0 for line in body), default=0.0

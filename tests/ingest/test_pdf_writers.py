@@ -245,3 +245,35 @@ def test_a_number_in_words_after_chapter_or_part_is_its_label(
 ) -> None:
     found, rest = split_label(text)
     assert (found.value if found else None, rest) == (label, title)
+
+
+def test_a_footnote_that_runs_onto_the_next_page_keeps_its_end_and_the_next_notes() -> None:
+    """LaTeX (pandoc's PDF) carries a long note's end ("12.") over to the next page's foot, above
+    that page's own note 2, whose number is raised: the end joins note 1, and note 2 stays."""
+
+    def note(text: str, y: float) -> list[tuple[str, float, float, float, bool]]:
+        """A note's line, its number raised apart (added as a glyph)."""
+        return [(text, 80.0, y, 8.0, False)]
+
+    first = _page(1, [*_text(100.0), *note("See the summary prepared by the President, paragraph", 700.0)])
+    first = replace(
+        first,
+        glyphs=(
+            *first.glyphs,
+            Glyph("1", 352.0, 144.0, 6.0, False),
+            Glyph("1", 74.0, 697.0, 5.0, False),
+        ),
+    )
+    second = _page(
+        2, [*_text(100.0), ("12.", 72.0, 690.0, 8.0, False), *note("The figures are estimates.", 700.0)]
+    )
+    second = replace(
+        second,
+        glyphs=(*second.glyphs, Glyph("2", 352.0, 144.0, 6.0, False), Glyph("2", 74.0, 697.0, 5.0, False)),
+    )
+    _, blocks = layout_blocks([first, second])
+    assert [(b.number, b.text) for b in blocks if isinstance(b, Footnote)] == [
+        (1, "See the summary prepared by the President, paragraph 12."),
+        (2, "The figures are estimates."),
+    ]
+    assert not any("12." in b.text or "figures" in b.text for b in blocks if isinstance(b, Paragraph))
