@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from ingest.labels import Label, split_label
 
 MAX_HEADING_CHARS = 200
+CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,7})$", re.I)
+"""A table of contents' entry: its title, dot leaders and a page number; never text, never a heading."""
 MAX_HEADING_LINES = 3
 MAX_TITLE_WORDS = 14
 MAX_SKIP = 2

@@ -33,7 +33,7 @@ from ingest.blocks import Block, Footnote, Heading, Paragraph
 from ingest.columns import columns, gutters
 from ingest.document import ParsedDocument
 from ingest.glyphs import Glyph, Line, PageGlyphs, lines_of
-from ingest.headings import follows
+from ingest.headings import CONTENTS_ENTRY, follows
 from ingest.labels import split_label
 
 SENTENCE_END = (".", "!", "?", ":", ";", ")", "”", '"', "’")
@@ -50,8 +50,6 @@ _LABEL = re.compile(
     r"|October|November|December)\b)|[A-Z]\.|[IVXLC]{1,6}\.|(?:Article|Section|Chapter|Part)\s+[\dIVXLC]+[.:]?"
     r"|Annex(?:\s+[\dIVXLC]+|\s+[A-Z])?[.:]?|Appendix\s+[A-Z\d]+[.:]?)(?:\s+\S|$)"
 )
-# A table of contents' entry: its title, dot leaders, and a page number; never a passage's text.
-_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,7})$", re.I)
 _PAGE_REFERENCE = re.compile(r"\s(?:\d{1,4}|[ivxlc]{1,7})$", re.I)
 """A page number at a line's end, as a table of contents prints it after its entry's title."""
 _DIGITS = re.compile(r"\d+")
@@ -204,7 +202,7 @@ def contents_entries(lines: Sequence[Line]) -> list[bool]:
     line of a wrapped one), or that an entry under it, set further in, continues (a
     wrapped entry's first line, "1.4 The Special Representative of the In-").
     """
-    entries = [bool(_CONTENTS_ENTRY.search(line.text)) for line in lines]
+    entries = [bool(CONTENTS_ENTRY.search(line.text)) for line in lines]
     if sum(entries) < 2:
         return entries
     grown = True

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from index.errors import SourceError
 from ingest.document import FootnoteSpan, ParsedDocument, SectionSpan
-from ingest.headings import Heading, HeadingTracker, _is_caps, looks_like_title
+from ingest.headings import CONTENTS_ENTRY, Heading, HeadingTracker, _is_caps, looks_like_title
 from ingest.indented import is_indented, parse_indented
 
 PAGE_START = re.compile(r"^ \S")
@@ -42,8 +42,6 @@ FIELD = re.compile(r"^[A-Z][A-Za-z ]{1,30}:\s")
 SENTENCE_END = (".", "!", "?", ":", ";", ")", "”", '"', "’")
 SPACES = re.compile(r"[ \t\u00a0]{2,}")
 FRONT = "Front"
-CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,7})$", re.I)
-"""A table of contents' entry: its title, dot leaders and a page number; never text, never a heading."""
 _DIGITS = re.compile(r"\d+")
 CENTRED = 10
 """Spaces before every line of a title centred on the page."""
