@@ -51,8 +51,10 @@ MEDIA_TYPES = {
 """The content type of each format's original file (text formats are read as UTF-8)."""
 
 NO_TEXT_HINT = {
-    "html": "its page holds only scripts, styles or empty tags; save the page with its text",
-    "htm": "its page holds only scripts, styles or empty tags; save the page with its text",
+    "html": "its page holds only navigation, scripts, styles or empty tags (or only redirects to another); "
+    "save the page with its text",
+    "htm": "its page holds only navigation, scripts, styles or empty tags (or only redirects to another); "
+    "save the page with its text",
     "pdf": "it may be scanned images with no text layer; run OCR on it first",
 }
 """What to do about a document with no text, by format (the rest get ``DEFAULT_NO_TEXT_HINT``)."""

@@ -103,8 +103,8 @@ BAD: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "HTML with no text": (
         "blank.html",
         textless_html,
-        r"no text found in it; its page holds only scripts, styles or empty tags; "
-        r"save the page with its text",
+        r"no text found in it; its page holds only navigation, scripts, styles or empty tags "
+        r"\(or only redirects to another\); save the page with its text",
     ),
     "0-byte file": (
         "empty.txt",
