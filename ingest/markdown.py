@@ -11,7 +11,8 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from collections.abc import Sequence
+import tomllib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ingest.blocks import Block, Footnote, Heading, Paragraph, clean
@@ -63,7 +64,7 @@ _NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*(.*)$")
 _TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
 _FRONT_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*[:=]")
-_FRONT_TITLE = re.compile(r"""^title\s*[:=]\s*["']?(.*?)["']?\s*$""")
+_FRONT_TITLE = re.compile(r"^title\s*[:=][ \t]*(.*?)\s*$")
 
 
 def markdown_blocks(raw: str) -> tuple[str, list[Block]]:
@@ -77,16 +78,77 @@ def markdown_blocks(raw: str) -> tuple[str, list[Block]]:
 
 
 def _front_matter(lines: list[str]) -> tuple[str, list[str]]:
-    """YAML (``---``) or TOML (``+++``) front matter at the top: its title, and the lines after it."""
+    """Front matter at the top: its title, and the lines after it.
+
+    YAML (``---``) or TOML (``+++``) as site generators write it, which may open with a
+    blank line or a comment before its first key; or Pandoc's ``% title`` block.
+    """
     fence = lines[0].strip() if lines else ""
-    if fence not in ("---", "+++") or len(lines) < 3 or not _FRONT_KEY.match(lines[1]):
+    if fence.startswith("%") and fence[1:2] in ("", " "):
+        return _title_block(lines)
+    if fence not in ("---", "+++"):
         return "", lines
     ends = ("---", "...") if fence == "---" else ("+++",)
-    for end, line in enumerate(lines[1:], start=1):
-        if line.strip() in ends:
-            titles = [m.group(1) for m in map(_FRONT_TITLE.match, lines[1:end]) if m]
-            return (titles[0] if titles else ""), lines[end + 1 :]
-    return "", lines
+    end = next((n for n in range(1, len(lines)) if lines[n].strip() in ends), None)
+    inner = lines[1:end]
+    keys = [line for line in inner if line.strip() and not line.lstrip().startswith("#")]
+    if end is None or not keys or not _FRONT_KEY.match(keys[0]):
+        return "", lines
+    title = _toml_title(inner) if fence == "+++" else _yaml_title(inner)
+    return " ".join(title.split()), lines[end + 1 :]
+
+
+def _yaml_title(lines: list[str]) -> str:
+    """The top-level ``title:`` of YAML front matter: quoted, plain, or a ``|``/``>`` block."""
+    for at, line in enumerate(lines):
+        if not (match := _FRONT_TITLE.match(line)):
+            continue
+        value = match.group(1).strip()
+        following: list[str] = []
+        for more in lines[at + 1 :]:
+            if more.strip() and not more[:1].isspace():
+                break
+            following.append(more.strip())
+        if value[:1] in ("|", ">"):
+            return " ".join(following)
+        if value[:1] == '"':
+            return _quoted(value, '"', lambda v: v.replace('\\"', '"'))
+        if value[:1] == "'":
+            return _quoted(value, "'", lambda v: v.replace("''", "'"))
+        return " ".join([re.sub(r"\s+#.*$", "", value), *following])  # a plain value may run on
+    return ""
+
+
+def _quoted(value: str, quote: str, unescape: Callable[[str], str]) -> str:
+    """A quoted YAML scalar's text: ``'It''s'`` is ``It's``, ``"a \\"b\\""`` is ``a "b"``."""
+    inside = r"(?:[^'\n]|'')*" if quote == "'" else r'(?:[^"\\\n]|\\.)*'
+    match = re.match(rf"{quote}({inside}){quote}", value)
+    return unescape(match.group(1) if match else value[1:])
+
+
+def _toml_title(lines: list[str]) -> str:
+    """The top-level ``title`` of TOML front matter, read by ``tomllib``; a line's value if that fails."""
+    try:
+        title = tomllib.loads("\n".join(lines)).get("title", "")
+        return title if isinstance(title, str) else ""
+    except tomllib.TOMLDecodeError:
+        titles = [m.group(1) for m in map(_FRONT_TITLE.match, lines) if m]
+        return titles[0].strip("\"'") if titles else ""
+
+
+def _title_block(lines: list[str]) -> tuple[str, list[str]]:
+    """Pandoc's title block: ``% title``, ``% authors``, ``% date``, each maybe run on indented."""
+    end = 1
+    while end < len(lines) and _runs_on(lines[end]):
+        end += 1
+    title = " ".join(line.strip() for line in [lines[0][1:], *lines[1:end]])
+    while end < len(lines) and (lines[end].startswith("%") or _runs_on(lines[end])):
+        end += 1
+    return " ".join(title.split()), lines[end:]
+
+
+def _runs_on(line: str) -> bool:
+    return line[:1] in (" ", "\t") and bool(line.strip())
 
 
 def _without_comments(lines: list[str]) -> list[str]:
