@@ -1,8 +1,12 @@
 """The Markdown reader: says what it saw as blocks; ``ingest.outline`` finds the sections.
 
 ATX and setext headings at any depth, never inside fenced code; front matter
-skipped; list items, quotes and table rows are paragraphs of their own; inline
-markup reduced to the text a reader sees; ``[^n]`` footnotes.  Markdown has no
+(YAML, TOML, Pandoc's ``%`` block) gives the title and no text; list items, quotes
+and table rows are paragraphs of their own; boxes (Pandoc/Quarto/Docusaurus
+``:::`` divs, MkDocs' ``!!!`` admonitions and ``===`` tabs, GitHub's ``[!NOTE]``
+alerts) keep their body and title, their headings being no sections; MDX
+statements are no text; inline markup reduced to the text a reader sees; ``[^n]``
+footnotes.  Markdown has no
 pages, so blocks carry ``page=None`` and citations no page.
 """
 
@@ -63,6 +67,16 @@ _REFERENCE = re.compile(
 _NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*(.*)$")
 _TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 _INDENTED = re.compile(r"^(?: {4}|\t)")
+_DIV_OPEN = re.compile(r"^ {0,3}:{3,}[ \t]*([^\s:].*?)[ \t:]*$")
+_DIV_CLOSE = re.compile(r"^ {0,3}:{3,}[ \t]*$")
+_ADMONITION = re.compile(r"^ {0,3}(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*(?:[ \t]+\"([^\"]*)\")?\s*$")
+_ALERT = re.compile(r"^\[!\w+\][+-]?[ \t]*(.*)$")
+_TAB = re.compile(r"^ {0,3}===!?\+?[ \t]+\"([^\"]*)\"[ \t]*$")
+_MDX_STATEMENT = re.compile(
+    r"^(?:import\s+(?:[\w*{}\s,]+\s+from\s+)?[\"'][^\"']+[\"'];?"
+    r"|import\s+\{[\w\s,]*$|export\s+(?:const|let|var|function|default|class|async)\b.*)$"
+)
+"""An MDX page's ``import X from '...'``, ``export const ...``: statements, no text."""
 _FRONT_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*[:=]")
 _FRONT_TITLE = re.compile(r"^title\s*[:=][ \t]*(.*?)\s*$")
 
@@ -219,6 +233,15 @@ class _MarkdownBody:
                 return self.code(lines, at, fence.group(1), nested=nested)
         if not line.strip():
             return self.blank(lines, at)
+        if div := _DIV_OPEN.match(line):
+            return self.div(lines, at, div)
+        if _DIV_CLOSE.match(line):
+            self.flush()
+            return at + 1  # a div's closing fence with no opening seen
+        if box := _ADMONITION.match(line) or _TAB.match(line):
+            return self.admonition(lines, at, box.group(1))
+        if not self.paragraph and _MDX_STATEMENT.match(line):
+            return self.skip_paragraph(lines, at)
         if _QUOTE.match(line):
             return self.quote(lines, at)
         if heading := _ATX.match(line):
@@ -305,6 +328,62 @@ class _MarkdownBody:
             self.blocks.append(Paragraph(text))
         self.last = "code"
 
+    def div(self, lines: list[str], at: int, opening: re.Match[str]) -> int:
+        """A fenced div (Pandoc, Quarto's callouts, Docusaurus' admonitions): its body, without fences.
+
+        ``::: {.callout-note}`` or ``:::tip[Pro tip]`` opens it, a line of colons closes
+        it (divs nest).  The title it gives (``[Pro tip]``, ``title="..."``, or words after
+        the kind) is a paragraph; a heading inside is the box's title, not a section.
+        """
+        depth, end = 1, at + 1
+        fence = ""
+        while end < len(lines):
+            marker = _FENCE.match(lines[end])
+            if fence:
+                fence = "" if marker and marker.group(1)[0] == fence[0] else fence
+            elif marker:
+                fence = marker.group(1)
+            elif _DIV_CLOSE.match(lines[end]):
+                depth -= 1
+                if not depth:
+                    break
+            elif _DIV_OPEN.match(lines[end]):
+                depth += 1
+            end += 1
+        self.boxed(_div_title(opening.group(1)), lines[at + 1 : end])
+        return end + 1
+
+    def admonition(self, lines: list[str], at: int, title: str | None) -> int:
+        """MkDocs' ``!!! note "Title"`` or ``??? tip`` box, or a content tab ``=== "Tab"``: its
+        body is the lines indented under it, read as Markdown; the title is a paragraph."""
+        end = at + 1
+        while end < len(lines) and (not lines[end].strip() or _INDENTED.match(lines[end])):
+            end += 1
+        body = [line[1:] if line[:1] == "\t" else line[4:] for line in lines[at + 1 : end]]
+        self.boxed(title or "", body)
+        return end
+
+    def boxed(self, title: str, body: list[str]) -> None:
+        """A box's title and body as paragraphs: headings inside it are its text, not sections."""
+        self.flush()
+        if title:
+            self.heading_text(title)
+        for block in _MarkdownBody(self.inline).read(body):
+            self.blocks.append(Paragraph(block.text) if isinstance(block, Heading) else block)
+        self.last = "box"
+
+    def heading_text(self, text: str) -> None:
+        reduced, notes = self.inline.reduce(text)
+        if reduced:
+            self.blocks.append(Paragraph(reduced, notes=notes))
+
+    def skip_paragraph(self, lines: list[str], at: int) -> int:
+        """MDX's ``import``/``export`` statements: code the page runs, no text of its own."""
+        self.flush()
+        while at < len(lines) and lines[at].strip():
+            at += 1
+        return at
+
     def quote(self, lines: list[str], at: int) -> int:
         """A block quote: its lines without their ``>``, read as Markdown; headings in it are text."""
         self.flush()
@@ -318,6 +397,8 @@ class _MarkdownBody:
             else:
                 quoted.append(lines[at])  # a lazy continuation of the quoted paragraph
             at += 1
+        if quoted and (alert := _ALERT.match(quoted[0])):
+            quoted[:1] = [alert.group(1), ""]  # "> [!NOTE]" marks a GitHub alert; Obsidian's may title it
         for block in _MarkdownBody(self.inline).read(quoted):
             self.blocks.append(Paragraph(block.text) if isinstance(block, Heading) else block)
         self.last = "quote"
@@ -357,6 +438,21 @@ class _MarkdownBody:
         elif text:
             self.blocks.append(Paragraph(text, notes=notes))
         self.last, self.kind = self.kind, "text"
+
+
+def _div_title(opening: str) -> str:
+    """What a fenced div's opening line shows as its title.
+
+    ``tip[Pro tip]`` and ``tip Pro tip`` (Docusaurus), ``{.callout-note title="Heads up"}``
+    (Quarto); a kind or class alone (``note``, ``warning``, ``{.aside}``) shows none.
+    """
+    if match := re.search(r"""\btitle=(?:"([^"]*)"|'([^']*)')""", opening):
+        return match.group(1) if match.group(1) is not None else match.group(2)
+    if opening.startswith("{"):
+        return ""
+    if match := re.match(r"[\w-]+\[(.*)\]", opening):
+        return match.group(1)
+    return re.sub(r"\{[^{}]*\}", "", opening).partition(" ")[2].strip()
 
 
 def _item_text(item: re.Match[str]) -> str:

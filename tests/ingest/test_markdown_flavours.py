@@ -1,8 +1,10 @@
 """Markdown as site generators, Pandoc, Quarto and notebooks write it, read by the Markdown reader.
 
 Each fixture is a few lines in the style of one tool: front matter the way Jekyll,
-Hugo, R Markdown and Obsidian write it, Pandoc's title block.  The title comes from
-the metadata and the metadata is never a passage.
+Hugo, R Markdown and Obsidian write it, Pandoc's title block; the boxes of Pandoc,
+Quarto, Docusaurus and MkDocs, GitHub's alerts; MDX statements.  The title comes
+from the metadata, which is never a passage; a box's fences and markers are no text,
+its body is read as Markdown and a heading inside it is no section.
 """
 
 from __future__ import annotations
@@ -55,3 +57,59 @@ def test_a_pandoc_title_block_is_the_title_and_no_passage() -> None:
     assert doc.title == "Annual Report on Fisheries"
     assert "%" not in doc.text and "Jane Doe" not in doc.text
     assert [s.title for s in doc.sections] == ["Introduction"]
+
+
+# Boxes: fenced divs, admonitions, content tabs, alerts ------------------------------------------
+
+
+def test_a_docusaurus_admonition_keeps_its_text_and_title_without_fences() -> None:
+    raw = "Intro.\n\n:::note\n\nA note.\n\n:::\n\n:::tip[Pro tip]\nUse the search.\n:::\n"
+    raw += "\n## Usage\n\nRun it.\n"
+    blocks = markdown_blocks(raw)[1]
+    assert texts(blocks) == ["Intro.", "A note.", "Pro tip", "Use the search.", "Run it."]
+    assert headings(blocks) == [(1, "Usage")]
+
+
+def test_a_quarto_callouts_heading_is_its_title_not_a_section() -> None:
+    raw = (
+        "## Results {#sec-results}\n\nSales rose.\n\n::: {.callout-note}\n## Caveat\nPreliminary.\n:::\n\n"
+        '::: {.callout-tip title="Heads up"}\nCheck twice.\n:::\n\n## Discussion\n\nMore.\n'
+    )
+    blocks = markdown_blocks(raw)[1]
+    assert headings(blocks) == [(1, "Results"), (1, "Discussion")]
+    assert texts(blocks) == ["Sales rose.", "Caveat", "Preliminary.", "Heads up", "Check twice.", "More."]
+
+
+def test_fenced_divs_nest_and_keep_code_with_colons() -> None:
+    raw = "::::: outer\n::: inner\nInside.\n:::\n```\n:::\n```\nAfter code.\n:::::\n\nOutside.\n"
+    assert texts(markdown_blocks(raw)[1]) == ["Inside.", ":::", "After code.", "Outside."]
+
+
+def test_mkdocs_admonitions_and_tabs_are_read_as_markdown_under_their_titles() -> None:
+    raw = (
+        '# Configuration\n\nIntro.\n\n!!! note "Defaults matter"\n    Every option has a *default*.\n\n'
+        "    Change what you need.\n\n!!! warning\n    No secrets.\n\n## Options\n\n"
+        '=== "Linux"\n\n    Put it in `/etc/app`.\n\n??? tip "Hidden"\n    Clicked.\n\nBack outside.\n'
+    )
+    blocks = markdown_blocks(raw)[1]
+    assert headings(blocks) == [(1, "Configuration"), (2, "Options")]
+    assert texts(blocks) == [
+        "Intro.", "Defaults matter", "Every option has a default.", "Change what you need.",
+        "No secrets.", "Linux", "Put it in /etc/app.", "Hidden", "Clicked.", "Back outside.",
+    ]  # fmt: skip
+
+
+def test_a_github_alert_or_obsidian_callout_marker_is_no_text() -> None:
+    raw = "> [!NOTE]\n> Know this.\n\n> [!tip]- Collapsed\n> Hidden tip.\n"
+    assert texts(markdown_blocks(raw)[1]) == ["Know this.", "Collapsed", "Hidden tip."]
+
+
+def test_mdx_imports_and_exports_are_no_text() -> None:
+    raw = (
+        "---\ntitle: Getting Started\n---\n\nimport Tabs from '@theme/Tabs';\nimport '@site/custom.css';\n"
+        "export const Highlight = ({children}) => (\n  <span>{children}</span>\n);\n\nWelcome.\n\n"
+        "Import duties from 'abroad' rose; export controls did not.\n"
+    )
+    title, blocks = markdown_blocks(raw)
+    assert title == "Getting Started"
+    assert texts(blocks) == ["Welcome.", "Import duties from 'abroad' rose; export controls did not."]
