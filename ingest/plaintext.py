@@ -12,7 +12,9 @@ canonical text, so that every offset in it is exact:
 * lines are joined into paragraphs (blank lines separate them); a word hyphenated
   across lines keeps its hyphen and loses the break (``co-\\ndevelopment`` is
   ``co-development``); a paragraph cut by a page break is joined again;
-* ``Field: value`` lines (as in an annex listing) keep their line breaks.
+* ``Field: value`` lines (as in an annex listing) keep their line breaks;
+* a Project Gutenberg book loses the project's header and licence, and nroff's
+  overstrikes (bold ``B\\bB``, underline ``_\\bB``) read as plain letters.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from ingest.headings import CONTENTS_ENTRY, Heading, HeadingTracker, _is_caps, l
 from ingest.indented import is_indented, parse_indented
 
 PAGE_START = re.compile(r"^ \S")
-MIN_PAGE_LINES = 2
+MIN_PAGE_LINES = 10
+"""Lines from one page start to the next at least: a page of the report holds far more, and a
+licence's list numbered `` ii.``, `` iv.`` (right-aligned numerals) is one space in every few lines."""
 RUN_IN_STOP = re.compile(r"\.\s+(?=[A-Z\"“(])")
 MAX_RUN_IN_CHARS = 100
 BOXED = re.compile(r"^\*\s+(.*?)\s+\*$")
@@ -45,6 +49,13 @@ FRONT = "Front"
 _DIGITS = re.compile(r"\d+")
 CENTRED = 10
 """Spaces before every line of a title centred on the page."""
+OVERSTRIKE = re.compile(r".\x08")
+"""A character struck over by the next, as nroff prints bold (``B\\bB``) and underline (``_\\bB``)."""
+GUTENBERG_START = re.compile(r"^\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b.*$", re.I | re.M)
+GUTENBERG_END = re.compile(r"^\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b", re.I | re.M)
+GUTENBERG_CREDIT = re.compile(r"\A\s*(?:This e-?book was )?Produced by\b.*(?:\r?\n[ \t]*\S.*)*", re.I)
+"""The volunteers' credit that opens a Gutenberg book's text: "Produced by ..." to the blank line."""
+GUTENBERG_TITLE = re.compile(r"^Title:[ \t]*(\S.*(?:\r?\n[ \t]+\S.*)*)", re.M)
 
 
 @dataclass(frozen=True)
@@ -71,9 +82,10 @@ def _is_blank(line: str) -> bool:
 def page_starts(raw_lines: list[str]) -> set[int]:
     """The lines that begin a page: after a form feed, or the report's one-space convention.
 
-    A line indented by exactly one space begins a page only when no two such lines
-    are adjacent: an indented run, as in a licence's copyright notice, is not a page
-    each.  No page starts: the text has no pages, and is cited without them.
+    A line indented by exactly one space begins a page only when every two such lines stand
+    ``MIN_PAGE_LINES`` apart: an indented run, as in a licence's copyright notice, or a list
+    whose numerals are right-aligned, is not a page each.  No page starts: the text has no
+    pages, and is cited without them.
     """
     feeds = {i for i, line in enumerate(raw_lines) if line.startswith("\f")}
     if feeds:
@@ -309,10 +321,12 @@ def parse_plaintext(raw: str, *, document: str) -> ParsedDocument:
     Text laid out with its body indented under headings at the margin (a man page saved as
     text) is read by its indentation instead (``ingest.indented``).
     """
+    raw, named = book_text(OVERSTRIKE.sub("", raw))
     if is_indented(raw):
         return parse_indented(raw, document=document)
     body, notes = scan(raw)
     title, blocks = _blocks(paragraphs(body))
+    title = named or title
     if not any(b.heading is None for b in blocks) and not notes:
         raise SourceError(f"{document}: no text to index (the file holds no paragraphs)")
     markers = {note.number: note.page for note in notes}
@@ -371,6 +385,24 @@ def parse_plaintext(raw: str, *, document: str) -> ParsedDocument:
         footnotes=footnotes,
         page_breaks=page_breaks,
     )
+
+
+def book_text(raw: str) -> tuple[str, str]:
+    """A Project Gutenberg book without Gutenberg's header and licence, and the title its header gives.
+
+    Everything up to ``*** START OF THE PROJECT GUTENBERG EBOOK ... ***`` and from ``*** END OF``
+    on is the project's boilerplate (how to copy the file, its long licence, numbered
+    ``Section 1.`` and ``1.A.``): not the book, so never a passage, a section or the title.
+    Other text is returned whole, with no title.
+    """
+    start = GUTENBERG_START.search(raw)
+    if start is None:
+        return raw, ""
+    end = GUTENBERG_END.search(raw, start.end())
+    title = GUTENBERG_TITLE.search(raw, 0, start.start())
+    book = raw[start.end() : end.start() if end else len(raw)]
+    book = GUTENBERG_CREDIT.sub("", book, count=1)
+    return book, " ".join(title.group(1).split()) if title else ""
 
 
 def _joiner(prev: str, text: str, index: int) -> str:
