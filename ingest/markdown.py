@@ -6,8 +6,8 @@ and table rows are paragraphs of their own; boxes (Pandoc/Quarto/Docusaurus
 ``:::`` divs, MkDocs' ``!!!`` admonitions and ``===`` tabs, GitHub's ``[!NOTE]``
 alerts) keep their body and title, their headings being no sections; MDX
 statements are no text; inline markup reduced to the text a reader sees; ``[^n]``
-footnotes.  Markdown has no
-pages, so blocks carry ``page=None`` and citations no page.
+footnotes and Pandoc's inline ``^[...]`` ones.  Markdown has no pages, so blocks
+carry ``page=None`` and citations no page.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import re
 import textwrap
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest.blocks import Block, Footnote, Heading, Paragraph, clean
 from ingest.document import ParsedDocument
@@ -53,7 +53,11 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _NESTED_FENCE = re.compile(r"^[ \t]+(`{3,}|~{3,})")
 """A fence indented under a list item: code in the item, not the item's text."""
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_ATTRIBUTES = re.compile(r"\s*\{[#.][^{}]*\}\s*$")
+_ATTRIBUTES = re.compile(r"\s*\{(?:[#.:-]|[\w-]+=)[^{}]*\}\s*$")
+_BLOCK_ATTRIBUTES = re.compile(r"^ {0,3}\{:[^{}]*\}[ \t]*$")
+"""kramdown's attributes for the block before (``{: .lead}``), or its table of contents (``{:toc}``)."""
+_DEFINITION = re.compile(r"^ {0,3}[:~](?:[ \t]+(\S.*))$")
+"""A Pandoc/PHP Markdown Extra definition (``:   Its meaning``) under the term it defines."""
 _HTML_HEADING = re.compile(r"^ {0,3}<h([1-6])\b[^>]*>", re.IGNORECASE)
 _SETEXT = re.compile(r"^ {0,3}(=+|-{2,})[ \t]*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
@@ -66,6 +70,7 @@ _REFERENCE = re.compile(
 )
 _NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*(.*)$")
 _TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_RAW_HTML = re.compile(r"^ {0,3}<(style|script)(?=[\s>]|$)", re.IGNORECASE)
 _INDENTED = re.compile(r"^(?: {4}|\t)")
 _DIV_OPEN = re.compile(r"^ {0,3}:{3,}[ \t]*([^\s:].*?)[ \t:]*$")
 _DIV_CLOSE = re.compile(r"^ {0,3}:{3,}[ \t]*$")
@@ -88,7 +93,8 @@ def markdown_blocks(raw: str) -> tuple[str, list[Block]]:
     lines = _without_comments(lines)
     text = "\n".join(lines)
     inline = _Inline(_note_numbers(text), {m.group(1).casefold() for m in map(_REFERENCE.match, lines) if m})
-    return title, outermost_first(_MarkdownBody(inline).read(lines))
+    blocks = _MarkdownBody(inline).read(lines)
+    return title, outermost_first([*blocks, *inline.inline_notes])
 
 
 def _front_matter(lines: list[str]) -> tuple[str, list[str]]:
@@ -166,11 +172,23 @@ def _runs_on(line: str) -> bool:
 
 
 def _without_comments(lines: list[str]) -> list[str]:
-    """HTML comments removed outside fenced code, including those spanning lines."""
+    """HTML comments removed outside fenced code, including those spanning lines.
+
+    So is a ``<style>`` or ``<script>`` block (a notebook's table of output brings its CSS)
+    up to the line that closes it: code the page runs, never text a reader sees.
+    """
     out: list[str] = []
     fence = ""
     in_comment = False
+    raw_until = ""
     for line in lines:
+        if raw_until:
+            raw_until = "" if raw_until in line.casefold() else raw_until
+            continue
+        if not fence and (raw := _RAW_HTML.match(line)):
+            closing = f"</{raw.group(1).casefold()}>"
+            raw_until = "" if closing in line.casefold() else closing
+            continue
         if in_comment:
             if "-->" not in line:
                 continue
@@ -246,7 +264,7 @@ class _MarkdownBody:
             return self.quote(lines, at)
         if heading := _ATX.match(line):
             self.flush()
-            self.heading(len(heading.group(1)), _ATTRIBUTES.sub("", heading.group(2) or ""))
+            self.heading(len(heading.group(1)), heading.group(2) or "")
             return at + 1
         if heading := _HTML_HEADING.match(line):
             return self.html_heading(lines, at, int(heading.group(1)))
@@ -266,12 +284,22 @@ class _MarkdownBody:
         if _REFERENCE.match(line):
             self.flush()
             return at + 1
+        if _BLOCK_ATTRIBUTES.match(line):
+            if "toc" in line and " ".join(self.paragraph).strip(" *-") == "TOC":
+                self.paragraph = []  # "* TOC" over "{:toc}": kramdown's table of contents
+            return at + 1
+        if (definition := _DEFINITION.match(line)) and self.defines():
+            if self.kind == "definition" or not self.paragraph:
+                self.flush()
+            self.kind = "definition"
+            self.paragraph.append(definition.group(1))
+            return at + 1
         item = _BULLET.match(line) or _ORDERED.match(line)
         if item and self.starts_item(item):
             self.flush()
             self.kind, self.paragraph = "item", [_TASK.sub("", _item_text(item))]
             return at + 1
-        if not self.paragraph and _INDENTED.match(line) and self.last not in ("item", "note"):
+        if not self.paragraph and _INDENTED.match(line) and self.last not in ("item", "note", "definition"):
             return self.indented_code(lines, at)
         if not self.paragraph:
             # Text indented under a list item goes on with it, as after code fenced inside it.
@@ -289,6 +317,13 @@ class _MarkdownBody:
         self.flush()
         self.heading(level, " ".join(lines[at : end + 1]))
         return end + 1
+
+    def defines(self) -> bool:
+        """A definition's marker follows its term (one line of text, or a blank after it) or another."""
+        if self.paragraph:
+            return self.kind == "definition" or (self.kind == "text" and len(self.paragraph) == 1)
+        previous = self.blocks[-1] if self.blocks else None
+        return self.last in ("text", "definition") and isinstance(previous, Paragraph)
 
     def starts_item(self, item: re.Match[str]) -> bool:
         """A list item starts after a blank or another item; in a paragraph, only ``-`` or ``1.``."""
@@ -419,7 +454,8 @@ class _MarkdownBody:
         return at
 
     def heading(self, level: int, text: str) -> None:
-        reduced, _ = self.inline.reduce(text)
+        """A heading without the attributes Pandoc and kramdown give it (``{#id .class}``, ``{-}``)."""
+        reduced, _ = self.inline.reduce(_ATTRIBUTES.sub("", text))
         if reduced:
             self.blocks.append(Heading(level, reduced))
         self.last = "heading"
@@ -482,6 +518,13 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _STRONG = re.compile(r"(\*\*|~~)(?=\S)(.+?)(?<=\S)\1|(?<![\w\\])__(?=\S)(.+?)(?<=\S)__(?!\w)")
 _EMPHASIS = re.compile(r"\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*|(?<![\w\\])_(?=[^\s_])([^_]+?)(?<=[^\s_])_(?!\w)")
 _PRIVATE = 0xE000
+_SPAN = re.compile(r"\[([^\[\]]*)\]\{(?:[#.-]|[\w-]+=)[^{}]*\}")
+"""A Pandoc bracketed span, ``[small caps]{.smallcaps}``: its text."""
+_LINK_ATTRIBUTES = re.compile(r"(?<=\))\{(?:[#.:]|[\w-]+=)[^{}]*\}")
+"""Attributes after a link or image, ``![chart](c.png){width=50%}``: no text."""
+_WIKI_LINK = re.compile(r"\[\[([^\[\]|]+)(?:\|([^\[\]]+))?\]\]")
+_SLUG = re.compile(r"^\S*[-_/#.]\S*$")
+_INLINE_NOTE = re.compile(r"\^\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")
 
 
 @dataclass(frozen=True)
@@ -490,6 +533,8 @@ class _Inline:
 
     numbers: dict[str, int]
     references: set[str]
+    inline_notes: list[Footnote] = field(default_factory=list)
+    """Pandoc's ``^[...]`` notes, numbered after the labelled ones in the order they are read."""
 
     def reduce(self, text: str) -> tuple[str, tuple[int, ...]]:
         kept: list[str] = []
@@ -500,13 +545,19 @@ class _Inline:
 
         text = _ESCAPED.sub(lambda m: keep(m.group(1)), text)
         text = _CODE_SPAN.sub(lambda m: keep(_code_span(m.group(2))), text)
+        inline: list[int] = []
+        text = _INLINE_NOTE.sub(lambda m: self.inline_note(_restored(kept, m.group(0)), inline), text)
         text = _AUTOLINK.sub(lambda m: keep(m.group(1)), text)
         text = _LINE_BREAK_TAG.sub(" ", text)
+        text = _LINK_ATTRIBUTES.sub("", text)
         if _only_images(text):
             return "", ()  # a README's row of badges ("build passing", "Join the chat"): no text
         text = _IMAGE.sub(lambda m: m.group(1), text)
         notes = tuple(self.numbers[label] for label in _NOTE_MARK.findall(text) if label in self.numbers)
+        notes += tuple(inline)
         text = _NOTE_MARK.sub("", text)
+        text = _WIKI_LINK.sub(_wiki_text, text)
+        text = _SPAN.sub(lambda m: m.group(1), text)
         for _ in range(3):  # a link inside a link's text (a badge's image link) unwraps in turn
             text = _LINK.sub(lambda m: m.group(1), text)
         text = _SHORTCUT.sub(
@@ -516,8 +567,32 @@ class _Inline:
         for pattern in (_STRONG, _EMPHASIS, _STRONG, _EMPHASIS):
             text = pattern.sub(lambda m: next(g for g in m.groups()[::-1] if g is not None), text)
         text = html.unescape(text)
-        text = re.sub(r"[\ue000-\uf8ff]", lambda m: _restore(kept, m.group(0)), text)
+        text = _restored(kept, text)
         return " ".join(text.split()), notes
+
+
+    def inline_note(self, marker: str, found: list[int]) -> str:
+        """Set a ``^[...]`` note aside as a footnote of its own; the marker leaves no text.
+
+        A note is words: ``^[a-z]`` with no space in it is a pattern, and stays.
+        """
+        if not re.search(r"\s", marker.strip()):
+            return marker
+        text, _ = self.reduce(marker[2:-1])
+        if text:
+            number = max([*self.numbers.values(), *(n.number for n in self.inline_notes)], default=0) + 1
+            self.inline_notes.append(Footnote(number, text))
+            found.append(number)
+        return ""
+
+
+def _wiki_text(link: re.Match[str]) -> str:
+    """A wiki link's text: ``[[Page]]``; of ``[[Text|page-name]]`` (GitHub) or ``[[Page|text]]``
+    (Obsidian, MediaWiki) the side that is no page name, GitHub's order when both could be."""
+    first, second = link.group(1).strip(), (link.group(2) or "").strip()
+    if second and _SLUG.match(first) and not _SLUG.match(second):
+        return second
+    return first
 
 
 def _only_images(text: str) -> bool:
@@ -535,6 +610,11 @@ def _code_span(content: str) -> str:
     if content.startswith(" ") and content.endswith(" ") and content.strip():
         return content[1:-1]
     return content
+
+
+def _restored(kept: list[str], text: str) -> str:
+    """The text with the literals set aside by ``keep`` put back."""
+    return re.sub(r"[\ue000-\uf8ff]", lambda m: _restore(kept, m.group(0)), text)
 
 
 def _restore(kept: list[str], token: str) -> str:

@@ -4,7 +4,9 @@ Each fixture is a few lines in the style of one tool: front matter the way Jekyl
 Hugo, R Markdown and Obsidian write it, Pandoc's title block; the boxes of Pandoc,
 Quarto, Docusaurus and MkDocs, GitHub's alerts; MDX statements.  The title comes
 from the metadata, which is never a passage; a box's fences and markers are no text,
-its body is read as Markdown and a heading inside it is no section.
+its body is read as Markdown and a heading inside it is no section.  Pandoc's and
+kramdown's attributes, spans and inline notes, definition lists, wiki links and a
+notebook's CSS leave their text and no markup.
 """
 
 from __future__ import annotations
@@ -113,3 +115,55 @@ def test_mdx_imports_and_exports_are_no_text() -> None:
     title, blocks = markdown_blocks(raw)
     assert title == "Getting Started"
     assert texts(blocks) == ["Welcome.", "Import duties from 'abroad' rose; export controls did not."]
+
+
+# Pandoc, kramdown, wikis, notebooks: what stays of inline markup ---------------------------------
+
+
+def test_heading_attributes_leave_no_trace_in_atx_or_setext_headings() -> None:
+    raw = "# Methods {-}\n\nA.\n\n## Sampling {.unnumbered}\n\nB.\n\nResults {#sec:results}\n-------\n\nC.\n"
+    assert headings(markdown_blocks(raw)[1]) == [(1, "Methods"), (2, "Sampling"), (2, "Results")]
+
+
+def test_spans_and_attributes_after_links_and_images_are_no_text() -> None:
+    raw = (
+        "A ![chart](c.png){width=50%} and a [link](https://x.org){target=\"_blank\"}.\n{: .lead}\n\n"
+        "This is [small caps]{.smallcaps} text.\n\n* TOC\n{:toc}\n\nEnd.\n"
+    )
+    assert texts(markdown_blocks(raw)[1]) == ["A chart and a link.", "This is small caps text.", "End."]
+
+
+def test_an_inline_note_is_a_footnote_numbered_after_the_labelled_ones() -> None:
+    raw = "# Intro\n\nFish matter.^[See the *annex* for [data](d.csv).] Also[^1].\n\n[^1]: First.\n"
+    doc = read_markdown(raw, "notes.md")
+    assert "Fish matter. Also." in doc.text and "^[" not in doc.text
+    notes = {f.number: (doc.text[f.start : f.end], f.section) for f in doc.footnotes}
+    assert notes == {1: ("First.", "1"), 2: ("See the annex for data.", "1")}
+
+
+def test_a_regular_expression_is_no_inline_note() -> None:
+    raw = "Names must match ^[a-z]+$ or `^[A-Z] x` here.\n"
+    assert texts(markdown_blocks(raw)[1]) == ["Names must match ^[a-z]+$ or ^[A-Z] x here."]
+
+
+def test_a_definition_list_reads_as_the_term_then_its_definition() -> None:
+    raw = "Term one\n:   Meaning one,\n    run on.\n:   Meaning two.\n\n"
+    raw += "Term two\n\n:   Loose meaning.\n\nAfter.\n"
+    assert texts(markdown_blocks(raw)[1]) == [
+        "Term one Meaning one, run on.", "Meaning two.", "Term two", "Loose meaning.", "After.",
+    ]  # fmt: skip
+
+
+def test_wiki_links_show_their_text() -> None:
+    raw = "See [[Installation]], [[the FAQ|Frequently-Asked-Questions]] and [[Project Alpha|the alpha]].\n"
+    assert texts(markdown_blocks(raw)[1]) == ["See Installation, the FAQ and Project Alpha."]
+
+
+def test_a_notebooks_style_block_is_no_text() -> None:
+    raw = (
+        "# Notebook\n\n```python\ndf.head()\n```\n\n<div>\n<style scoped>\n    .dataframe th {\n"
+        "        vertical-align: middle;\n    }\n</style>\n<table>\n<tr><td>1</td></tr>\n</table>\n</div>\n\n"
+        "<script>var x = 1;</script>\n\nDone.\n"
+    )
+    blocks = markdown_blocks(raw)[1]
+    assert texts(blocks) == ["df.head()", "1", "Done."]
