@@ -52,11 +52,16 @@ class HeadingTracker:
     current: list[int] = field(default_factory=list)
     """The dotted number of the last numbered heading (``[3, 2]`` after ``3.2``)."""
     annexes: int = 0
+    named: str | None = None
+    """The last named heading's label (``Article 3``, ``Appendix A``), until a part replaces it."""
+    appendix: str | None = None
+    """The letter of the current lettered appendix or annex, whose ``A.1``, ``A.2`` follow it."""
 
-    def classify(self, lines: list[str]) -> Heading | None:
+    def classify(self, lines: list[str], *, listed: bool = False) -> Heading | None:
         """The heading that ``lines`` (one paragraph, stripped) form, if they form one.
 
-        On a match the tracker advances, so call it once per paragraph, in order.
+        On a match the tracker advances, so call it once per paragraph, in order.  ``listed``:
+        the paragraph before ends with a colon, so a numbered sentence here is that list's item.
         """
         text = " ".join(lines)
         if not lines or len(lines) > MAX_HEADING_LINES or len(text) > MAX_HEADING_CHARS:
@@ -67,28 +72,51 @@ class HeadingTracker:
         if text.endswith((";", ",")) or (text.endswith(".") and not _is_title_like(title)):
             return None
         if label.kind == "named":
-            return self._named(label, title, text)
+            own_line = len(lines) > 1 and not split_label(lines[0])[1]
+            return self._named(label, title, text, title_below=own_line)
         if label.kind in ("letter", "roman") and "." not in label.value:
             return self._part(label, title)
+        if label.kind == "letter" and label.value.split(".", 1)[0] == self.appendix:
+            return self._appendix_number(label, title)
         if label.kind == "number" and _NUMBER_MARK.match(text) and _starts_title(title):
+            if not (_is_title_like(title) or _is_caps(title)) and (
+                listed or (self.named and self.next_number is None and "." not in label.value)
+            ):
+                return None  # "1. Processing is lawful only if ..." opens an article's text
             return self._number(label, title, alone=len(lines) == 1 and not text.endswith("."))
         return None
 
-    def _named(self, label: Label, title: str, text: str) -> Heading | None:
-        word = label.value.split(" ", 1)[0]
+    def _named(self, label: Label, title: str, text: str, *, title_below: bool) -> Heading | None:
+        """A named label's heading; its title may be a line of its own in sentence case.
+
+        ``Article 3`` over ``Lawfulness of processing``, as statutes print them: the second line
+        is the title, though "Lawfulness of processing" in running text would not be one.
+        """
+        word, _, value = label.value.partition(" ")
         if word in ("Annex", "Appendix"):
             if text.split(" ", 1)[0] == word and title and word == "Annex":
                 return None  # "Annex 2 lists ..." in running text
             self.annexes += 1
             self.part, self.part_kind, self.next_number, self.current = None, None, None, []
+            self.named, self.appendix = label.value, value if len(value) == 1 and value.isalpha() else None
             ident = label.value
             if ident == word and self.annexes > 1:
                 ident = f"{word} {self.annexes}"
             return Heading(1, ident, title)
-        if title and not _is_title_like(title) and not _is_caps(title):
+        titled = _is_title_like(title) or _is_caps(title) or (title_below and not title.endswith(":"))
+        if title and not titled:
             return None
         self.part, self.part_kind, self.next_number, self.current = None, None, None, []
+        self.named, self.appendix = label.value, None
         return Heading(1, label.value, title)
+
+    def _appendix_number(self, label: Label, title: str) -> Heading | None:
+        """``A.1`` under ``Appendix A``, ``A.1.2`` under ``A.1``: numbered in sequence as ``3.2`` is."""
+        numbers = [int(n) for n in label.value.split(".")[1:]]
+        if not follows(self.current, numbers):
+            return None
+        self.current = numbers
+        return Heading(len(numbers) + 1, label.value, title)
 
     def _part(self, label: Label, title: str) -> Heading | None:
         value = label.value
@@ -103,6 +131,7 @@ class HeadingTracker:
         if value != expected or not titled:
             return None
         self.part, self.part_kind, self.next_number, self.current = value, kind, 1, []
+        self.named = None
         return Heading(1, value, title)
 
     def _skips_to(self, number: int) -> bool:

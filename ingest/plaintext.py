@@ -234,17 +234,22 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
     title_lines: list[str] = []
     first_line = ""  # "GNU GENERAL PUBLIC LICENSE / Version 3": the first paragraph's line, kept as text too
     centred = ""  # a paragraph set in far before the first heading: a licence's or an RFC's title
-    for para in paras:
+    for index, para in enumerate(paras):
         texts = [line.text for line in para]
-        heading = tracker.classify(texts)
+        # The paragraph before ends with a colon: numbered sentences here are its list.
+        listed = index > 0 and paras[index - 1][-1].text.endswith(":")
+        heading = tracker.classify(texts, listed=listed)
         rest: list[Line] = []
-        if heading is None and (run_in := _run_in(tracker, para)):
+        if heading is None and (run_in := _run_in(tracker, para, listed=listed)):
             heading, head, rest = run_in
             para = [head, *rest]
             texts = [line.text for line in para]
         # "2.1. The Initial Developer Grant." over its body: classify judges a full stop.
         if heading is None and len(para) > 1 and (looks_like_title(texts[:1]) or texts[0].endswith(".")):
-            heading = tracker.classify(texts[:1])
+            # "3. You may copy the Program (or a work based on it," / "under Section 2) ...": the
+            # comma is where the line wraps, not the end of a list's item.
+            wrapped = texts[0].endswith((",", ";")) and texts[1][:1].islower()
+            heading = tracker.classify([texts[0].rstrip(",;") if wrapped else texts[0]], listed=listed)
             rest = para[1:] if heading else []
             if heading is not None and (split := _numbered_paragraph(para)):
                 para, rest = split
@@ -269,6 +274,7 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
             and last.heading.level == 1
             and not last.heading.title
             and looks_like_title(texts)
+            and not texts[-1].endswith(":")  # "Appendix" over "The licences compatible are:" is text
         ):
             # An annex whose title stands on the next line(s).
             last.lines = last.lines + para
@@ -296,7 +302,9 @@ def _numbered_paragraph(para: list[Line]) -> tuple[list[Line], list[Line]] | Non
     return [head], [Line(first.text[label.end() :], first.page, False), *para[1:]]
 
 
-def _run_in(tracker: HeadingTracker, para: list[Line]) -> tuple[Heading, Line, list[Line]] | None:
+def _run_in(
+    tracker: HeadingTracker, para: list[Line], *, listed: bool = False
+) -> tuple[Heading, Line, list[Line]] | None:
     """A run-in heading: ``5. Submission of Contributions. Unless You ...`` starts its own body.
 
     The first line is cut after the first full stop whose prefix is a heading in sequence;
@@ -308,7 +316,7 @@ def _run_in(tracker: HeadingTracker, para: list[Line]) -> tuple[Heading, Line, l
         if len(prefix) > MAX_RUN_IN_CHARS:
             break
         trial = copy.deepcopy(tracker)
-        if heading := trial.classify([prefix]):
+        if heading := trial.classify([prefix], listed=listed):
             tracker.__dict__.update(trial.__dict__)
             rest = Line(first.text[stop.end() :], first.page, False)
             return heading, Line(prefix, first.page, first.page_start), [rest, *para[1:]]

@@ -19,6 +19,120 @@ def body(doc: ParsedDocument, ident: str) -> str:
     return doc.text[section.body_start : section.end]
 
 
+STATUTE = """DATA PROTECTION ACT 2026
+
+PART I
+PRELIMINARY
+
+Article 1
+Short title and commencement
+
+(1) This Act may be cited as the Data Protection Act 2026.
+
+Article 2
+Lawfulness of processing
+
+1. Processing is lawful only if and to the extent that at least one of the
+following applies:
+
+(a) the data subject has given consent;
+
+(b) processing is necessary for the performance of a contract.
+
+2. The Minister may by regulations specify further conditions.
+
+Article 3
+Storage limitation
+
+Personal data shall be kept for no longer than is necessary.
+"""
+
+
+def test_an_articles_title_on_the_line_below_it_is_its_title_though_in_sentence_case() -> None:
+    doc = parse_plaintext(STATUTE, document="act")
+    assert outline(doc) == [  # the title and PART I, which has no text of its own, make no section
+        ("Article 1", "Short title and commencement"),
+        ("Article 2", "Lawfulness of processing"),
+        ("Article 3", "Storage limitation"),
+    ]
+    assert body(doc, "Article 1") == "(1) This Act may be cited as the Data Protection Act 2026."
+
+
+def test_an_articles_numbered_paragraphs_are_its_text_not_sections() -> None:
+    doc = parse_plaintext(STATUTE, document="act")
+    assert body(doc, "Article 2").startswith("1. Processing is lawful only if and to the extent")
+    assert "2. The Minister may by regulations" in body(doc, "Article 2")
+
+
+def test_a_chapter_numbered_under_a_named_heading_is_still_a_section() -> None:
+    text = "Chapter 3\nMethods\n\n1. Sampling\n\nWe drew 200 homes.\n\n2. Interviews\n\nEach took an hour.\n"
+    assert outline(parse_plaintext(text, document="study")) == [("1", "Sampling"), ("2", "Interviews")]
+
+
+POSIX_MODE = """Bash POSIX Mode
+===============
+
+Starting Bash with the '--posix' option changes its behaviour.
+
+The following list is what's changed when 'POSIX mode' is in effect:
+
+  1. Bash ensures that the 'POSIXLY_CORRECT' variable is set, so that
+     programs it runs see it.
+
+  2. When a command in the hash table no longer exists, Bash will
+     re-search '$PATH' to find the new location.
+
+  3. Bash will not insert a command without the execute bit set into the
+     command hash table.
+"""
+
+
+def test_numbered_sentences_after_a_colon_are_the_lists_items_not_sections() -> None:
+    doc = parse_plaintext(POSIX_MODE, document="posix")
+    assert outline(doc) == [("Front", "Bash POSIX Mode")]
+    assert "2. When a command in the hash table no longer exists" in doc.text
+
+
+def test_numbered_clauses_that_read_as_sentences_stay_sections_with_no_colon_before() -> None:
+    licence = (
+        "TERMS AND CONDITIONS\n\n"
+        "  1. You may copy and distribute verbatim copies of the Program's\n"
+        "source code as you receive it.\n\n"
+        "  2. You may modify your copy of the Program, provided that you also\n"
+        "meet all of these conditions:\n\n"
+        "    a) You must cause the modified files to carry notices.\n\n"
+        "  3. You may copy and distribute the Program (or a work based on it,\n"
+        "under Section 2) in object code form.\n"
+    )
+    doc = parse_plaintext(licence, document="gpl")
+    assert [s.id for s in doc.sections] == ["1", "2", "3"]
+    # The third clause's first line wraps at a comma: still the clause, its sentence whole.
+    assert body(doc, "3").startswith("You may copy and distribute the Program (or a work based on it, under")
+
+
+def test_an_appendix_over_a_line_that_introduces_a_list_keeps_that_line_as_text() -> None:
+    text = (
+        "1. Definitions\n\nThe Work means the software.\n\nAppendix\n\n"
+        "'Compatible Licences' according to Article 5 are:\n\n- GNU General Public License v. 3\n"
+    )
+    doc = parse_plaintext(text, document="eupl")
+    assert outline(doc)[-1] == ("Appendix", "Appendix")
+    assert body(doc, "Appendix").startswith("'Compatible Licences' according to Article 5 are:")
+
+
+def test_an_appendixs_lettered_subsections_are_its_sections() -> None:
+    text = (
+        "1.  Introduction\n\n   The protocol moves files.\n\n"
+        "Appendix A.  Examples\n\n   This appendix is non-normative.\n\n"
+        "A.1.  A Simple Transfer\n\n   C: GET /file\n\n"
+        "A.1.1.  With a Range\n\n   C: GET /file 0-99\n\n"
+        "A.2.  A Failed Transfer\n\n   S: 404\n"
+    )
+    doc = parse_plaintext(text, document="rfc")
+    assert [s.id for s in doc.sections] == ["1", "Appendix A", "A.1", "A.1.1", "A.2"]
+    assert body(doc, "A.2") == "S: 404"
+
+
 BOOK = """The Project Gutenberg eBook of The Example Voyage, by Jane Writer
 
 This eBook is for the use of anyone anywhere in the United States and
