@@ -29,7 +29,21 @@ _MINOR_WORDS = frozenset(
     "about above after against also among before between during from into onto over than that their "
     "these this those through under until upon when where which while with within without your".split()
 )
-_ROMANS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
+_NUMERAL_ALONE = re.compile(r"^[IVXLC]{1,8}\.?$")
+"""A Roman numeral alone on its line: a book's chapter number ("IV"), checked against the sequence."""
+_NUMERALS = tuple(zip((100, 90, 50, 40, 10, 9, 5, 4, 1), "C XC L XL X IX V IV I".split(), strict=True))
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, numeral in _NUMERALS:
+        count, number = divmod(number, value)
+        out += numeral * count
+    return out
+
+
+_ROMANS = [_roman(n) for n in range(1, 101)]
+"""Parts and a book's chapters in order: a novel runs to chapter LX and beyond."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +67,7 @@ class HeadingTracker:
     """The dotted number of the last numbered heading (``[3, 2]`` after ``3.2``)."""
     annexes: int = 0
     named: str | None = None
-    """The last named heading's label (``Article 3``, ``Appendix A``), until a part replaces it."""
+    """The last named heading's label (``Article 3``, ``Book One``), until a part replaces it."""
     appendix: str | None = None
     """The letter of the current lettered appendix or annex, whose ``A.1``, ``A.2`` follow it."""
 
@@ -67,6 +81,8 @@ class HeadingTracker:
         if not lines or len(lines) > MAX_HEADING_LINES or len(text) > MAX_HEADING_CHARS:
             return None
         label, title = split_label(text)
+        if label is None and len(lines) == 1 and _NUMERAL_ALONE.match(text):
+            label, title = Label(text.rstrip("."), "roman"), ""  # a book's chapter "IV" over its text
         if label is None:
             return None
         if text.endswith((";", ",")) or (text.endswith(".") and not _is_title_like(title)):
@@ -127,10 +143,12 @@ class HeadingTracker:
             index = _ROMANS.index(self.part) + 1 if self.part in _ROMANS and self.part_kind == "roman" else 0
             expected = _ROMANS[index] if index < len(_ROMANS) else ""
             kind = "roman"
-        titled = _is_caps(title) or (kind == "roman" and _is_title_like(title))
+        titled = _is_caps(title) or (kind == "roman" and (_is_title_like(title) or not title))
         if value != expected or not titled:
             return None
         self.part, self.part_kind, self.next_number, self.current = value, kind, 1, []
+        if not title and self.named:  # "I" under "BOOK TWO": that book's chapter, not the first book's
+            return Heading(1, f"{self.named}.{value}", title)
         self.named = None
         return Heading(1, value, title)
 

@@ -184,6 +184,20 @@ def test_project_gutenbergs_header_and_licence_are_not_the_book() -> None:
     assert doc.text.endswith("A year passed before anyone spoke of the voyage again.")
 
 
+def test_a_books_chapters_numbered_by_a_numeral_alone_are_sections_of_their_book() -> None:
+    doc = parse_plaintext(BOOK, document="voyage")
+    assert [s.id for s in doc.sections] == ["Book One.I", "Book One.II", "Book Two.I"]
+    assert body(doc, "Book One.II") == "For three days the wind held fair."
+
+
+def test_chapters_numbered_alone_run_past_fifteen() -> None:
+    chapters = "".join(f"{numeral}\n\nThe story goes on.\n\n" for numeral in ["I", "II", "III"])
+    late = "".join(f"{numeral}\n\nStill going.\n\n" for numeral in ["IV", "V", "VI", "VII", "VIII", "IX"])
+    more = "".join(f"{n}\n\nAnd on.\n\n" for n in ["X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII"])
+    doc = parse_plaintext("A NOVEL\n\n" + chapters + late + more, document="novel")
+    assert [s.id for s in doc.sections][-3:] == ["XV", "XVI", "XVII"]
+
+
 def test_text_struck_over_as_nroff_prints_bold_and_underline_reads_plain() -> None:
     bold = "".join(f"{c}\b{c}" for c in "Basics of Text Processing")
     underline = "".join(f"_\b{c}" for c in "macros")
