@@ -74,9 +74,12 @@ _RAW_HTML = re.compile(r"^ {0,3}<(style|script)(?=[\s>]|$)", re.IGNORECASE)
 _INDENTED = re.compile(r"^(?: {4}|\t)")
 _DIV_OPEN = re.compile(r"^ {0,3}:{3,}[ \t]*([^\s:].*?)[ \t:]*$")
 _DIV_CLOSE = re.compile(r"^ {0,3}:{3,}[ \t]*$")
-_ADMONITION = re.compile(r"^ {0,3}(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*(?:[ \t]+\"([^\"]*)\")?\s*$")
+_ADMONITION = re.compile(
+    r"^([ \t]*)(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*(?:[ \t]+\"([^\"]*)\")?\s*$"
+)
+"""MkDocs' admonition, ``!!! note "Title"``, ``??? tip`` (collapsed), ``!!! note inline end``."""
 _ALERT = re.compile(r"^\[!\w+\][+-]?[ \t]*(.*)$")
-_TAB = re.compile(r"^ {0,3}===!?\+?[ \t]+\"([^\"]*)\"[ \t]*$")
+_TAB = re.compile(r"^([ \t]*)===!?\+?[ \t]+\"([^\"]*)\"[ \t]*$")
 _MDX_STATEMENT = re.compile(
     r"^(?:import\s+(?:[\w*{}\s,]+\s+from\s+)?[\"'][^\"']+[\"'];?"
     r"|import\s+\{[\w\s,]*$|export\s+(?:const|let|var|function|default|class|async)\b.*)$"
@@ -256,8 +259,10 @@ class _MarkdownBody:
         if _DIV_CLOSE.match(line):
             self.flush()
             return at + 1  # a div's closing fence with no opening seen
-        if box := _ADMONITION.match(line) or _TAB.match(line):
-            return self.admonition(lines, at, box.group(1))
+        if (box := _ADMONITION.match(line) or _TAB.match(line)) and (
+            len(box.group(1).expandtabs(4)) < 4 or "item" in (self.kind, self.last)
+        ):
+            return self.admonition(lines, at, box)
         if not self.paragraph and _MDX_STATEMENT.match(line):
             return self.skip_paragraph(lines, at)
         if _QUOTE.match(line):
@@ -369,6 +374,9 @@ class _MarkdownBody:
         ``::: {.callout-note}`` or ``:::tip[Pro tip]`` opens it, a line of colons closes
         it (divs nest).  The title it gives (``[Pro tip]``, ``title="..."``, or words after
         the kind) is a paragraph; a heading inside is the box's title, not a section.
+        With no closing fence it is no div but mkdocstrings' ``::: package.module`` (the
+        documentation of that object goes there): the name is a paragraph, the options
+        indented under it are none.
         """
         depth, end = 1, at + 1
         fence = ""
@@ -385,17 +393,34 @@ class _MarkdownBody:
             elif _DIV_OPEN.match(lines[end]):
                 depth += 1
             end += 1
+        if end == len(lines):
+            self.flush()
+            self.heading_text(opening.group(1))
+            end = at + 1
+            while end < len(lines) and (not lines[end].strip() or _INDENTED.match(lines[end])):
+                end += 1
+            return end
         self.boxed(_div_title(opening.group(1)), lines[at + 1 : end])
         return end + 1
 
-    def admonition(self, lines: list[str], at: int, title: str | None) -> int:
+    def admonition(self, lines: list[str], at: int, box: re.Match[str]) -> int:
         """MkDocs' ``!!! note "Title"`` or ``??? tip`` box, or a content tab ``=== "Tab"``: its
-        body is the lines indented under it, read as Markdown; the title is a paragraph."""
+        body is the lines indented under it, read as Markdown; the title is a paragraph.
+
+        Indented under a list item, the box is part of the item, which goes on after it.
+        """
+        indent = len(box.group(1).expandtabs(4)) + 4
+        body: list[str] = []
         end = at + 1
-        while end < len(lines) and (not lines[end].strip() or _INDENTED.match(lines[end])):
+        while end < len(lines):
+            line = lines[end].expandtabs(4)
+            if line.strip() and len(line) - len(line.lstrip()) < indent:
+                break
+            body.append(line[indent:])
             end += 1
-        body = [line[1:] if line[:1] == "\t" else line[4:] for line in lines[at + 1 : end]]
-        self.boxed(title or "", body)
+        self.boxed(box.group(2) or "", body)
+        if indent > 4:
+            self.last = "item"
         return end
 
     def boxed(self, title: str, body: list[str]) -> None:

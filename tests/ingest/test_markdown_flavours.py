@@ -101,6 +101,28 @@ def test_mkdocs_admonitions_and_tabs_are_read_as_markdown_under_their_titles() -
     ]  # fmt: skip
 
 
+def test_an_admonition_inside_a_list_item_is_read_and_the_item_goes_on() -> None:
+    raw = (
+        "* Install the packages.\n\n    The `--no-cache-dir` option saves space.\n\n    !!! note\n"
+        "        Only related to `pip`.\n\n    The `--upgrade` option upgrades.\n\nAfter the list.\n"
+    )
+    assert texts(markdown_blocks(raw)[1]) == [
+        "Install the packages.", "The --no-cache-dir option saves space.", "Only related to pip.",
+        "The --upgrade option upgrades.", "After the list.",
+    ]  # fmt: skip
+
+
+def test_mkdocstrings_directives_without_closing_fence_are_no_div() -> None:
+    raw = (
+        "# Responses\n\nIntro.\n\n## FastAPI Responses\n\n::: fastapi.responses.UJSONResponse\n"
+        "    options:\n        members:\n            - charset\n\n## Starlette Responses\n\n"
+        "::: fastapi.responses.FileResponse\n"
+    )
+    blocks = markdown_blocks(raw)[1]
+    assert headings(blocks) == [(1, "Responses"), (2, "FastAPI Responses"), (2, "Starlette Responses")]
+    assert texts(blocks) == ["Intro.", "fastapi.responses.UJSONResponse", "fastapi.responses.FileResponse"]
+
+
 def test_a_github_alert_or_obsidian_callout_marker_is_no_text() -> None:
     raw = "> [!NOTE]\n> Know this.\n\n> [!tip]- Collapsed\n> Hidden tip.\n"
     assert texts(markdown_blocks(raw)[1]) == ["Know this.", "Collapsed", "Hidden tip."]
