@@ -347,7 +347,8 @@ def reason(signals: Evidence, confidence: float, *, where: str, several: bool = 
     terms = [t for t in signals.absent if t not in signals.unknown]
     if terms:
         listed = ", ".join(repr(t) for t in terms[:4])
-        parts.append(f"The closest passage's document never uses {listed}.")
+        whose = "The closest passage's document" if several else "It"
+        parts.append(f"{whose} never uses {listed}.")
     if signals.asked_for:
         parts.append(f"The question asks for {signals.asked_for}, and the closest passage gives none.")
     parts.append(f"The closest passage is {where}.")

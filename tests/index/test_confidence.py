@@ -246,6 +246,7 @@ def test_on_a_bunched_document_a_term_the_document_never_uses_lowers_confidence(
 
 def test_the_reason_names_the_terms_the_closest_document_never_uses() -> None:
     found = replace(signals("How do I set up pyenv in tcsh?"), terms_absent=1.0, absent=("tcsh",))
-    text = reason(found, 0.2, where="section 2")
+    assert "It never uses 'tcsh'." in reason(found, 0.2, where="section 2")
+    text = reason(found, 0.2, where="section 2", several=True)
     assert "The closest passage's document never uses 'tcsh'." in text
     assert "never uses" not in reason(signals("How do I set up pyenv in bash?"), 0.2, where="section 2")
