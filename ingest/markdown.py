@@ -5,7 +5,7 @@ ATX and setext headings at any depth, never inside fenced code; front matter
 and table rows are paragraphs of their own; boxes (Pandoc/Quarto/Docusaurus
 ``:::`` divs, MkDocs' ``!!!`` admonitions and ``===`` tabs, GitHub's ``[!NOTE]``
 alerts) keep their body and title, their headings being no sections; MDX
-statements are no text; inline markup reduced to the text a reader sees; ``[^n]``
+statements and lines of template tags are no text; inline markup reduced to the text a reader sees; ``[^n]``
 footnotes and Pandoc's inline ``^[...]`` ones.  Markdown has no pages, so blocks
 carry ``page=None`` and citations no page.
 """
@@ -85,6 +85,9 @@ _MDX_STATEMENT = re.compile(
     r"|import\s+\{[\w\s,]*$|export\s+(?:const|let|var|function|default|class|async)\b.*)$"
 )
 """An MDX page's ``import X from '...'``, ``export const ...``: statements, no text."""
+_TEMPLATE_TAGS = re.compile(r"^ {0,3}(?:(?:\{\{<.*?>\}\}|\{\{%.*?%\}\}|\{%.*?%\}|\{/\*.*?\*/\})[ \t]*)+$")
+"""A line of Hugo shortcodes (``{{< figure >}}``, ``{{% notice %}}``), Liquid or Jinja tags
+(``{% include toc.html %}``) or MDX comments (``{/* ... */}``): template, not text."""
 _FRONT_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*[:=]")
 _FRONT_TITLE = re.compile(r"^title\s*[:=][ \t]*(.*?)\s*$")
 
@@ -263,6 +266,8 @@ class _MarkdownBody:
             len(box.group(1).expandtabs(4)) < 4 or "item" in (self.kind, self.last)
         ):
             return self.admonition(lines, at, box)
+        if _TEMPLATE_TAGS.match(line):
+            return at + 1  # the generator fills it in; what it wraps goes on as text
         if not self.paragraph and _MDX_STATEMENT.match(line):
             return self.skip_paragraph(lines, at)
         if _QUOTE.match(line):

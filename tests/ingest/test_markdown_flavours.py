@@ -189,3 +189,13 @@ def test_a_notebooks_style_block_is_no_text() -> None:
     )
     blocks = markdown_blocks(raw)[1]
     assert texts(blocks) == ["df.head()", "1", "Done."]
+
+
+def test_lines_of_template_tags_are_no_text_but_what_they_wrap_is() -> None:
+    raw = (
+        '{{< figure src="/a.png" >}}\n\n{{% notice warning %}}\nBack up first.\n{{% /notice %}}\n\n'
+        "{% include toc.html %}\n\n{/* An MDX comment */}\n\nUse `{% raw %}` in Liquid.\n\n"
+        "```\n{% include kept.html %}\n```\n"
+    )
+    expected = ["Back up first.", "Use {% raw %} in Liquid.", "{% include kept.html %}"]
+    assert texts(markdown_blocks(raw)[1]) == expected
