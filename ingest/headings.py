@@ -53,6 +53,8 @@ class Heading:
     level: int
     id: str
     title: str
+    positional: bool = False
+    """The id counts the heading's place, for a heading that prints no label."""
 
 
 @dataclass

@@ -22,12 +22,13 @@ from __future__ import annotations
 import copy
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.errors import SourceError
 from ingest.document import FootnoteSpan, ParsedDocument, SectionSpan
 from ingest.headings import CONTENTS_ENTRY, Heading, HeadingTracker, _is_caps, looks_like_title
 from ingest.indented import is_indented, parse_indented
+from ingest.labels import split_label
 
 PAGE_START = re.compile(r"^ \S")
 MIN_PAGE_LINES = 10
@@ -66,6 +67,8 @@ class Line:
     page: int | None
     page_start: bool
     indent: int = 0
+    underline: int = 0
+    """1 for a line underlined with ``===``, 2 with ``---`` (a setext heading); 0 for none."""
 
 
 @dataclass
@@ -155,6 +158,9 @@ def scan(raw: str) -> tuple[list[Line | None], list[_Footnote]]:
                 footnotes[-1].lines.append(text)
             continue
         if not text or UNDERLINE.match(text):
+            last = body[-1] if body else None
+            if last is not None and (level := _underlines(raw_lines, i)):
+                body[-1] = replace(last, underline=level)
             body.append(None)
             continue
         alone = (i == 0 or _is_blank(raw_lines[i - 1])) and (
@@ -164,6 +170,23 @@ def scan(raw: str) -> tuple[list[Line | None], list[_Footnote]]:
             continue
         body.append(Line(text, page, starts_page and i > 0, len(line) - len(line.lstrip(" "))))
     return body, footnotes
+
+
+def _underlines(raw_lines: list[str], index: int) -> int:
+    """The level of the heading that line ``index``, a rule of ``=`` or ``-``, underlines; 0 if none.
+
+    ``Reporting Bugs`` over ``==============``, as READMEs and Texinfo's plain text head their
+    parts: a line alone (a blank line or the start before it) with a rule at least half its
+    length under it.  A rule under a paragraph's last line, or between blank lines, underlines
+    nothing.
+    """
+    rule = raw_lines[index].strip()
+    above = raw_lines[index - 1].strip() if index > 0 else ""
+    if rule[:1] not in "=-" or not above:
+        return 0
+    if index > 1 and raw_lines[index - 2].strip("\f \t"):
+        return 0
+    return (1 if rule[0] == "=" else 2) if len(rule) * 2 >= len(above) else 0
 
 
 def paragraphs(body: list[Line | None]) -> list[list[Line]]:
@@ -234,8 +257,16 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
     title_lines: list[str] = []
     first_line = ""  # "GNU GENERAL PUBLIC LICENSE / Version 3": the first paragraph's line, kept as text too
     centred = ""  # a paragraph set in far before the first heading: a licence's or an RFC's title
+    places = _Places()
+    tops = sum(1 for para in paras if len(para) == 1 and para[0].underline == 1)
     for index, para in enumerate(paras):
         texts = [line.text for line in para]
+        # The one line underlined with === atop the text is its title, read as a first line is.
+        top = not blocks and not title_lines and tops == 1 and para[0].underline == 1
+        if len(para) == 1 and para[0].underline and not top:
+            marked = tracker.classify(texts) or places.heading(texts[0], para[0].underline)
+            blocks.append(_Block(para, marked))
+            continue
         # The paragraph before ends with a colon: numbered sentences here are its list.
         listed = index > 0 and paras[index - 1][-1].text.endswith(":")
         heading = tracker.classify(texts, listed=listed)
@@ -282,6 +313,32 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
             continue
         blocks.append(_Block(para))
     return " ".join(title_lines) or centred or first_line, blocks
+
+
+class _Places:
+    """Ids for underlined headings that the numbering does not take: their label, else their place.
+
+    ``6.11 Bash POSIX Mode`` over ``===`` is 6.11 wherever it stands; ``Reporting Bugs`` is
+    counted among the underlined headings (``2``, ``2.1`` for the first ``---`` under it), or
+    titled by itself where that count is an id already.
+    """
+
+    def __init__(self) -> None:
+        self.counters: list[int] = []
+        self.used: set[str] = set()
+
+    def heading(self, text: str, level: int) -> Heading:
+        label, title = split_label(text)
+        self.counters = [*self.counters[:level], *[0] * (level - len(self.counters))]
+        self.counters[level - 1] += 1
+        if label is not None:
+            ident, positional = label.value, False
+        else:
+            ident, title, positional = ".".join(str(n) for n in self.counters if n), text, True
+            if ident in self.used:
+                ident = text
+        self.used.add(ident)
+        return Heading(level, ident, title, positional)
 
 
 NUMBER_LABEL = re.compile(r"\s*(?:§\s*)?\d{1,3}(?:\.\d{1,3})*[.)]?\s+")
@@ -424,22 +481,23 @@ def _joiner(prev: str, text: str, index: int) -> str:
 def _sections(spans: list[tuple[int, int, _Block]], title: str) -> list[SectionSpan]:
     """A section runs from its heading to the next heading; headings with no body make none."""
     sections: list[SectionSpan] = []
-    current: tuple[str, str, int, int] | None = None  # id, title, start, body_start
+    current: tuple[str, str, int, int, bool] | None = None  # id, title, start, body_start, positional
     last_end = 0
     for start, end, block in spans:
         if block.heading is not None:
             if current is not None and last_end > current[3]:
-                sections.append(SectionSpan(current[0], current[1], current[2], current[3], last_end))
-            current = (block.heading.id, block.heading.title or block.heading.id, start, end)
+                sections.append(SectionSpan(*current[:4], last_end, positional=current[4]))
+            heading = block.heading
+            current = (heading.id, heading.title or heading.id, start, end, heading.positional)
             last_end = end
             continue
         if current is None:
-            current = (FRONT, title or "Front matter", start, start)
+            current = (FRONT, title or "Front matter", start, start, False)
         if last_end <= current[3]:
-            current = (current[0], current[1], current[2], start)
+            current = (current[0], current[1], current[2], start, current[4])
         last_end = end
     if current is not None and last_end > current[3]:
-        sections.append(SectionSpan(current[0], current[1], current[2], current[3], last_end))
+        sections.append(SectionSpan(*current[:4], last_end, positional=current[4]))
     return sections
 
 

@@ -234,3 +234,43 @@ def test_a_list_with_right_aligned_numerals_is_not_a_page_per_item() -> None:
     doc = parse_plaintext(CC0_LIST, document="cc0")
     assert {page for _, page in doc.page_breaks} == {None}
     assert "and/or performer(s); iii. publicity" in doc.text
+
+
+README = """GNU Example
+===========
+
+This is GNU Example, version 1.0.
+
+Introduction
+------------
+
+Example greets the world.
+
+Reporting Bugs
+--------------
+
+Send bug reports to the address below.
+
+6.11 POSIX Mode
+---------------
+
+Example conforms to POSIX when asked.
+"""
+
+
+def test_lines_underlined_as_readmes_head_them_are_sections_the_top_one_the_title() -> None:
+    doc = parse_plaintext(README, document="README")
+    assert doc.title == "GNU Example"
+    assert outline(doc) == [
+        ("Front", "GNU Example"),
+        ("1", "Introduction"),
+        ("2", "Reporting Bugs"),
+        ("6.11", "POSIX Mode"),  # a printed label is the id, in sequence or not
+    ]
+    assert [s.positional for s in doc.sections] == [False, True, True, False]
+    assert body(doc, "2") == "Send bug reports to the address below."
+
+
+def test_a_rule_under_a_paragraph_or_standing_alone_heads_nothing() -> None:
+    text = "Intro\n\nThe first line of text\nand its second line\n-----\n\nMore text.\n\n=====\n\nEnd.\n"
+    assert [s.id for s in parse_plaintext(text, document="notes").sections] == ["Front"]
