@@ -12,7 +12,7 @@ canonical text, so that every offset in it is exact:
 * lines are joined into paragraphs (blank lines separate them); a word hyphenated
   across lines keeps its hyphen and loses the break (``co-\\ndevelopment`` is
   ``co-development``); a paragraph cut by a page break is joined again;
-* ``Field: value`` lines (as in an annex listing) keep their line breaks;
+* ``Field: value`` lines (as in an annex listing) and a list's items keep their line breaks;
 * a Project Gutenberg book loses the project's header and licence, and nroff's
   overstrikes (bold ``B\\bB``, underline ``_\\bB``) read as plain letters.
 """
@@ -44,6 +44,10 @@ RULE = re.compile(r"^[ \t]{10,}$")
 FOOTNOTE = re.compile(r"^(\d{1,2})\s+(\S.*)$")
 PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 FIELD = re.compile(r"^[A-Z][A-Za-z ]{1,30}:\s")
+LIST_ITEM = re.compile(
+    r"^(?:(?P<bullet>[-*\u2022+])|(?P<number>\d{1,2}[.)])|(?P<letter>[a-z][.)])|(?P<paren>\([a-z0-9]{1,3}\)))\s+\S"
+)
+"""A list's item starting a line (``- item``, ``2) Unpack it``, ``(b) consent``): a line of its own."""
 SENTENCE_END = (".", "!", "?", ":", ";", ")", "”", '"', "’")
 SPACES = re.compile(r"[ \t\u00a0]{2,}")
 FRONT = "Front"
@@ -231,13 +235,28 @@ def _starts_sentence(text: str) -> bool:
     return text[:1].isupper() or text[:1].isdigit()
 
 
+def list_kind(lines: list[str]) -> str | None:
+    """The kind of list item two lines of a paragraph or more start with: each such item keeps its line.
+
+    ``1) Download`` / ``2) Unpack`` stay apart; a wrapped sentence whose line happens to start
+    with ``7. This requirement`` (a section number) or ``(1) assert`` joins as text does.
+    """
+    kinds = [match.lastgroup for line in lines if (match := LIST_ITEM.match(line))]
+    return next((kind for kind in kinds if kinds.count(kind) >= 2), None)
+
+
+def _item_of(kind: str | None, line: str) -> bool:
+    return kind is not None and (match := LIST_ITEM.match(line)) is not None and match.lastgroup == kind
+
+
 def join_lines(lines: list[str]) -> str:
     """Join a paragraph's lines: a space, nothing after a line-break hyphen, a newline before a field."""
     out = lines[0] if lines else ""
+    listing = list_kind(lines)
     for line in lines[1:]:
         if re.search(r"[A-Za-z]-$", out) and line[:1].isalpha():
             out += line
-        elif FIELD.match(line):
+        elif FIELD.match(line) or _item_of(listing, line):
             out += "\n" + line
         else:
             out += " " + line
@@ -412,15 +431,16 @@ def parse_plaintext(raw: str, *, document: str) -> ParsedDocument:
             emit("\n\n")
         start = offset
         prev = ""
+        listing = list_kind([line.text for line in block.lines])
         for j, line in enumerate(block.lines):
             text = line.text
             for number, page in markers.items():
                 if number not in marker_offsets and page == line.page:
                     found = re.search(rf"(?<=[a-z]){number}(?=[\s,.;:)]|$)", text)
                     if found:
-                        marker_offsets[number] = offset + len(_joiner(prev, text, j)) + found.start()
+                        marker_offsets[number] = offset + len(_joiner(prev, text, j, listing)) + found.start()
                         text = text[: found.start()] + text[found.end() :]
-            joiner = _joiner(prev, text, j)
+            joiner = _joiner(prev, text, j, listing)
             emit(joiner)
             if line.page != page_breaks[-1][1]:
                 page_breaks.append((offset, line.page))
@@ -470,12 +490,12 @@ def book_text(raw: str) -> tuple[str, str]:
     return book, " ".join(title.group(1).split()) if title else ""
 
 
-def _joiner(prev: str, text: str, index: int) -> str:
+def _joiner(prev: str, text: str, index: int, listing: str | None) -> str:
     if index == 0:
         return ""
     if re.search(r"[A-Za-z]-$", prev) and text[:1].isalpha():
         return ""
-    return "\n" if FIELD.match(text) else " "
+    return "\n" if FIELD.match(text) or _item_of(listing, text) else " "
 
 
 def _sections(spans: list[tuple[int, int, _Block]], title: str) -> list[SectionSpan]:

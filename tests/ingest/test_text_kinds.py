@@ -274,3 +274,20 @@ def test_lines_underlined_as_readmes_head_them_are_sections_the_top_one_the_titl
 def test_a_rule_under_a_paragraph_or_standing_alone_heads_nothing() -> None:
     text = "Intro\n\nThe first line of text\nand its second line\n-----\n\nMore text.\n\n=====\n\nEnd.\n"
     assert [s.id for s in parse_plaintext(text, document="notes").sections] == ["Front"]
+
+
+def test_a_lists_items_keep_their_lines_and_a_wrapped_number_does_not_start_one() -> None:
+    text = (
+        "1. Installation\n\n"
+        "Steps:\n1) Download the archive.\n2) Unpack it into a directory of\nyour choice.\n\n"
+        "Action items:\n- B. Member to book the venue.\n- D. Secretary to circulate these minutes.\n\n"
+        "b) The work must carry notices stating that it is released under section\n"
+        "7. This requirement modifies section 4.\n"
+    )
+    doc = parse_plaintext(text, document="notes")
+    assert body(doc, "1").split("\n\n") == [
+        "Steps:\n1) Download the archive.\n2) Unpack it into a directory of your choice.",
+        "Action items:\n- B. Member to book the venue.\n- D. Secretary to circulate these minutes.",
+        "b) The work must carry notices stating that it is released under section 7. This requirement"
+        " modifies section 4.",
+    ]
