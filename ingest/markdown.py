@@ -2,12 +2,12 @@
 
 ATX and setext headings at any depth, never inside fenced code; front matter
 (YAML, TOML, Pandoc's ``%`` block) gives the title and no text; list items, quotes
-and table rows are paragraphs of their own; boxes (Pandoc/Quarto/Docusaurus
-``:::`` divs, MkDocs' ``!!!`` admonitions and ``===`` tabs, GitHub's ``[!NOTE]``
-alerts) keep their body and title, their headings being no sections; MDX
-statements and lines of template tags are no text; inline markup reduced to the text a reader sees; ``[^n]``
-footnotes and Pandoc's inline ``^[...]`` ones.  Markdown has no pages, so blocks
-carry ``page=None`` and citations no page.
+and table rows (pipe, Pandoc grid, HTML) are paragraphs of their own; boxes
+(Pandoc/Quarto/Docusaurus ``:::`` divs, MkDocs' ``!!!`` admonitions and ``===``
+tabs, GitHub's ``[!NOTE]`` alerts) keep their body and title, their headings being
+no sections; MDX statements and lines of template tags are no text; inline markup
+reduced to the text a reader sees; ``[^n]`` footnotes and Pandoc's ``^[...]``.
+Markdown has no pages, so blocks carry ``page=None`` and citations no page.
 """
 
 from __future__ import annotations
@@ -72,6 +72,9 @@ _NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*(.*)$")
 _TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 _RAW_HTML = re.compile(r"^ {0,3}<(style|script)(?=[\s>]|$)", re.IGNORECASE)
 _INDENTED = re.compile(r"^(?: {4}|\t)")
+_GRID_BORDER = re.compile(r"^ {0,3}\+(?:[-=:]{2,}\+)+[ \t]*$")
+_HTML_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_CELL = re.compile(r"<t[hd]\b[^>]*>(.*?)</t[hd]\s*>", re.IGNORECASE | re.DOTALL)
 _DIV_OPEN = re.compile(r"^ {0,3}:{3,}[ \t]*([^\s:].*?)[ \t:]*$")
 _DIV_CLOSE = re.compile(r"^ {0,3}:{3,}[ \t]*$")
 _ADMONITION = re.compile(
@@ -285,6 +288,8 @@ class _MarkdownBody:
         if _RULE.match(line):
             self.flush()
             return at + 1
+        if _GRID_BORDER.match(line) and not self.paragraph:
+            return self.grid_table(lines, at)
         if "|" in line and at + 1 < len(lines) and "|" in lines[at + 1] and _TABLE_RULE.match(lines[at + 1]):
             return self.table(lines, at)
         if note := _NOTE_DEFINITION.match(line):
@@ -474,14 +479,43 @@ class _MarkdownBody:
         self.flush()
         while at < len(lines) and lines[at].strip() and "|" in lines[at]:
             if not _TABLE_RULE.match(lines[at]):
-                cells = [self.inline.reduce(cell) for cell in _cells(lines[at])]
-                text = " | ".join(cell for cell, _ in cells if cell)
-                if text:
-                    notes = tuple(n for _, found in cells for n in found)
-                    self.blocks.append(Paragraph(text, notes=notes))
+                self.table_row(_cells(lines[at]))
             at += 1
         self.last = "table"
         return at
+
+    def grid_table(self, lines: list[str], at: int) -> int:
+        """A Pandoc grid table: one paragraph per row, each cell's lines joined, cells by `` | ``."""
+        self.flush()
+        row: list[list[str]] = []
+        while at < len(lines) and lines[at].strip()[:1] in ("+", "|"):
+            if _GRID_BORDER.match(lines[at]):
+                self.table_row([" ".join(cell) for cell in row])
+                row = []
+            else:
+                for column, cell in enumerate(_cells(lines[at])):
+                    row.extend([] for _ in range(column + 1 - len(row)))
+                    row[column].append(cell.strip())
+            at += 1
+        self.table_row([" ".join(cell) for cell in row])
+        self.last = "table"
+        return at
+
+    def table_row(self, row: list[str]) -> None:
+        cells = [self.inline.reduce(cell) for cell in row]
+        text = " | ".join(cell for cell, _ in cells if cell)
+        if text:
+            self.blocks.append(Paragraph(text, notes=tuple(n for _, found in cells for n in found)))
+
+    def html_rows(self, joined: str) -> None:
+        """An HTML table in the Markdown (a notebook's data frame): a paragraph per row, as a
+        Markdown table's, not the whole table run together; text around it stays."""
+        at = 0
+        for row in _HTML_ROW.finditer(joined):
+            self.heading_text(joined[at : row.start()])
+            self.table_row([cell.group(1) for cell in _HTML_CELL.finditer(row.group(1))])
+            at = row.end()
+        self.heading_text(joined[at:])
 
     def heading(self, level: int, text: str) -> None:
         """A heading without the attributes Pandoc and kramdown give it (``{#id .class}``, ``{-}``)."""
@@ -497,6 +531,10 @@ class _MarkdownBody:
         self.paragraph = []
         if self.kind == "item" and _ANCHORS_ONLY.fullmatch(joined):
             self.last, self.kind = "item", "text"  # a table of contents' entry: the heading says it
+            return
+        if self.kind == "text" and joined.startswith("<") and _HTML_ROW.search(joined):
+            self.html_rows(joined)
+            self.last = "table"
             return
         text, notes = self.inline.reduce(joined)
         if text and self.kind == "note":

@@ -5,8 +5,9 @@ Hugo, R Markdown and Obsidian write it, Pandoc's title block; the boxes of Pando
 Quarto, Docusaurus and MkDocs, GitHub's alerts; MDX statements.  The title comes
 from the metadata, which is never a passage; a box's fences and markers are no text,
 its body is read as Markdown and a heading inside it is no section.  Pandoc's and
-kramdown's attributes, spans and inline notes, definition lists, wiki links and a
-notebook's CSS leave their text and no markup.
+kramdown's attributes, spans and inline notes, definition lists, wiki links, template
+tags and a notebook's CSS leave their text and no markup; grid and HTML tables give a
+paragraph per row.
 """
 
 from __future__ import annotations
@@ -199,3 +200,24 @@ def test_lines_of_template_tags_are_no_text_but_what_they_wrap_is() -> None:
     )
     expected = ["Back up first.", "Use {% raw %} in Liquid.", "{% include kept.html %}"]
     assert texts(markdown_blocks(raw)[1]) == expected
+
+
+def test_a_pandoc_grid_table_is_a_paragraph_per_row_with_multi_line_cells_joined() -> None:
+    raw = (
+        "+-------+---------+\n| Term  | Meaning |\n+=======+=========+\n| Alpha | first   |\n"
+        "|       | letter  |\n+-------+---------+\n| Beta  | second  |\n+-------+---------+\n\nAfter.\n"
+    )
+    rows = ["Term | Meaning", "Alpha | first letter", "Beta | second", "After."]
+    assert texts(markdown_blocks(raw)[1]) == rows
+
+
+def test_an_html_table_in_markdown_is_a_paragraph_per_row() -> None:
+    raw = (
+        "Output:\n\n<div>\n<table border=\"1\" class=\"dataframe\">\n  <thead>\n    <tr>\n      <th></th>\n"
+        "      <th>count</th>\n    </tr>\n  </thead>\n  <tbody>\n    <tr>\n      <th>0</th>\n"
+        "      <td><b>12</b></td>\n    </tr>\n  </tbody>\n</table>\n<p>1 rows</p>\n</div>\n\n"
+        "Prose naming `<tr>` and `</tr>` tags.\n"
+    )
+    assert texts(markdown_blocks(raw)[1]) == [
+        "Output:", "count", "0 | 12", "1 rows", "Prose naming <tr> and </tr> tags.",
+    ]  # fmt: skip
