@@ -53,9 +53,17 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _NESTED_FENCE = re.compile(r"^[ \t]+(`{3,}|~{3,})")
 """A fence indented under a list item: code in the item, not the item's text."""
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_ATTRIBUTES = re.compile(r"\s*\{(?:[#.:-]|[\w-]+=)[^{}]*\}\s*$")
-_BLOCK_ATTRIBUTES = re.compile(r"^ {0,3}\{:[^{}]*\}[ \t]*$")
-"""kramdown's attributes for the block before (``{: .lead}``), or its table of contents (``{:toc}``)."""
+_ATTRIBUTE_LIST = r"\{[ \t]*(?::[^{}]*|[#.][^{}]*|-[ \t]*|[\w-]+=[^{}]*)\}"
+"""Pandoc, kramdown and Python-Markdown attributes: ``{#id .class}``, ``{ #id }``, ``{-}``,
+``{: .lead}``, ``{width=50%}``."""
+_ATTRIBUTES = re.compile(rf"\s*{_ATTRIBUTE_LIST}\s*$")
+_BLOCK_ATTRIBUTES = re.compile(rf"^ {{0,3}}{_ATTRIBUTE_LIST}[ \t]*$")
+"""Attributes for the block before (``{: .lead}``, ``{ .annotate }``) or kramdown's ``{:toc}``."""
+_NO_TEXT_LINE = re.compile(
+    r"^ {0,3}(?:\[TOC\]|\[\[_?TOC_?\]\]|-{2}8<-{2}.*|\*\[[^\]]+\]:.*)[ \t]*$", re.IGNORECASE
+)
+"""A table of contents' placeholder (``[TOC]``, ``[[_TOC_]]``), a snippet to include
+(``--8<-- "file.md"``) or an abbreviation's definition (``*[HTML]: Hyper Text ...``)."""
 _DEFINITION = re.compile(r"^ {0,3}[:~](?:[ \t]+(\S.*))$")
 """A Pandoc/PHP Markdown Extra definition (``:   Its meaning``) under the term it defines."""
 _HTML_HEADING = re.compile(r"^ {0,3}<h([1-6])\b[^>]*>", re.IGNORECASE)
@@ -269,7 +277,7 @@ class _MarkdownBody:
             len(box.group(1).expandtabs(4)) < 4 or "item" in (self.kind, self.last)
         ):
             return self.admonition(lines, at, box)
-        if _TEMPLATE_TAGS.match(line):
+        if _TEMPLATE_TAGS.match(line) or _NO_TEXT_LINE.match(line):
             return at + 1  # the generator fills it in; what it wraps goes on as text
         if not self.paragraph and _MDX_STATEMENT.match(line):
             return self.skip_paragraph(lines, at)
@@ -586,9 +594,9 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _STRONG = re.compile(r"(\*\*|~~)(?=\S)(.+?)(?<=\S)\1|(?<![\w\\])__(?=\S)(.+?)(?<=\S)__(?!\w)")
 _EMPHASIS = re.compile(r"\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*|(?<![\w\\])_(?=[^\s_])([^_]+?)(?<=[^\s_])_(?!\w)")
 _PRIVATE = 0xE000
-_SPAN = re.compile(r"\[([^\[\]]*)\]\{(?:[#.-]|[\w-]+=)[^{}]*\}")
+_SPAN = re.compile(rf"\[([^\[\]]*)\]{_ATTRIBUTE_LIST}")
 """A Pandoc bracketed span, ``[small caps]{.smallcaps}``: its text."""
-_LINK_ATTRIBUTES = re.compile(r"(?<=\))\{(?:[#.:]|[\w-]+=)[^{}]*\}")
+_LINK_ATTRIBUTES = re.compile(rf"(?<=\)){_ATTRIBUTE_LIST}")
 """Attributes after a link or image, ``![chart](c.png){width=50%}``: no text."""
 _WIKI_LINK = re.compile(r"\[\[([^\[\]|]+)(?:\|([^\[\]]+))?\]\]")
 _SLUG = re.compile(r"^\S*[-_/#.]\S*$")

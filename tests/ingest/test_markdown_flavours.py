@@ -221,3 +221,14 @@ def test_an_html_table_in_markdown_is_a_paragraph_per_row() -> None:
     assert texts(markdown_blocks(raw)[1]) == [
         "Output:", "count", "0 | 12", "1 rows", "Prose naming <tr> and </tr> tags.",
     ]  # fmt: skip
+
+
+def test_python_markdown_placeholders_attribute_lists_and_abbreviations_are_no_text() -> None:
+    raw = (
+        "[TOC]\n\n## Setup { #setup }\n\nInstall it.\n{ .annotate }\n\n"
+        '[Subscribe](#){ .md-button } or ![logo](l.png){ width="300" }\n\n--8<-- "includes/abbr.md"\n\n'
+        "*[HTML]: Hyper Text Markup Language\n\nThe HTML spec.\n\n[[_TOC_]]\n"
+    )
+    blocks = markdown_blocks(raw)[1]
+    assert headings(blocks) == [(1, "Setup")]
+    assert texts(blocks) == ["Install it.", "Subscribe or logo", "The HTML spec."]
