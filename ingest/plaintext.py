@@ -11,7 +11,8 @@ canonical text, so that every offset in it is exact:
   markers glued to words in the body (``Group1``) are dropped;
 * lines are joined into paragraphs (blank lines separate them); a word hyphenated
   across lines keeps its hyphen and loses the break (``co-\\ndevelopment`` is
-  ``co-development``); a paragraph cut by a page break is joined again;
+  ``co-development``), unless only the whole word (``policy`` for ``pol-\\nicy``)
+  stands elsewhere in the text; a paragraph cut by a page break is joined again;
 * ``Field: value`` lines (as in an annex listing) and a list's items keep their line breaks;
 * a Project Gutenberg book loses the project's header and licence, and nroff's
   overstrikes (bold ``B\\bB``, underline ``_\\bB``) read as plain letters.
@@ -22,6 +23,7 @@ from __future__ import annotations
 import copy
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from index.errors import SourceError
@@ -52,6 +54,8 @@ SENTENCE_END = (".", "!", "?", ":", ";", ")", "”", '"', "’")
 SPACES = re.compile(r"[ \t\u00a0]{2,}")
 FRONT = "Front"
 _DIGITS = re.compile(r"\d+")
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+_HYPHEN_END = re.compile(r"(?<![A-Za-z-])([A-Za-z]+)-$")
 CENTRED = 10
 """Spaces before every line of a title centred on the page."""
 OVERSTRIKE = re.compile(r".\x08")
@@ -229,6 +233,36 @@ def _later(page: int | None, than: int | None) -> bool:
 
 def _ends_sentence(text: str) -> bool:
     return text.rstrip().endswith(SENTENCE_END)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The document's words, which say whether a hyphen at a line's end is the word's or the typesetter's.
+
+    A report extracted from a justified PDF (``pdftotext -layout``) breaks ``pol-`` / ``icy``;
+    the hyphen goes only where ``policy`` stands elsewhere in the text and ``pol-icy`` nowhere.
+    Otherwise it stays (``co-`` / ``development`` is co-development), as the report needs.
+    """
+
+    plain: frozenset[str]
+    hyphenated: frozenset[str]
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Vocabulary:
+        plain: set[str] = set()
+        hyphenated: set[str] = set()
+        for text in texts:
+            for word in _WORD.findall(text):
+                (hyphenated if "-" in word else plain).add(word.lower())
+        return cls(frozenset(plain), frozenset(hyphenated))
+
+    def breaks(self, line: str, following: str) -> bool:
+        """Whether the hyphen ending ``line`` breaks a word that ``following`` completes."""
+        head, tail = _HYPHEN_END.search(line), _WORD.match(following)
+        if head is None or tail is None:
+            return False
+        first, second = head.group(1).lower(), tail.group(0).lower()
+        return f"{first}{second}" in self.plain and f"{first}-{second}" not in self.hyphenated
 
 
 def _starts_sentence(text: str) -> bool:
@@ -409,6 +443,7 @@ def parse_plaintext(raw: str, *, document: str) -> ParsedDocument:
     if is_indented(raw):
         return parse_indented(raw, document=document)
     body, notes = scan(raw)
+    vocabulary = Vocabulary.of(line.text for line in body if line is not None)
     title, blocks = _blocks(paragraphs(body))
     title = named or title
     if not any(b.heading is None for b in blocks) and not notes:
@@ -444,7 +479,8 @@ def parse_plaintext(raw: str, *, document: str) -> ParsedDocument:
             emit(joiner)
             if line.page != page_breaks[-1][1]:
                 page_breaks.append((offset, line.page))
-            emit(text)
+            following = block.lines[j + 1].text if j + 1 < len(block.lines) else ""
+            emit(text[:-1] if following and vocabulary.breaks(text, following) else text)
             prev = text
         spans.append((start, offset, block))
 

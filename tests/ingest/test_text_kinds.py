@@ -291,3 +291,15 @@ def test_a_lists_items_keep_their_lines_and_a_wrapped_number_does_not_start_one(
         "b) The work must carry notices stating that it is released under section 7. This requirement"
         " modifies section 4.",
     ]
+
+
+def test_a_word_a_justified_pdf_broke_at_a_line_end_is_whole_where_the_text_spells_it_so() -> None:
+    text = (
+        "1 Introduction\n\n"
+        "The policy of the Union, and its self-help programmes, follow.\n\n"
+        "2 Findings\n\n"
+        "Member states adopted the pol-\nicy in 2024. They chose self-\nhelp and co-\ndevelopment.\n"
+    )
+    doc = parse_plaintext(text, document="swd")
+    expected = "Member states adopted the policy in 2024. They chose self-help and co-development."
+    assert body(doc, "2") == expected
