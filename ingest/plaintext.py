@@ -311,6 +311,7 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
     first_line = ""  # "GNU GENERAL PUBLIC LICENSE / Version 3": the first paragraph's line, kept as text too
     centred = ""  # a paragraph set in far before the first heading: a licence's or an RFC's title
     places = _Places()
+    starred = outline_headings(paras)
     tops = sum(1 for para in paras if len(para) == 1 and para[0].underline == 1)
     for index, para in enumerate(paras):
         texts = [line.text for line in para]
@@ -319,6 +320,11 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
         if len(para) == 1 and para[0].underline and not top:
             marked = tracker.classify(texts) or places.heading(texts[0], para[0].underline)
             blocks.append(_Block(para, marked))
+            continue
+        if index in starred:
+            stars, text = starred[index]
+            line = replace(para[0], text=text)
+            blocks.append(_Block([line], tracker.classify([text]) or places.heading(text, stars)))
             continue
         # The paragraph before ends with a colon: numbered sentences here are its list.
         listed = index > 0 and paras[index - 1][-1].text.endswith(":")
@@ -365,7 +371,27 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
             last.heading = Heading(1, last.heading.id, " ".join(texts))
             continue
         blocks.append(_Block(para))
-    return " ".join(title_lines) or centred or first_line, blocks
+    return " ".join(title_lines) or centred or MODE_LINE.sub("", first_line), blocks
+
+
+def outline_headings(paras: list[list[Line]]) -> dict[int, tuple[int, str]]:
+    """The paragraphs that are Emacs outline headings (``* Noteworthy changes in release 3.8``,
+    ``** Bug fixes``), as GNU NEWS and README files head their parts: index -> (depth, title).
+
+    A line of its own at the margin, starred.  They are headings where the first line declares
+    ``-*- outline -*-``, or where two or more stand so and none is followed at once by another
+    of its depth: blank-separated bullets (``* Paths with spaces are not supported.``) are.
+    """
+    found = {
+        i: (len(match.group(1)), match.group(2))
+        for i, para in enumerate(paras)
+        if len(para) == 1 and para[0].indent == 0 and (match := STARRED.match(para[0].text))
+    }
+    declared = bool(paras) and "-*- outline -*-" in paras[0][0].text
+    if declared:
+        return found
+    bulleted = any(i + 1 in found and found[i + 1][0] == depth for i, (depth, _) in found.items())
+    return found if len(found) >= 2 and not bulleted else {}
 
 
 class _Places:
@@ -394,6 +420,9 @@ class _Places:
         return Heading(level, ident, title, positional)
 
 
+STARRED = re.compile(r"^(\*{1,4}) +(\S.{0,120})$")
+MODE_LINE = re.compile(r"\s*-\*-.*-\*-\s*$")
+"""Emacs's file variables on a first line (``GNU grep NEWS  -*- outline -*-``): not the title."""
 NUMBER_LABEL = re.compile(r"\s*(?:§\s*)?\d{1,3}(?:\.\d{1,3})*[.)]?\s+")
 
 

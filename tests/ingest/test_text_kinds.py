@@ -303,3 +303,44 @@ def test_a_word_a_justified_pdf_broke_at_a_line_end_is_whole_where_the_text_spel
     doc = parse_plaintext(text, document="swd")
     expected = "Member states adopted the policy in 2024. They chose self-help and co-development."
     assert body(doc, "2") == expected
+
+
+NEWS = """GNU Example NEWS                                    -*- outline -*-
+
+* Noteworthy changes in release 3.8 (2022-09-02) [stable]
+
+** Changes in behavior
+
+  The -P option is now based on PCRE2 instead of the older PCRE.
+
+** Bug fixes
+
+  The -s option no longer suppresses "binary file matches" messages.
+
+* Noteworthy changes in release 3.7 (2021-08-14) [stable]
+
+  A performance regression with many patterns has been fixed.
+"""
+
+
+def test_emacs_outline_headings_of_a_gnu_news_file_are_sections() -> None:
+    doc = parse_plaintext(NEWS, document="NEWS")
+    assert doc.title == "GNU Example NEWS"
+    assert outline(doc) == [
+        ("Front", "GNU Example NEWS"),
+        ("1.1", "Changes in behavior"),
+        ("1.2", "Bug fixes"),
+        ("2", "Noteworthy changes in release 3.7 (2021-08-14) [stable]"),
+    ]
+    assert "* Noteworthy" not in doc.text and "** Bug" not in doc.text
+    assert body(doc, "1.2").startswith("The -s option no longer")
+
+
+def test_starred_headings_need_no_mode_line_but_blank_separated_bullets_are_no_headings() -> None:
+    readme = "* INTRODUCTION\n\n  It encrypts.\n\n* BUILD INSTRUCTIONS\n\n  Run make.\n"
+    assert [s.title for s in parse_plaintext(readme, document="README").sections] == [
+        "INTRODUCTION",
+        "BUILD INSTRUCTIONS",
+    ]
+    bullets = "Known issues\n\n* The installer skips disk space\n\n* Paths with spaces fail\n\nMore.\n"
+    assert [s.id for s in parse_plaintext(bullets, document="notes").sections] == ["Front"]
