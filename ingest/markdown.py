@@ -5,14 +5,16 @@ ATX and setext headings at any depth, never inside fenced code; front matter
 and table rows (pipe, Pandoc grid, HTML) are paragraphs of their own; boxes
 (Pandoc/Quarto/Docusaurus ``:::`` divs, MkDocs' ``!!!`` admonitions and ``===``
 tabs, GitHub's ``[!NOTE]`` alerts) keep their body and title, their headings being
-no sections; MDX statements and lines of template tags are no text; inline markup
-reduced to the text a reader sees; ``[^n]`` footnotes and Pandoc's ``^[...]``.
-Markdown has no pages, so blocks carry ``page=None`` and citations no page.
+no sections (but those in Pandoc's section divs are); MDX statements and lines of
+template tags are no text; inline markup reduced to the text a reader sees; ``[^n]``
+footnotes and Pandoc's ``^[...]``.  Markdown has no pages, so blocks carry
+``page=None`` and citations no page.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import textwrap
 import tomllib
@@ -85,6 +87,9 @@ _HTML_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr\s*>", re.IGNORECASE | re.DOTALL)
 _HTML_CELL = re.compile(r"<t[hd]\b[^>]*>(.*?)</t[hd]\s*>", re.IGNORECASE | re.DOTALL)
 _DIV_OPEN = re.compile(r"^ {0,3}:{3,}[ \t]*([^\s:].*?)[ \t:]*$")
 _DIV_CLOSE = re.compile(r"^ {0,3}:{3,}[ \t]*$")
+_DIV_FENCE = re.compile(r"^[ \t]*:{3,}")
+_BOXED_DIV = re.compile(r"(?<![\w-])\.?(?:callout|panel-tabset)")
+"""A Quarto callout or tab set, whose headings are its title or its tabs' labels."""
 _ADMONITION = re.compile(
     r"^([ \t]*)(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*(?:[ \t]+\"([^\"]*)\")?\s*$"
 )
@@ -268,6 +273,8 @@ class _MarkdownBody:
                 return self.code(lines, at, fence.group(1), nested=nested)
         if not line.strip():
             return self.blank(lines, at)
+        if line[:1] in (" ", "\t") and "item" in (self.kind, self.last) and _DIV_FENCE.match(line):
+            return self.item_div(line, at)
         if div := _DIV_OPEN.match(line):
             return self.div(lines, at, div)
         if _DIV_CLOSE.match(line):
@@ -319,6 +326,8 @@ class _MarkdownBody:
             return at + 1
         item = _BULLET.match(line) or _ORDERED.match(line)
         if item and self.starts_item(item):
+            if _DIV_FENCE.match(_item_text(item)):
+                return self.item_div(_item_text(item), at)
             self.flush()
             self.kind, self.paragraph = "item", [_TASK.sub("", _item_text(item))]
             return at + 1
@@ -386,12 +395,22 @@ class _MarkdownBody:
             self.blocks.append(Paragraph(text))
         self.last = "code"
 
+    def item_div(self, line: str, at: int) -> int:
+        """A div's fence in a list item, as Pandoc writes them: no text; the item goes on."""
+        self.flush()
+        if opening := _DIV_OPEN.match(line.lstrip()):
+            self.heading_text(_div_title(opening.group(1)))
+        self.last = "item"
+        return at + 1
+
     def div(self, lines: list[str], at: int, opening: re.Match[str]) -> int:
         """A fenced div (Pandoc, Quarto's callouts, Docusaurus' admonitions): its body, without fences.
 
         ``::: {.callout-note}`` or ``:::tip[Pro tip]`` opens it, a line of colons closes
         it (divs nest).  The title it gives (``[Pro tip]``, ``title="..."``, or words after
-        the kind) is a paragraph; a heading inside is the box's title, not a section.
+        the kind) is a paragraph.  Headings inside are the document's own (Pandoc writes
+        each section as a div), but in a Quarto callout or tab set a heading is the box's
+        title or a tab's label, not a section.
         With no closing fence it is no div but mkdocstrings' ``::: package.module`` (the
         documentation of that object goes there): the name is a paragraph, the options
         indented under it are none.
@@ -418,7 +437,8 @@ class _MarkdownBody:
             while end < len(lines) and (not lines[end].strip() or _INDENTED.match(lines[end])):
                 end += 1
             return end
-        self.boxed(_div_title(opening.group(1)), lines[at + 1 : end])
+        boxed = _BOXED_DIV.search(opening.group(1)) is not None
+        self.boxed(_div_title(opening.group(1)), lines[at + 1 : end], demote=boxed)
         return end + 1
 
     def admonition(self, lines: list[str], at: int, box: re.Match[str]) -> int:
@@ -441,13 +461,13 @@ class _MarkdownBody:
             self.last = "item"
         return end
 
-    def boxed(self, title: str, body: list[str]) -> None:
-        """A box's title and body as paragraphs: headings inside it are its text, not sections."""
+    def boxed(self, title: str, body: list[str], *, demote: bool = True) -> None:
+        """A box's title and body; with ``demote``, headings inside it are its text, not sections."""
         self.flush()
         if title:
             self.heading_text(title)
         for block in _MarkdownBody(self.inline).read(body):
-            self.blocks.append(Paragraph(block.text) if isinstance(block, Heading) else block)
+            self.blocks.append(Paragraph(block.text) if demote and isinstance(block, Heading) else block)
         self.last = "box"
 
     def heading_text(self, text: str) -> None:
@@ -493,21 +513,45 @@ class _MarkdownBody:
         return at
 
     def grid_table(self, lines: list[str], at: int) -> int:
-        """A Pandoc grid table: one paragraph per row, each cell's lines joined, cells by `` | ``."""
+        """A Pandoc grid table: a row whose cells are a line of text each is one paragraph,
+        cells joined by `` | ``; a row with more in its cells (lists, paragraphs, a table:
+        an old page laid out in a table) gives the blocks of each cell in turn."""
         self.flush()
-        row: list[list[str]] = []
+        cuts = [n for n, char in enumerate(lines[at].rstrip()) if char == "+"]
+        row: list[str] = []
+        at += 1
         while at < len(lines) and lines[at].strip()[:1] in ("+", "|"):
             if _GRID_BORDER.match(lines[at]):
-                self.table_row([" ".join(cell) for cell in row])
-                row = []
+                self.grid_row(row, cuts)
+                row, cuts = [], [n for n, char in enumerate(lines[at].rstrip()) if char == "+"]
             else:
-                for column, cell in enumerate(_cells(lines[at])):
-                    row.extend([] for _ in range(column + 1 - len(row)))
-                    row[column].append(cell.strip())
+                row.append(lines[at].rstrip())
             at += 1
-        self.table_row([" ".join(cell) for cell in row])
+        self.grid_row(row, cuts)
         self.last = "table"
         return at
+
+    def grid_row(self, row: list[str], cuts: list[int]) -> None:
+        """One row of a grid table: its columns cut where the border above puts its ``+``."""
+        columns: list[list[str]]
+        if all(line[n : n + 1] in ("|", "+", "") for line in row for n in cuts):
+            columns = [[line[a + 1 : b] for line in row] for a, b in itertools.pairwise(cuts)]
+        else:  # not aligned under the border: split at the bars
+            split = [_cells(line) for line in row]
+            width = max(map(len, split), default=0)
+            columns = [[cells[n] if n < len(cells) else "" for cells in split] for n in range(width)]
+        cells = [self.cell(column) for column in columns]
+        if all(len(blocks) <= 1 and all(isinstance(b, Paragraph) for b in blocks) for blocks in cells):
+            texts = [blocks[0].text for blocks in cells if blocks]
+            notes = tuple(n for blocks in cells for b in blocks if isinstance(b, Paragraph) for n in b.notes)
+            if texts:
+                self.blocks.append(Paragraph(" | ".join(texts), notes=notes))
+            return
+        for blocks in cells:
+            self.blocks.extend(blocks)
+
+    def cell(self, lines: list[str]) -> list[Block]:
+        return _MarkdownBody(self.inline).read(textwrap.dedent("\n".join(lines)).split("\n"))
 
     def table_row(self, row: list[str]) -> None:
         cells = [self.inline.reduce(cell) for cell in row]
@@ -526,8 +570,10 @@ class _MarkdownBody:
         self.heading_text(joined[at:])
 
     def heading(self, level: int, text: str) -> None:
-        """A heading without the attributes Pandoc and kramdown give it (``{#id .class}``, ``{-}``)."""
+        """A heading without the attributes Pandoc and kramdown give it (``{#id .class}``, ``{-}``),
+        nor the pilcrow of a permalink that came with it from a web page (``Errors¶``)."""
         reduced, _ = self.inline.reduce(_ATTRIBUTES.sub("", text))
+        reduced = reduced.removesuffix("\u00b6").rstrip()
         if reduced:
             self.blocks.append(Heading(level, reduced))
         self.last = "heading"
@@ -596,8 +642,9 @@ _EMPHASIS = re.compile(r"\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*|(?<![\w\\])_(?=[^\s_]
 _PRIVATE = 0xE000
 _SPAN = re.compile(rf"\[([^\[\]]*)\]{_ATTRIBUTE_LIST}")
 """A Pandoc bracketed span, ``[small caps]{.smallcaps}``: its text."""
-_LINK_ATTRIBUTES = re.compile(rf"(?<=\)){_ATTRIBUTE_LIST}")
-"""Attributes after a link or image, ``![chart](c.png){width=50%}``: no text."""
+_LINK_ATTRIBUTES = re.compile(rf"(?<=[)\ue000-\uf8ff]){_ATTRIBUTE_LIST}")
+"""Attributes after a link, an image or code, ``![chart](c.png){width=50%}``, `` `f()`{.py} ``:
+no text (code spans are set aside as private-use characters by then)."""
 _WIKI_LINK = re.compile(r"\[\[([^\[\]|]+)(?:\|([^\[\]]+))?\]\]")
 _SLUG = re.compile(r"^\S*[-_/#.]\S*$")
 _INLINE_NOTE = re.compile(r"\^\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")
@@ -634,8 +681,9 @@ class _Inline:
         text = _NOTE_MARK.sub("", text)
         text = _WIKI_LINK.sub(_wiki_text, text)
         text = _SPAN.sub(lambda m: m.group(1), text)
-        for _ in range(3):  # a link inside a link's text (a badge's image link) unwraps in turn
+        for _ in range(3):  # a link inside a link's text (a badge's image link), or a span, unwraps in turn
             text = _LINK.sub(lambda m: m.group(1), text)
+            text = _SPAN.sub(lambda m: m.group(1), text)
         text = _SHORTCUT.sub(
             lambda m: m.group(1) if m.group(1).casefold() in self.references else m.group(0), text
         )

@@ -4,7 +4,8 @@ Each fixture is a few lines in the style of one tool: front matter the way Jekyl
 Hugo, R Markdown and Obsidian write it, Pandoc's title block; the boxes of Pandoc,
 Quarto, Docusaurus and MkDocs, GitHub's alerts; MDX statements.  The title comes
 from the metadata, which is never a passage; a box's fences and markers are no text,
-its body is read as Markdown and a heading inside it is no section.  Pandoc's and
+its body is read as Markdown and a heading inside it is no section (but Pandoc's
+section divs keep theirs).  Pandoc's and
 kramdown's attributes, spans and inline notes, definition lists, wiki links, template
 tags and a notebook's CSS leave their text and no markup; grid and HTML tables give a
 paragraph per row.
@@ -232,3 +233,34 @@ def test_python_markdown_placeholders_attribute_lists_and_abbreviations_are_no_t
     blocks = markdown_blocks(raw)[1]
     assert headings(blocks) == [(1, "Setup")]
     assert texts(blocks) == ["Install it.", "Subscribe or logo", "The HTML spec."]
+
+
+# What Pandoc writes (`pandoc -t markdown` of a web page) -----------------------------------------
+
+
+def test_headings_in_pandocs_section_divs_are_sections_without_permalinks() -> None:
+    raw = (
+        "::: {#errors .section}\n# [8. ]{.section-number}Errors¶\n\nUntil now.\n\n"
+        "::: {#syntax .section}\n## [8.1. ]{.section-number}Syntax Errors¶\n\nThe parser.\n:::\n:::\n"
+    )
+    doc = read_markdown(raw, "errors.md")
+    assert [(s.id, s.title) for s in doc.sections] == [("8", "Errors"), ("8.1", "Syntax Errors")]
+    assert ":::" not in doc.text and "{" not in doc.text
+
+
+def test_div_fences_in_list_items_are_no_text_and_the_list_goes_on() -> None:
+    raw = "-   [Python](https://python.org) »\n\n-   ::: switcher\n    :::\n\n-   Next item\n"
+    assert texts(markdown_blocks(raw)[1]) == ["Python »", "Next item"]
+
+
+def test_attributes_after_code_and_spans_wrapping_links_leave_their_text() -> None:
+    raw = "Use `print()`{.xref .py} here and [[5.9 Format](f.html#x)]{.sect2}.\n"
+    assert texts(markdown_blocks(raw)[1]) == ["Use print() here and 5.9 Format."]
+
+
+def test_a_grid_tables_cells_with_lists_give_their_blocks() -> None:
+    raw = (
+        "+----------+-----------------+\n| Fruit    | Notes           |\n+==========+=================+\n"
+        "| Bananas  | - yellow        |\n|          | - curved        |\n+----------+-----------------+\n"
+    )
+    assert texts(markdown_blocks(raw)[1]) == ["Fruit | Notes", "Bananas", "yellow", "curved"]
