@@ -91,7 +91,7 @@ class HeadingTracker:
             return None
         if label.kind == "named":
             own_line = len(lines) > 1 and not split_label(lines[0])[1]
-            return self._named(label, title, text, title_below=own_line)
+            return self._named(label, title, text, title_below=own_line, alone=len(lines) == 1)
         if label.kind in ("letter", "roman") and "." not in label.value:
             return self._part(label, title)
         if label.kind == "letter" and label.value.split(".", 1)[0] == self.appendix:
@@ -101,10 +101,13 @@ class HeadingTracker:
                 listed or (self.named and self.next_number is None and "." not in label.value)
             ):
                 return None  # "1. Processing is lawful only if ..." opens an article's text
-            return self._number(label, title, alone=len(lines) == 1 and not text.endswith("."))
+            alone = len(lines) == 1 and not text.endswith(".")
+            return self._number(label, title, alone=alone, signed=text.startswith("§"))
         return None
 
-    def _named(self, label: Label, title: str, text: str, *, title_below: bool) -> Heading | None:
+    def _named(
+        self, label: Label, title: str, text: str, *, title_below: bool, alone: bool
+    ) -> Heading | None:
         """A named label's heading; its title may be a line of its own in sentence case.
 
         ``Article 3`` over ``Lawfulness of processing``, as statutes print them: the second line
@@ -121,8 +124,10 @@ class HeadingTracker:
             if ident == word and self.annexes > 1:
                 ident = f"{word} {self.annexes}"
             return Heading(1, ident, title)
+        # "Rule 3 Commencement of action" on its line, in sentence case; "Rule 3 says" is text.
+        stated = _starts_title(title) and len(title.split()) <= MAX_TITLE_WORDS and not title.endswith(":")
         titled = _is_title_like(title) or _is_caps(title) or (title_below and not title.endswith(":"))
-        if title and not titled:
+        if title and not (titled or (stated and alone)):
             return None
         self.part, self.part_kind, self.next_number, self.current = None, None, None, []
         self.named, self.appendix = label.value, None
@@ -158,12 +163,14 @@ class HeadingTracker:
         """A heading on a line of its own may skip one or two numbers the reader missed (a boxed one)."""
         return self.next_number is not None and 0 < number - self.next_number <= MAX_SKIP
 
-    def _number(self, label: Label, title: str, *, alone: bool) -> Heading | None:
+    def _number(self, label: Label, title: str, *, alone: bool, signed: bool = False) -> Heading | None:
+        """A numbered heading in sequence; ``signed`` (``§ 12``) may skip any numbers a statute repealed."""
         numbers = [int(n) for n in label.value.split(".")]
         if len(numbers) == 1:
             (number,) = numbers
             expected = {0, 1} if self.next_number is None else {self.next_number}
-            if number not in expected and not (alone and self._skips_to(number)):
+            skips = signed and self.next_number is not None and number > self.next_number
+            if number not in expected and not (alone and self._skips_to(number)) and not skips:
                 return None
             self.next_number = number + 1
             self.current = [number]

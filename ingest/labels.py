@@ -2,9 +2,9 @@
 
 ``"A. THE WAY TO THE DIALOGUE"`` is labelled ``A``, ``"3.2.1 Scope"`` ``3.2.1``,
 ``"0. Definitions."`` ``0``, ``"IV. Results"`` ``IV``, ``"Article 12 - Remedies"``
-``Article 12``, ``"ANNEX"`` ``Annex``.  A citation names the section by this label, so
-a reader can find it in the document; headings without one get positional ids
-elsewhere (``ingest.outline``).  Pure functions of the heading text.
+``Article 12``, ``"Art. 5 Scope"`` ``Art. 5``, ``"ANNEX"`` ``Annex``.  A citation names
+the section by this label, so a reader can find it in the document; headings without
+one get positional ids elsewhere (``ingest.outline``).  Pure functions of the heading text.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ Kind = Literal["number", "letter", "roman", "named"]
 # Words that introduce a label.  Annex and appendix may stand alone ("ANNEX").
 _NAMED = (
     "article|chapter|section|part|appendix|annex|schedule|exhibit|book|clause|lesson|unit|volume|"
-    "attachment|supplement|step"
+    "attachment|supplement|step|rule|art"
 )
 _ALONE = {"annex", "appendix"}
 # A number spelled out, as Sphinx's PDFs head a chapter ("CHAPTER ONE").
@@ -27,7 +27,7 @@ _SPELLED = (
     "seventeen|eighteen|nineteen|twenty"
 )
 NAMED = re.compile(
-    rf"^(?P<word>(?i:{_NAMED}))\b(?:\s+(?P<value>\d{{1,3}}(?:\.\d{{1,3}})*|[IVXLCDM]{{1,7}}|[A-Z]"
+    rf"^(?P<word>(?i:{_NAMED}))\b(?:(?P<dot>\.)?\s+(?P<value>\d{{1,3}}(?:\.\d{{1,3}})*|[IVXLCDM]{{1,7}}|[A-Z]"
     rf"|(?i:{_SPELLED})(?![\w-])))?\b\.?"
     r"(?:\s*[.:\u2013\u2014-]\s*|\s+|$)(?P<title>.*)$"
 )
@@ -70,7 +70,7 @@ def _match(text: str) -> tuple[Label | None, str]:
     if match := NAMED.match(text):
         word, value = match.group("word"), match.group("value")
         if value or (word.lower() in _ALONE and not _continues_sentence(match.group("title"))):
-            name = word.capitalize()
+            name = word.capitalize() + (match.group("dot") or "")  # "Art. 5" as printed
             if value and value.lower() in _SPELLED.split("|"):
                 value = value.capitalize()  # "CHAPTER ONE" is Chapter One
             return Label(f"{name} {value}" if value else name, "named"), match.group("title")

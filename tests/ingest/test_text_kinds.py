@@ -344,3 +344,24 @@ def test_starred_headings_need_no_mode_line_but_blank_separated_bullets_are_no_h
     ]
     bullets = "Known issues\n\n* The installer skips disk space\n\n* Paths with spaces fail\n\nMore.\n"
     assert [s.id for s in parse_plaintext(bullets, document="notes").sections] == ["Front"]
+
+
+def test_a_codes_sections_rules_and_abbreviated_articles_are_sections_with_sentence_case_titles() -> None:
+    text = (
+        "Civil Procedure Rules\n\n"
+        "§ 1 Scope\nThese rules govern civil actions.\n\n"
+        "§ 2 Definitions\nIn these rules, a party includes a person joined.\n\n"
+        "§ 12 Service of documents\nDocuments shall be served by registered post.\n\n"  # 3 to 11 repealed
+        "Art. 5 Transitional provisions\nThese rules apply to pending proceedings.\n\n"
+        "Rule 3 Commencement of action\nA civil action is commenced by filing a complaint.\n\n"
+        "Rule 4 says more on summons than fits here.\n"
+    )
+    doc = parse_plaintext(text, document="rules")
+    assert outline(doc)[1:] == [
+        ("1", "Scope"),
+        ("2", "Definitions"),
+        ("12", "Service of documents"),
+        ("Art. 5", "Transitional provisions"),
+        ("Rule 3", "Commencement of action"),
+    ]
+    assert body(doc, "Rule 3").endswith("filing a complaint.\n\nRule 4 says more on summons than fits here.")
