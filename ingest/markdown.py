@@ -68,6 +68,7 @@ _NO_TEXT_LINE = re.compile(
 (``--8<-- "file.md"``) or an abbreviation's definition (``*[HTML]: Hyper Text ...``)."""
 _DEFINITION = re.compile(r"^ {0,3}[:~](?:[ \t]+(\S.*))$")
 """A Pandoc/PHP Markdown Extra definition (``:   Its meaning``) under the term it defines."""
+_UNCLOSED_TAG = re.compile(r"<[A-Za-z][\w-]*(?:\s[^<>]*)?$")
 _HTML_HEADING = re.compile(r"^ {0,3}<h([1-6])\b[^>]*>", re.IGNORECASE)
 _SETEXT = re.compile(r"^ {0,3}(=+|-{2,})[ \t]*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
@@ -105,6 +106,7 @@ _TEMPLATE_TAGS = re.compile(r"^ {0,3}(?:(?:\{\{<.*?>\}\}|\{\{%.*?%\}\}|\{%.*?%\}
 """A line of Hugo shortcodes (``{{< figure >}}``, ``{{% notice %}}``), Liquid or Jinja tags
 (``{% include toc.html %}``) or MDX comments (``{/* ... */}``): template, not text."""
 _FRONT_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*[:=]")
+_METADATA = re.compile(r"^([A-Za-z][\w -]{0,40}?)[ \t]*:[ \t]+(\S.*)$")
 _FRONT_TITLE = re.compile(r"^title\s*[:=][ \t]*(.*?)\s*$")
 
 
@@ -129,7 +131,7 @@ def _front_matter(lines: list[str]) -> tuple[str, list[str]]:
     if fence.startswith("%") and fence[1:2] in ("", " "):
         return _title_block(lines)
     if fence not in ("---", "+++"):
-        return "", lines
+        return _metadata_block(lines)
     ends = ("---", "...") if fence == "---" else ("+++",)
     end = next((n for n in range(1, len(lines)) if lines[n].strip() in ends), None)
     inner = lines[1:end]
@@ -138,6 +140,20 @@ def _front_matter(lines: list[str]) -> tuple[str, list[str]]:
         return "", lines
     title = _toml_title(inner) if fence == "+++" else _yaml_title(inner)
     return " ".join(title.split()), lines[end + 1 :]
+
+
+def _metadata_block(lines: list[str]) -> tuple[str, list[str]]:
+    """MultiMarkdown's (and Python-Markdown's ``meta``) metadata: ``Title: ...`` and other
+    ``Key: value`` lines, with no fences, up to the first blank line.  Only a block of such
+    lines that names a title is metadata; "Note: ..." opening a page is text."""
+    end = next((n for n, line in enumerate(lines) if not line.strip()), len(lines))
+    block = lines[:end]
+    if not block or not all(_METADATA.match(line) or _runs_on(line) or ":" not in line for line in block):
+        return "", lines  # a value may run on to lines of its own
+    titles = [m.group(2) for m in map(_METADATA.match, block) if m and m.group(1).casefold() == "title"]
+    if not titles or _METADATA.match(block[0]) is None:
+        return "", lines
+    return " ".join(titles[0].split()), lines[end:]
 
 
 def _yaml_title(lines: list[str]) -> str:
@@ -572,7 +588,8 @@ class _MarkdownBody:
     def heading(self, level: int, text: str) -> None:
         """A heading without the attributes Pandoc and kramdown give it (``{#id .class}``, ``{-}``),
         nor the pilcrow of a permalink that came with it from a web page (``Errors¶``)."""
-        reduced, _ = self.inline.reduce(_ATTRIBUTES.sub("", text))
+        text = _UNCLOSED_TAG.sub("", _ATTRIBUTES.sub("", text))  # a tag a line's wrap cut short
+        reduced, _ = self.inline.reduce(text)
         reduced = reduced.removesuffix("\u00b6").rstrip()
         if reduced:
             self.blocks.append(Heading(level, reduced))

@@ -63,6 +63,19 @@ def test_a_pandoc_title_block_is_the_title_and_no_passage() -> None:
     assert [s.title for s in doc.sections] == ["Introduction"]
 
 
+def test_multimarkdown_metadata_gives_the_title_and_no_text() -> None:
+    raw = "Title: Errors and Exceptions\nViewport: width=device-width,\ninitial-scale=1.0\nLang: en\n"
+    raw += "\n# Intro\n\nA.\n"
+    title, blocks = markdown_blocks(raw)
+    assert title == "Errors and Exceptions" and texts(blocks) == ["A."]
+
+
+def test_a_page_opening_with_a_label_and_colon_is_no_metadata() -> None:
+    for raw in ("Note: this is a draft.\n\nBody.\n", "Status: draft\nOwner: me\n\nBody.\n"):
+        title, blocks = markdown_blocks(raw)
+        assert title == "" and texts(blocks)[-1] == "Body." and len(texts(blocks)) == 2
+
+
 # Boxes: fenced divs, admonitions, content tabs, alerts ------------------------------------------
 
 
@@ -251,6 +264,11 @@ def test_headings_in_pandocs_section_divs_are_sections_without_permalinks() -> N
 def test_div_fences_in_list_items_are_no_text_and_the_list_goes_on() -> None:
     raw = "-   [Python](https://python.org) »\n\n-   ::: switcher\n    :::\n\n-   Next item\n"
     assert texts(markdown_blocks(raw)[1]) == ["Python »", "Next item"]
+
+
+def test_a_heading_whose_tag_a_wrapped_line_cut_short_keeps_only_its_title() -> None:
+    raw = '## Syntax Errors<a href="#syntax-errors" class="headerlink"\n\nThe parser.\n'
+    assert headings(markdown_blocks(raw)[1]) == [(1, "Syntax Errors")]
 
 
 def test_attributes_after_code_and_spans_wrapping_links_leave_their_text() -> None:
