@@ -335,7 +335,7 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
             para = [head, *rest]
             texts = [line.text for line in para]
         # "2.1. The Initial Developer Grant." over its body: classify judges a full stop.
-        if heading is None and len(para) > 1 and (looks_like_title(texts[:1]) or texts[0].endswith(".")):
+        if heading is None and len(para) > 1 and _heads_body(texts):
             # "3. You may copy the Program (or a work based on it," / "under Section 2) ...": the
             # comma is where the line wraps, not the end of a list's item.
             wrapped = texts[0].endswith((",", ";")) and texts[1][:1].islower()
@@ -392,6 +392,19 @@ def outline_headings(paras: list[list[Line]]) -> dict[int, tuple[int, str]]:
         return found
     bulleted = any(i + 1 in found and found[i + 1][0] == depth for i, (depth, _) in found.items())
     return found if len(found) >= 2 and not bulleted else {}
+
+
+def _heads_body(texts: list[str]) -> bool:
+    """Whether a paragraph's first line may be a heading over the rest, its body.
+
+    ``2.1. The Initial Developer Grant.`` over its text may; ``Chapter 1    The Arrival`` over
+    ``Chapter 2    A Ball`` may not: lines labelled alike are a table of contents.
+    """
+    if not (looks_like_title(texts[:1]) or texts[0].endswith(".")):
+        return False
+    first = split_label(texts[0])[0]
+    kinds = [label.kind for text in texts[1:] if (label := split_label(text)[0]) is not None]
+    return first is None or kinds.count(first.kind) < 2
 
 
 class _Places:

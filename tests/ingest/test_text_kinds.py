@@ -365,3 +365,15 @@ def test_a_codes_sections_rules_and_abbreviated_articles_are_sections_with_sente
         ("Rule 3", "Commencement of action"),
     ]
     assert body(doc, "Rule 3").endswith("filing a complaint.\n\nRule 4 says more on summons than fits here.")
+
+
+def test_a_contents_list_without_leaders_is_no_heading_over_the_entries_below_it() -> None:
+    novel = (
+        "A NOVEL\n\nCONTENTS\n\n  Chapter 1    The Arrival\n  Chapter 2    A Ball at Meryton\n"
+        "  Chapter 3    The Visit\n  Chapter 4    Rain\n\nChapter 1\n\nIt was a day of arrivals.\n\n"
+        "Chapter 2\n\nThe ball was crowded.\n\nChapter 3\n\nThey visited.\n\nChapter 4\n\nIt rained.\n"
+    )
+    doc = parse_plaintext(novel, document="novel")
+    assert [s.id for s in doc.sections] == ["Front", "Chapter 1", "Chapter 2", "Chapter 3", "Chapter 4"]
+    assert body(doc, "Front").startswith("Chapter 1 The Arrival Chapter 2 A Ball")
+    assert body(doc, "Chapter 1") == "It was a day of arrivals."
