@@ -77,6 +77,8 @@ class Line:
     indent: int = 0
     underline: int = 0
     """1 for a line underlined with ``===``, 2 with ``---`` (a setext heading); 0 for none."""
+    drawn: str = ""
+    """The line as laid out, where it draws part of a figure (``+--------+``): spaces kept."""
 
 
 @dataclass
@@ -176,7 +178,8 @@ def scan(raw: str) -> tuple[list[Line | None], list[_Footnote]]:
         )
         if PAGE_NUMBER.match(text) and alone:
             continue
-        body.append(Line(text, page, starts_page and i > 0, len(line) - len(line.lstrip(" "))))
+        drawn = line.rstrip() if DRAWN.search(line) or (line.strip()[:1] == "|" and i not in dropped) else ""
+        body.append(Line(text, page, starts_page and i > 0, len(line) - len(line.lstrip(" ")), drawn=drawn))
     return body, footnotes
 
 
@@ -434,6 +437,8 @@ class _Places:
 
 
 STARRED = re.compile(r"^(\*{1,4}) +(\S.{0,120})$")
+DRAWN = re.compile(r"[+|][-=]{2,}|[-=]{2,}[+|>]|<[-=]{2,}")
+"""Part of a box or an arrow drawn in ASCII: ``+----``, ``---+``, ``--->``, ``<---``."""
 MODE_LINE = re.compile(r"\s*-\*-.*-\*-\s*$")
 """Emacs's file variables on a first line (``GNU grep NEWS  -*- outline -*-``): not the title."""
 NUMBER_LABEL = re.compile(r"\s*(?:§\s*)?\d{1,3}(?:\.\d{1,3})*[.)]?\s+")
@@ -509,7 +514,14 @@ def parse_plaintext(raw: str, *, document: str) -> ParsedDocument:
         start = offset
         prev = ""
         listing = list_kind([line.text for line in block.lines])
+        figure = _figure(block.lines)
         for j, line in enumerate(block.lines):
+            if figure is not None:  # a figure's lines as drawn, under one another
+                emit("\n" if j else "")
+                if line.page != page_breaks[-1][1]:
+                    page_breaks.append((offset, line.page))
+                emit(figure[j])
+                continue
             text = line.text
             for number, page in markers.items():
                 if number not in marker_offsets and page == line.page:
@@ -566,6 +578,18 @@ def book_text(raw: str) -> tuple[str, str]:
     book = raw[start.end() : end.start() if end else len(raw)]
     book = GUTENBERG_CREDIT.sub("", book, count=1)
     return book, " ".join(title.group(1).split()) if title else ""
+
+
+def _figure(lines: list[Line]) -> list[str] | None:
+    """A paragraph that draws a figure, as an RFC does in ASCII: its lines as laid out, else None.
+
+    Two lines of boxes or arrows (``+--------+``, ``|---- REQUEST --->|``) or more make the
+    paragraph a figure; joined into one line with its spaces squeezed, it would draw nothing.
+    """
+    if sum(1 for line in lines if line.drawn) < 2:
+        return None
+    margin = min(line.indent for line in lines)
+    return [(line.drawn or " " * line.indent + line.text)[margin:] for line in lines]
 
 
 def _joiner(prev: str, text: str, index: int, listing: str | None) -> str:

@@ -377,3 +377,22 @@ def test_a_contents_list_without_leaders_is_no_heading_over_the_entries_below_it
     assert [s.id for s in doc.sections] == ["Front", "Chapter 1", "Chapter 2", "Chapter 3", "Chapter 4"]
     assert body(doc, "Front").startswith("Chapter 1 The Arrival Chapter 2 A Ball")
     assert body(doc, "Chapter 1") == "It was a day of arrivals."
+
+
+def test_a_figure_drawn_in_ascii_keeps_its_lines_as_drawn() -> None:
+    text = (
+        "1.  Message Flow\n\n"
+        "   +--------+                 +--------+\n"
+        "   | Client |---- REQUEST --->| Server |\n"
+        "   |        |<--- RESPONSE ---|        |\n"
+        "   +--------+                 +--------+\n\n"
+        "                     Figure 1: Message Flow\n"
+    )
+    doc = parse_plaintext(text, document="rfc")
+    assert body(doc, "1").split("\n\n") == [
+        "+--------+                 +--------+\n"
+        "| Client |---- REQUEST --->| Server |\n"
+        "|        |<--- RESPONSE ---|        |\n"
+        "+--------+                 +--------+",
+        "Figure 1: Message Flow",
+    ]
