@@ -113,7 +113,9 @@ def running_lines(raw_lines: list[str]) -> set[int]:
 
     A page's first or last line of text whose wording, numbers aside, stands so on a third of
     the pages or more, and on two at least (an RFC's "Fielding, et al.  Standards Track
-    [Page 12]" and "RFC 9110  HTTP Semantics  June 2022").
+    [Page 12]" and "RFC 9110  HTTP Semantics  June 2022").  The second or the second-last
+    line may be one too: ``pdftotext`` without ``-layout`` puts a header's left and right
+    parts ("EUROPEAN COMMISSION", "SWD(2026) 123 final") on lines of their own.
     """
     pages: list[list[int]] = [[]]
     for i, line in enumerate(raw_lines):
@@ -123,7 +125,7 @@ def running_lines(raw_lines: list[str]) -> set[int]:
             pages[-1].append(i)
     if len(pages) < 2:
         return set()
-    edges = [i for page in pages if page for i in {page[0], page[-1]}]
+    edges = [i for page in pages for i in {*page[:2], *page[-2:]}]
     wording = {i: _DIGITS.sub("#", SPACES.sub(" ", raw_lines[i].strip("\f \t"))) for i in edges}
     counts: dict[str, int] = {}
     for text in wording.values():

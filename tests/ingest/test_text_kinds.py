@@ -396,3 +396,16 @@ def test_a_figure_drawn_in_ascii_keeps_its_lines_as_drawn() -> None:
         "+--------+                 +--------+",
         "Figure 1: Message Flow",
     ]
+
+
+def test_a_running_header_pdftotext_puts_on_two_lines_is_no_text_nor_the_title() -> None:
+    pages = [
+        "EUROPEAN COMMISSION\n\nSWD(2026) 123 final\n\nEvaluation of the Partnership Framework\n\n"
+        "1 Introduction\n\nThe framework was evaluated in 2025.\n\n1\n",
+        "EUROPEAN COMMISSION\n\nSWD(2026) 123 final\n\n2 Findings\n\nMobility rose.\n\n2\n",
+        "EUROPEAN COMMISSION\n\nSWD(2026) 123 final\n\n3 Conclusions\n\nThe framework works.\n\n3\n",
+    ]
+    doc = parse_plaintext("\f".join(pages), document="swd")
+    assert doc.title == "Evaluation of the Partnership Framework"
+    assert "EUROPEAN" not in doc.text and "SWD" not in doc.text
+    assert [(s.id, doc.page_at(s.start)) for s in doc.sections][1:] == [("1", 1), ("2", 2), ("3", 3)]
