@@ -73,15 +73,17 @@ class HeadingTracker:
     appendix: str | None = None
     """The letter of the current lettered appendix or annex, whose ``A.1``, ``A.2`` follow it."""
 
-    def classify(self, lines: list[str], *, listed: bool = False) -> Heading | None:
+    def classify(self, lines: list[str], *, listed: bool = False, continued: bool = False) -> Heading | None:
         """The heading that ``lines`` (one paragraph, stripped) form, if they form one.
 
         On a match the tracker advances, so call it once per paragraph, in order.  ``listed``:
         the paragraph before ends with a colon, so a numbered sentence here is that list's item.
+        ``continued``: ``lines`` is a paragraph's first line, whose sentence the next line goes on.
         """
         text = " ".join(lines)
         if not lines or len(lines) > MAX_HEADING_LINES or len(text) > MAX_HEADING_CHARS:
             return None
+        continued = continued or (len(lines) > 1 and lines[1][:1].islower())
         label, title = split_label(text)
         if label is None and len(lines) == 1 and _NUMERAL_ALONE.match(text):
             label, title = Label(text.rstrip("."), "roman"), ""  # a book's chapter "IV" over its text
@@ -98,7 +100,7 @@ class HeadingTracker:
             return self._appendix_number(label, title)
         if label.kind == "number" and _NUMBER_MARK.match(text) and _starts_title(title):
             if not (_is_title_like(title) or _is_caps(title)) and (
-                listed or (self.named and self.next_number is None and "." not in label.value)
+                listed or (continued and self.named and self.next_number is None and "." not in label.value)
             ):
                 return None  # "1. Processing is lawful only if ..." opens an article's text
             alone = len(lines) == 1 and not text.endswith(".")

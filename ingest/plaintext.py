@@ -344,7 +344,8 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
             # "3. You may copy the Program (or a work based on it," / "under Section 2) ...": the
             # comma is where the line wraps, not the end of a list's item.
             wrapped = texts[0].endswith((",", ";")) and texts[1][:1].islower()
-            heading = tracker.classify([texts[0].rstrip(",;") if wrapped else texts[0]], listed=listed)
+            first = texts[0].rstrip(",;") if wrapped else texts[0]
+            heading = tracker.classify([first], listed=listed, continued=texts[1][:1].islower())
             rest = para[1:] if heading else []
             if heading is not None and (split := _numbered_paragraph(para)):
                 para, rest = split

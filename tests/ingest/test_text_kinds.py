@@ -67,6 +67,9 @@ def test_an_articles_numbered_paragraphs_are_its_text_not_sections() -> None:
 def test_a_chapter_numbered_under_a_named_heading_is_still_a_section() -> None:
     text = "Chapter 3\nMethods\n\n1. Sampling\n\nWe drew 200 homes.\n\n2. Interviews\n\nEach took an hour.\n"
     assert outline(parse_plaintext(text, document="study")) == [("1", "Sampling"), ("2", "Interviews")]
+    # In sentence case too, on a line of its own: only a sentence that runs on is a paragraph.
+    text = "Chapter 3\n\n1. Why we need migration data\n\nWe drew homes.\n\n2. How we asked\n\nBy phone."
+    assert [s.id for s in parse_plaintext(text, document="study").sections] == ["1", "2"]
 
 
 POSIX_MODE = """Bash POSIX Mode
