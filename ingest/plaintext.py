@@ -327,10 +327,12 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
             blocks.append(_Block(para, marked))
             continue
         if index in starred:
-            stars, text = starred[index]
-            line = replace(para[0], text=text)
-            blocks.append(_Block([line], tracker.classify([text]) or places.heading(text, stars)))
-            continue
+            depth, text = starred[index]
+            para, texts = [replace(para[0], text=text)], [text]
+            # "# Project" atop the text, its only heading of depth 1: the title, as a first line is.
+            if blocks or title_lines or depth > 1 or [d for d, _ in starred.values()].count(1) > 1:
+                blocks.append(_Block(para, tracker.classify(texts) or places.heading(text, depth)))
+                continue
         # The paragraph before ends with a colon: numbered sentences here are its list.
         listed = index > 0 and paras[index - 1][-1].text.endswith(":")
         heading = tracker.classify(texts, listed=listed)
@@ -382,22 +384,28 @@ def _blocks(paras: list[list[Line]]) -> tuple[str, list[_Block]]:
 
 def outline_headings(paras: list[list[Line]]) -> dict[int, tuple[int, str]]:
     """The paragraphs that are Emacs outline headings (``* Noteworthy changes in release 3.8``,
-    ``** Bug fixes``), as GNU NEWS and README files head their parts: index -> (depth, title).
+    ``** Bug fixes``), as GNU NEWS and README files head their parts, or Markdown's ``## Usage``
+    in text saved as .txt: index -> (depth, title).
 
-    A line of its own at the margin, starred.  They are headings where the first line declares
-    ``-*- outline -*-``, or where two or more stand so and none is followed at once by another
-    of its depth: blank-separated bullets (``* Paths with spaces are not supported.``) are.
+    A line of its own at the margin, marked.  Starred ones are headings where the first line
+    declares ``-*- outline -*-``; otherwise two or more of one mark must stand so, none followed
+    at once by another of its depth (blank-separated bullets are), and a ``#`` one's title
+    must start as a title does (``# make install`` is a root shell's command).
     """
-    found = {
-        i: (len(match.group(1)), match.group(2))
-        for i, para in enumerate(paras)
-        if len(para) == 1 and para[0].indent == 0 and (match := STARRED.match(para[0].text))
-    }
-    declared = bool(paras) and "-*- outline -*-" in paras[0][0].text
-    if declared:
-        return found
-    bulleted = any(i + 1 in found and found[i + 1][0] == depth for i, (depth, _) in found.items())
-    return found if len(found) >= 2 and not bulleted else {}
+    found: dict[str, dict[int, tuple[int, str]]] = {"*": {}, "#": {}}
+    for i, para in enumerate(paras):
+        if len(para) == 1 and para[0].indent == 0 and (match := MARKED.match(para[0].text)):
+            marks, title = match.group(1), match.group(2)
+            if marks[0] == "*" or title[:1].isupper() or title[:1].isdigit():
+                found[marks[0]][i] = (len(marks), title)
+    if paras and "-*- outline -*-" in paras[0][0].text:
+        return found["*"]
+    result: dict[int, tuple[int, str]] = {}
+    for marked in found.values():
+        bulleted = any(i + 1 in marked and marked[i + 1][0] == depth for i, (depth, _) in marked.items())
+        if len(marked) >= 2 and not bulleted:
+            result.update(marked)
+    return result
 
 
 def _heads_body(texts: list[str]) -> bool:
@@ -439,7 +447,8 @@ class _Places:
         return Heading(level, ident, title, positional)
 
 
-STARRED = re.compile(r"^(\*{1,4}) +(\S.{0,120})$")
+MARKED = re.compile(r"^(\*{1,4}|#{1,6}) +(\S.{0,120}?)(?: +#+)?$")
+"""An outline heading's line: Emacs's stars or Markdown's hashes (a closing run of them dropped)."""
 DRAWN = re.compile(r"[+|][-=]{2,}|[-=]{2,}[+|>]|<[-=]{2,}")
 """Part of a box or an arrow drawn in ASCII: ``+----``, ``---+``, ``--->``, ``<---``."""
 MODE_LINE = re.compile(r"\s*-\*-.*-\*-\s*$")

@@ -412,3 +412,11 @@ def test_a_running_header_pdftotext_puts_on_two_lines_is_no_text_nor_the_title()
     assert doc.title == "Evaluation of the Partnership Framework"
     assert "EUROPEAN" not in doc.text and "SWD" not in doc.text
     assert [(s.id, doc.page_at(s.start)) for s in doc.sections][1:] == [("1", 1), ("2", 2), ("3", 3)]
+
+
+def test_markdown_hashes_in_text_saved_as_txt_head_sections_but_a_root_prompt_does_not() -> None:
+    text = "# Project\n\nIntro text.\n\n## Install\n\nAs root:\n\n# make install\n\n## Usage ##\n\nUse it.\n"
+    doc = parse_plaintext(text, document="README")
+    assert doc.title == "Project"
+    assert outline(doc) == [("Front", "Project"), ("1", "Install"), ("2", "Usage")]
+    assert body(doc, "1") == "As root:\n\n# make install"
