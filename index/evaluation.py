@@ -9,6 +9,7 @@ a page that holds the evidence (``page: None`` where it has none).
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -322,6 +323,8 @@ def _metrics(subset: list[QuestionScore], everything: list[QuestionScore]) -> di
 
 
 _ONE_SPACE = re.compile(r"^ \S")
+_PAGE_LINES = 10
+"""Lines between two page starts at least; a page of the report holds 16 or more."""
 _PART_WORDS = 4
 _LINE_END_HYPHEN = re.compile(r"(?<=[a-z])-[ \t]*\n\s*(?=[a-z])")
 
@@ -359,16 +362,16 @@ def _raw_lines(raw: str) -> list[tuple[int, str]]:
     """Each line of a plain-text source with its page.
 
     A page begins after a form feed or, in a text with none, at a line that starts with
-    exactly one space (the report's layout) when there are two or more and no two are
-    adjacent: an indented run, as in a licence's notice, is not a page each, and the text
-    has no pages.
+    exactly one space (the report's layout) when there are two or more and every two stand
+    ``_PAGE_LINES`` lines apart: an indented run, as in a licence's notice, or a list with
+    right-aligned numerals (`` ii.``) is not a page each, and the text has no pages.
     """
     lines = raw.split("\n")
     starts = {i for i, line in enumerate(lines) if line.startswith("\f")}
     if not starts:
-        starts = {i for i, line in enumerate(lines) if _ONE_SPACE.match(line)}
-        if len(starts) < 2 or any(i + 1 in starts for i in starts):
-            starts = set()
+        ordered = [i for i, line in enumerate(lines) if _ONE_SPACE.match(line)]
+        apart = all(b - a >= _PAGE_LINES for a, b in itertools.pairwise(ordered))
+        starts = set(ordered) if len(ordered) >= 2 and apart else set()
     numbered: list[tuple[int, str]] = []
     page = 1
     for i, line in enumerate(lines):

@@ -204,9 +204,12 @@ def test_pages_finder_finds_a_quote_across_a_page_break_and_a_line_end_hyphen() 
 def test_raw_page_count_sees_form_feeds_or_the_reports_page_starts_or_none() -> None:
     assert raw_page_count("Title\n\nBody text.\nMore body.\n") == 1
     assert raw_page_count("Title\n\fPage two.\n\fPage three.\n") == 3
-    assert raw_page_count("Title\nBody.\n Page two starts here.\nBody.\n Page three.\n") == 3
+    body = "Body.\n" * 9
+    assert raw_page_count(f"Title\n{body} Page two starts here.\n{body} Page three.\n") == 3
     notice = "Title\n\n Copyright the authors.\n All rights reserved.\n\nBody.\n"
     assert raw_page_count(notice) == 1  # an indented run is not a page per line
+    numerals = f"Title\n{body} ii. Waive rights.\n{body[:10]} iv. Keep notices.\n"
+    assert raw_page_count(numerals) == 1  # right-aligned numerals a few lines apart are no pages
 
 
 def source(path: Path, fmt: str) -> SourceInfo:
@@ -217,7 +220,8 @@ def test_markdown_html_and_text_without_page_breaks_have_no_pages(tmp_path: Path
     flat = tmp_path / "licence.txt"
     flat.write_text("0. Definitions.\n\nYou means each licensee.\n", encoding="utf-8")
     paged = tmp_path / "report.txt"
-    paged.write_text("Title\n\nOne.\n Two begins here.\nMore.\n Three.\n", encoding="utf-8")
+    more = "More.\n" * 9
+    paged.write_text(f"Title\n\nOne.\n Two begins here.\n{more} Three.\n", encoding="utf-8")
     assert source_pages(source(tmp_path / "guide.md", "md")) == (True, None)
     assert source_pages(source(tmp_path / "page.html", "html")) == (True, None)
     assert source_pages(source(flat, "txt")) == (True, None)
