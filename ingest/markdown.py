@@ -84,7 +84,7 @@ _TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*
 _RAW_HTML = re.compile(r"^ {0,3}<(style|script)(?=[\s>]|$)", re.IGNORECASE)
 _INDENTED = re.compile(r"^(?: {4}|\t)")
 _GRID_BORDER = re.compile(r"^ {0,3}\+(?:[-=:]{2,}\+)+[ \t]*$")
-_HTML_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_ROW = re.compile(r"<tr\b[^>]*>((?:(?!<tr\b|</tr)[\s\S])*)</tr\s*>", re.IGNORECASE)
 _HTML_CELL = re.compile(r"<t[hd]\b[^>]*>(.*?)</t[hd]\s*>", re.IGNORECASE | re.DOTALL)
 _DIV_OPEN = re.compile(r"^ {0,3}:{3,}[ \t]*([^\s:].*?)[ \t:]*$")
 _DIV_CLOSE = re.compile(r"^ {0,3}:{3,}[ \t]*$")
@@ -102,7 +102,10 @@ _MDX_STATEMENT = re.compile(
     r"|import\s+\{[\w\s,]*$|export\s+(?:const|let|var|function|default|class|async)\b.*)$"
 )
 """An MDX page's ``import X from '...'``, ``export const ...``: statements, no text."""
-_TEMPLATE_TAGS = re.compile(r"^ {0,3}(?:(?:\{\{<.*?>\}\}|\{\{%.*?%\}\}|\{%.*?%\}|\{/\*.*?\*/\})[ \t]*)+$")
+_TEMPLATE_TAGS = re.compile(
+    r"^ {0,3}(?:(?:\{\{<(?:[^>]|>(?!\}\}))*>\}\}|\{\{%(?:[^%]|%(?!\}\}))*%\}\}|\{%(?:[^%]|%(?!\}))*%\}"
+    r"|\{/\*(?:[^*]|\*(?!/\}))*\*/\})[ \t]*)+$"
+)
 """A line of Hugo shortcodes (``{{< figure >}}``, ``{{% notice %}}``), Liquid or Jinja tags
 (``{% include toc.html %}``) or MDX comments (``{/* ... */}``): template, not text."""
 _FRONT_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*[:=]")
@@ -272,6 +275,8 @@ class _MarkdownBody:
         """What the open paragraph is: ``text`` (may become a setext heading), ``item`` or ``note``."""
         self.note = 0
         self.last = "text"
+        self.div_lines: list[str] | None = None
+        self.div_ends: dict[int, int] = {}
 
     def read(self, lines: list[str]) -> list[Block]:
         at = 0
@@ -431,22 +436,10 @@ class _MarkdownBody:
         documentation of that object goes there): the name is a paragraph, the options
         indented under it are none.
         """
-        depth, end = 1, at + 1
-        fence = ""
-        while end < len(lines):
-            marker = _FENCE.match(lines[end])
-            if fence:
-                fence = "" if marker and marker.group(1)[0] == fence[0] else fence
-            elif marker:
-                fence = marker.group(1)
-            elif _DIV_CLOSE.match(lines[end]):
-                depth -= 1
-                if not depth:
-                    break
-            elif _DIV_OPEN.match(lines[end]):
-                depth += 1
-            end += 1
-        if end == len(lines):
+        if lines is not self.div_lines:
+            self.div_lines, self.div_ends = lines, _div_ends(lines)
+        end = self.div_ends.get(at)
+        if end is None:
             self.flush()
             self.heading_text(opening.group(1))
             end = at + 1
@@ -613,6 +606,26 @@ class _MarkdownBody:
         elif text:
             self.blocks.append(Paragraph(text, notes=notes))
         self.last, self.kind = self.kind, "text"
+
+
+def _div_ends(lines: list[str]) -> dict[int, int]:
+    """Each fenced div's opening line to its closing one, matched as brackets in one pass
+    (code fenced inside is skipped); an opening never closed has none."""
+    ends: dict[int, int] = {}
+    open_at: list[int] = []
+    fence = ""
+    for at, line in enumerate(lines):
+        marker = _FENCE.match(line)
+        if fence:
+            fence = "" if marker and marker.group(1)[0] == fence[0] else fence
+        elif marker:
+            fence = marker.group(1)
+        elif _DIV_CLOSE.match(line):
+            if open_at:
+                ends[open_at.pop()] = at
+        elif _DIV_OPEN.match(line):
+            open_at.append(at)
+    return ends
 
 
 def _div_title(opening: str) -> str:

@@ -13,6 +13,8 @@ paragraph per row.
 
 from __future__ import annotations
 
+import time
+
 from ingest.blocks import Block, Heading, Paragraph
 from ingest.markdown import markdown_blocks, read_markdown
 
@@ -282,3 +284,19 @@ def test_a_grid_tables_cells_with_lists_give_their_blocks() -> None:
         "| Bananas  | - yellow        |\n|          | - curved        |\n+----------+-----------------+\n"
     )
     assert texts(markdown_blocks(raw)[1]) == ["Fruit | Notes", "Bananas", "yellow", "curved"]
+
+
+# Time -------------------------------------------------------------------------------------------
+
+
+def test_a_long_line_of_template_tags_takes_linear_time() -> None:
+    started = time.perf_counter()
+    assert texts(markdown_blocks("{% a %}" * 26 + " x\n")[1]) == ["{% a %}" * 26 + " x"]
+    assert time.perf_counter() - started < 1.0
+
+
+def test_many_div_openings_never_closed_take_no_quadratic_time() -> None:
+    started = time.perf_counter()
+    blocks = markdown_blocks(":::\n" * 4000 + "::: pkg.module\n" * 4000)[1]
+    assert len(texts(blocks)) == 4000
+    assert time.perf_counter() - started < 1.0
