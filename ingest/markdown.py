@@ -86,7 +86,8 @@ _INDENTED = re.compile(r"^(?: {4}|\t)")
 _GRID_BORDER = re.compile(r"^ {0,3}\+(?:[-=:]{2,}\+)+[ \t]*$")
 _HTML_ROW = re.compile(r"<tr\b[^>]*>((?:(?!<tr\b|</tr)[\s\S])*)</tr\s*>", re.IGNORECASE)
 _HTML_CELL = re.compile(r"<t[hd]\b[^>]*>(.*?)</t[hd]\s*>", re.IGNORECASE | re.DOTALL)
-_DIV_OPEN = re.compile(r"^ {0,3}:{3,}[ \t]*([^\s:].*?)[ \t:]*$")
+_DIV_OPEN = re.compile(r"^ {0,3}:{3,}[ \t]*([^\s:].*)$")
+"""A div's opening fence; what follows the colons, up to any closing ones, is ``_opened``."""
 _DIV_CLOSE = re.compile(r"^ {0,3}:{3,}[ \t]*$")
 _DIV_FENCE = re.compile(r"^[ \t]*:{3,}")
 _BOXED_DIV = re.compile(r"(?<![\w-])\.?(?:callout|panel-tabset)")
@@ -420,7 +421,7 @@ class _MarkdownBody:
         """A div's fence in a list item, as Pandoc writes them: no text; the item goes on."""
         self.flush()
         if opening := _DIV_OPEN.match(line.lstrip()):
-            self.heading_text(_div_title(opening.group(1)))
+            self.heading_text(_div_title(_opened(opening)))
         self.last = "item"
         return at + 1
 
@@ -441,13 +442,13 @@ class _MarkdownBody:
         end = self.div_ends.get(at)
         if end is None:
             self.flush()
-            self.heading_text(opening.group(1))
+            self.heading_text(_opened(opening))
             end = at + 1
             while end < len(lines) and (not lines[end].strip() or _INDENTED.match(lines[end])):
                 end += 1
             return end
-        boxed = _BOXED_DIV.search(opening.group(1)) is not None
-        self.boxed(_div_title(opening.group(1)), lines[at + 1 : end], demote=boxed)
+        boxed = _BOXED_DIV.search(_opened(opening)) is not None
+        self.boxed(_div_title(_opened(opening)), lines[at + 1 : end], demote=boxed)
         return end + 1
 
     def admonition(self, lines: list[str], at: int, box: re.Match[str]) -> int:
@@ -606,6 +607,11 @@ class _MarkdownBody:
         elif text:
             self.blocks.append(Paragraph(text, notes=notes))
         self.last, self.kind = self.kind, "text"
+
+
+def _opened(opening: re.Match[str]) -> str:
+    """What a div's opening fence says, without the colons Pandoc allows to close it."""
+    return opening.group(1).rstrip(" \t:")
 
 
 def _div_ends(lines: list[str]) -> dict[int, int]:

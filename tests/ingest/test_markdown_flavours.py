@@ -300,3 +300,9 @@ def test_many_div_openings_never_closed_take_no_quadratic_time() -> None:
     blocks = markdown_blocks(":::\n" * 4000 + "::: pkg.module\n" * 4000)[1]
     assert len(texts(blocks)) == 4000
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_div_opening_with_a_long_run_of_spaced_colons_takes_linear_time() -> None:
+    started = time.perf_counter()
+    markdown_blocks("::: a" + " :" * 20000 + "b\n")
+    assert time.perf_counter() - started < 1.0
