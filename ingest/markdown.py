@@ -421,7 +421,7 @@ class _MarkdownBody:
         """A div's fence in a list item, as Pandoc writes them: no text; the item goes on."""
         self.flush()
         if opening := _DIV_OPEN.match(line.lstrip()):
-            self.heading_text(_div_title(_opened(opening)))
+            self.title_paragraph(_div_title(_opened(opening)))
         self.last = "item"
         return at + 1
 
@@ -442,7 +442,7 @@ class _MarkdownBody:
         end = self.div_ends.get(at)
         if end is None:
             self.flush()
-            self.heading_text(_opened(opening))
+            self.title_paragraph(_opened(opening))
             end = at + 1
             while end < len(lines) and (not lines[end].strip() or _INDENTED.match(lines[end])):
                 end += 1
@@ -475,12 +475,13 @@ class _MarkdownBody:
         """A box's title and body; with ``demote``, headings inside it are its text, not sections."""
         self.flush()
         if title:
-            self.heading_text(title)
+            self.title_paragraph(title)
         for block in _MarkdownBody(self.inline).read(body):
             self.blocks.append(Paragraph(block.text) if demote and isinstance(block, Heading) else block)
         self.last = "box"
 
-    def heading_text(self, text: str) -> None:
+    def title_paragraph(self, text: str) -> None:
+        """A box's title, a tab's label, text beside an HTML table: a paragraph, if it has text."""
         reduced, notes = self.inline.reduce(text)
         if reduced:
             self.blocks.append(Paragraph(reduced, notes=notes))
@@ -574,10 +575,10 @@ class _MarkdownBody:
         Markdown table's, not the whole table run together; text around it stays."""
         at = 0
         for row in _HTML_ROW.finditer(joined):
-            self.heading_text(joined[at : row.start()])
+            self.title_paragraph(joined[at : row.start()])
             self.table_row([cell.group(1) for cell in _HTML_CELL.finditer(row.group(1))])
             at = row.end()
-        self.heading_text(joined[at:])
+        self.title_paragraph(joined[at:])
 
     def heading(self, level: int, text: str) -> None:
         """A heading without the attributes Pandoc and kramdown give it (``{#id .class}``, ``{-}``),
