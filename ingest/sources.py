@@ -34,6 +34,11 @@ READERS: dict[str, Reader] = {
     ".txt": _read_txt,
     ".md": read_markdown,
     ".markdown": read_markdown,
+    # Quarto, R Markdown and MDX are Markdown with code chunks, callouts or components, which the
+    # Markdown reader leaves out of the text (``ingest/markdown.py``).
+    ".qmd": read_markdown,
+    ".rmd": read_markdown,
+    ".mdx": read_markdown,
     ".html": read_html,
     ".htm": read_html,
 }
@@ -44,6 +49,9 @@ MEDIA_TYPES = {
     "txt": "text/plain; charset=utf-8",
     "md": "text/markdown; charset=utf-8",
     "markdown": "text/markdown; charset=utf-8",
+    "qmd": "text/markdown; charset=utf-8",
+    "rmd": "text/markdown; charset=utf-8",
+    "mdx": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8",
     "htm": "text/html; charset=utf-8",
     "pdf": "application/pdf",

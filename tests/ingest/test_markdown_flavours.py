@@ -14,6 +14,7 @@ paragraph per row.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from ingest.blocks import Block, Heading, Paragraph
 from ingest.markdown import markdown_blocks, read_markdown
@@ -306,3 +307,25 @@ def test_a_div_opening_with_a_long_run_of_spaced_colons_takes_linear_time() -> N
     started = time.perf_counter()
     markdown_blocks("::: a" + " :" * 20000 + "b\n")
     assert time.perf_counter() - started < 1.0
+
+
+# Files named as the tools name them ----------------------------------------------------------------
+
+
+def test_quarto_r_markdown_and_mdx_files_are_read_as_markdown(tmp_path: Path) -> None:
+    from ingest.sources import parse_source, read_source
+
+    quarto = '---\ntitle: "Field notes"\n---\n\n## 1. Method\n\n```{r}\nx <- 1\n```\n\nWe counted birds.\n'
+    mdx = "import Chart from './chart'\n\n# Release notes\n\n## 2.0\n\nFaster builds.\n"
+    for name, text, title, first in (
+        ("notes.qmd", quarto, "Field notes", "1"),
+        ("notes.Rmd", quarto, "Field notes", "1"),
+        ("notes.mdx", mdx, "Release notes", "2.0"),
+    ):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        source = read_source(path)
+        doc = parse_source(source)
+        assert (doc.title, doc.sections[0].id) == (title, first), name
+        assert "import Chart" not in doc.text and doc.page_at(0) is None
+        assert source.format == name.rsplit(".", 1)[1].lower()
