@@ -129,8 +129,7 @@ def document_from_blocks(document: str, title: str, blocks: Sequence[Block]) -> 
             )
 
     footnotes: list[FootnoteSpan] = []
-    homes = {n: h.id for h in headings for n in h.notes if h.has_body}
-    homes.update({n: FRONT for n in front_notes if front is not None and n not in homes})
+    homes = _homes(headings, front_notes if front is not None else [])
     for note in notes:
         body = clean(" ".join(note.text.split("\n")))
         if not body:
@@ -140,7 +139,9 @@ def document_from_blocks(document: str, title: str, blocks: Sequence[Block]) -> 
         text += f"{note.number} "
         start = len(text)
         text += body
-        home = homes.get(note.number) or _section_on_page(sections, page_breaks, note.page)
+        waiting = homes.get(note.number)
+        home = (waiting.pop(0) if len(waiting) > 1 else waiting[0]) if waiting else None
+        home = home or _section_on_page(sections, page_breaks, note.page)
         footnotes.append(FootnoteSpan(note.number, start, len(text), home, note.page))
     if not page_breaks:
         page_breaks.append((0, None))
@@ -154,6 +155,23 @@ def document_from_blocks(document: str, title: str, blocks: Sequence[Block]) -> 
         footnotes=footnotes,
         page_breaks=page_breaks,
     )
+
+
+def _homes(headings: list[_Heading], front_notes: list[int]) -> dict[int, list[str]]:
+    """For each note number, the sections whose text marks it, in reading order.
+
+    A book that numbers its notes from 1 in every chapter marks note 1 in each: the first
+    note 1 belongs to the first section that marks it, the next to the next.  A number
+    marked once (the usual case) keeps its one section for every note of that number.
+    """
+    homes: dict[int, list[str]] = {}
+    marked = [(FRONT, front_notes)] + [(h.id, h.notes) for h in headings if h.has_body]
+    for section, numbers in marked:
+        for number in numbers:
+            places = homes.setdefault(number, [])
+            if not places or places[-1] != section:
+                places.append(section)
+    return homes
 
 
 def _owner(headings: list[_Heading], front_notes: list[int]) -> list[int]:

@@ -169,6 +169,23 @@ def test_footnotes_belong_to_the_section_whose_text_marks_them() -> None:
     assert note.section == "1" and doc.text[note.start : note.end] == "The source of the figure."
 
 
+def test_notes_numbered_from_1_in_every_chapter_belong_to_their_own_chapters() -> None:
+    blocks = [
+        Heading(1, "Chapter 1", 1),
+        Paragraph(BODY, 1, notes=(1,)),
+        Heading(1, "Chapter 2", 2),
+        Paragraph(BODY, 2, notes=(1,)),
+        Paragraph(BODY, 2, notes=(1,)),  # the chapter marks its note 1 twice
+        Heading(1, "Chapter 3", 3),
+        Paragraph(BODY, 3, notes=(2,)),
+        Footnote(1, "The first chapter's note.", 1),
+        Footnote(1, "The second chapter's note.", 2),
+        Footnote(2, "The third chapter's note.", 3),
+    ]
+    doc = document_from_blocks("book", "", blocks)
+    assert [note.section for note in doc.footnotes] == ["Chapter 1", "Chapter 2", "Chapter 3"]
+
+
 def test_a_format_without_pages_cites_none() -> None:
     doc = document_from_blocks("doc", "", [Heading(1, "1. Only"), Paragraph(BODY)])
     assert doc.page_at(0) is None and doc.page_at(len(doc.text) - 1) is None
