@@ -34,12 +34,10 @@ from ingest.columns import columns, gutters
 from ingest.document import ParsedDocument
 from ingest.glyphs import Glyph, Line, PageGlyphs, lines_of
 from ingest.headings import CONTENTS_ENTRY, follows
+from ingest.hyphens import LINE_HYPHEN, Words
 from ingest.labels import split_label
 
 SENTENCE_END = (".", "!", "?", ":", ";", ")", "”", '"', "’")
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-_LEADING_WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*")
-_LINE_HYPHEN = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)*)[-\u00ad\x02]$")
 _PAGE_NUMBER = re.compile(
     r"^(?:page\s+)?[-–—(]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—)]?(?:\s+of\s+\d{1,4})?$", re.I
 )
@@ -531,73 +529,13 @@ class Numbering:
 # ---------------------------------------------------------------- joining lines
 
 
-@dataclass(frozen=True)
-class Words:
-    """The document's words, to decide whether a hyphen at a line end belongs to the word."""
-
-    hyphenated: frozenset[str]
-    plain: frozenset[str]
-    breaks_words: bool = False
-    """Whether the typesetter hyphenates words at line ends: most line-end hyphens the other words
-    decide are dropped ("develop-" + "ment" where "development" occurs, as TeX breaks words)."""
-    whole: frozenset[str] = frozenset()
-    """Words and parts of hyphenated words, but for the pieces of a word broken at a line end."""
-
-    @classmethod
-    def of(cls, lines: Iterable[Line]) -> Words:
-        hyphenated: set[str] = set()
-        plain: set[str] = set()
-        texts = [line.text for line in lines]
-        for text in texts:
-            for word in _WORD.findall(text):
-                (hyphenated if "-" in word else plain).add(word.lower())
-        words = cls(frozenset(hyphenated), frozenset(plain))
-        whole = Counter(
-            part.lower() for text in texts for word in _WORD.findall(text) for part in word.split("-")
-        )
-        for a, b in pairwise(texts):
-            if (head := _LINE_HYPHEN.search(a)) and (tail := _LEADING_WORD.match(b)):
-                whole.subtract((head.group(1).lower().split("-")[-1], tail.group(0).lower().split("-")[0]))
-        decided = Counter(words._known(a, b) for a, b in pairwise(texts))
-        return replace(
-            words,
-            breaks_words=decided[False] >= 2 and decided[False] > decided[True],
-            whole=frozenset(+whole),
-        )
-
-    def _known(self, left: str, right: str) -> bool | None:
-        """A line-end hyphen as the document's other words decide it: kept, dropped, or None (neither)."""
-        head = _LINE_HYPHEN.search(left)
-        tail = _LEADING_WORD.match(right)
-        if head is None or tail is None or left.endswith(("\u00ad", "\x02")):
-            return None
-        first, second = head.group(1).lower(), tail.group(0).lower()
-        if f"{first}-{second}" in self.hyphenated:
-            return True
-        return False if f"{first}{second}" in self.plain else None
-
-    def keeps_hyphen(self, left: str, right: str) -> bool:
-        """``co-`` + ``development``: keep the hyphen unless only ``codevelopment`` occurs elsewhere.
-
-        Where neither occurs, the hyphen stays, unless the document breaks words at line ends and
-        what follows is no word of it ("need-" + "ing"; "inter-" + "institutional" stays).
-        """
-        if left.endswith(("\u00ad", "\x02")):
-            return False
-        known = self._known(left, right)
-        if known is not None or not self.breaks_words:
-            return known is not False
-        tail = _LEADING_WORD.match(right)
-        return tail is None or tail.group(0).lower().split("-")[0] in self.whole
-
-
 def join(texts: Sequence[str], words: Words) -> str:
     """Lines to one paragraph: one space between lines; a line-end hyphen mended or dropped."""
     out = ""
     for text in texts:
         if not out:
             out = text
-        elif _LINE_HYPHEN.search(out) and text[:1].isalpha():
+        elif LINE_HYPHEN.search(out) and text[:1].isalpha():
             out = (out if words.keeps_hyphen(out, text) else out[:-1]) + text
         else:
             out += " " + text
@@ -633,7 +571,7 @@ def layout_blocks(
     )
     cuts = gutters(kept, body_size)
     laid_out = [columns(lines, cut) for lines, cut in zip(kept, cuts, strict=True)]
-    words = Words.of(line for regions in laid_out for region in regions for line in region)
+    words = Words.of(line.text for regions in laid_out for region in regions for line in region)
     starts = text_starts((region for regions in laid_out for region in regions), body_size)
 
     groups: list[_Group] = []
@@ -789,15 +727,15 @@ def _blocks(
             tail = prev_group.lines[-1]
             full = tail.x1 - prev_group.lines[0].x0 >= 0.85 * widths.get(prev_group.region, 0.0)
             last_word = prev.text.rsplit(" ", 1)[-1].lower()
-            plain = text[:1].islower() or full or last_word in _RUN_ON or bool(_LINE_HYPHEN.search(prev.text))
+            plain = text[:1].islower() or full or last_word in _RUN_ON or bool(LINE_HYPHEN.search(prev.text))
             if not _ends_sentence(prev.text) and plain:
                 paragraph = replace(paragraph, continued=True)
                 if (
-                    _LINE_HYPHEN.search(prev.text)
+                    LINE_HYPHEN.search(prev.text)
                     and text[:1].isalpha()
                     and not words.keeps_hyphen(prev.text, text)
                 ):
-                    fragment = _LINE_HYPHEN.search(prev.text)
+                    fragment = LINE_HYPHEN.search(prev.text)
                     assert fragment is not None
                     blocks[where] = replace(prev, text=prev.text[: fragment.start()].rstrip())
                     paragraph = replace(paragraph, text=fragment.group(1) + text)

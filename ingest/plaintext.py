@@ -23,12 +23,12 @@ from __future__ import annotations
 import copy
 import itertools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from index.errors import SourceError
 from ingest.document import FootnoteSpan, ParsedDocument, SectionSpan
 from ingest.headings import CONTENTS_ENTRY, Heading, HeadingTracker, _is_caps, looks_like_title
+from ingest.hyphens import Words
 from ingest.indented import is_indented, parse_indented
 from ingest.labels import split_label
 
@@ -54,8 +54,6 @@ SENTENCE_END = (".", "!", "?", ":", ";", ")", "”", '"', "’")
 SPACES = re.compile(r"[ \t\u00a0]{2,}")
 FRONT = "Front"
 _DIGITS = re.compile(r"\d+")
-_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
-_HYPHEN_END = re.compile(r"(?<![A-Za-z-])([A-Za-z]+)-$")
 CENTRED = 10
 """Spaces before every line of a title centred on the page."""
 OVERSTRIKE = re.compile(r".\x08")
@@ -238,36 +236,6 @@ def _later(page: int | None, than: int | None) -> bool:
 
 def _ends_sentence(text: str) -> bool:
     return text.rstrip().endswith(SENTENCE_END)
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """The document's words, which say whether a hyphen at a line's end is the word's or the typesetter's.
-
-    A report extracted from a justified PDF (``pdftotext -layout``) breaks ``pol-`` / ``icy``;
-    the hyphen goes only where ``policy`` stands elsewhere in the text and ``pol-icy`` nowhere.
-    Otherwise it stays (``co-`` / ``development`` is co-development), as the report needs.
-    """
-
-    plain: frozenset[str]
-    hyphenated: frozenset[str]
-
-    @classmethod
-    def of(cls, texts: Iterable[str]) -> Vocabulary:
-        plain: set[str] = set()
-        hyphenated: set[str] = set()
-        for text in texts:
-            for word in _WORD.findall(text):
-                (hyphenated if "-" in word else plain).add(word.lower())
-        return cls(frozenset(plain), frozenset(hyphenated))
-
-    def breaks(self, line: str, following: str) -> bool:
-        """Whether the hyphen ending ``line`` breaks a word that ``following`` completes."""
-        head, tail = _HYPHEN_END.search(line), _WORD.match(following)
-        if head is None or tail is None:
-            return False
-        first, second = head.group(1).lower(), tail.group(0).lower()
-        return f"{first}{second}" in self.plain and f"{first}-{second}" not in self.hyphenated
 
 
 def _starts_sentence(text: str) -> bool:
@@ -502,7 +470,7 @@ def parse_plaintext(raw: str, *, document: str) -> ParsedDocument:
     if is_indented(raw):
         return parse_indented(raw, document=document)
     body, notes = scan(raw)
-    vocabulary = Vocabulary.of(line.text for line in body if line is not None)
+    words = Words.of(line.text for line in body if line is not None)
     title, blocks = _blocks(paragraphs(body))
     title = named or title
     if not any(b.heading is None for b in blocks) and not notes:
@@ -546,7 +514,8 @@ def parse_plaintext(raw: str, *, document: str) -> ParsedDocument:
             if line.page != page_breaks[-1][1]:
                 page_breaks.append((offset, line.page))
             following = block.lines[j + 1].text if j + 1 < len(block.lines) else ""
-            emit(text[:-1] if following and vocabulary.breaks(text, following) else text)
+            # pol- / icy: policy where only that stands elsewhere (ingest.hyphens); co-development stays.
+            emit(text[:-1] if following and words.decides(text, following) is False else text)
             prev = text
         spans.append((start, offset, block))
 
