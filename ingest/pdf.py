@@ -396,10 +396,13 @@ def group_lines(
                 prev.size == line.size and prev.bold == line.bold and (groups[-1].style is not None) == style
             )
             gap = line.y - prev.y
+            # A paragraph's first line set in: not a line under one that runs on, which is a
+            # hanging list item's next line ("stat  Print ... The find pro-" over "gram tries").
             indented = (
                 not style
                 and line.x0 - margin > 0.8 * line.size
                 and prev.x0 - margin <= 0.8 * line.size
+                and prev.text.rstrip().endswith((*SENTENCE_END, "]"))
                 and (nxt is None or nxt.x0 - margin <= 0.8 * line.size or nxt.y - line.y > 1.3 * spacing)
             )
             if (

@@ -518,6 +518,30 @@ def test_a_bold_heading_over_a_paragraph_with_an_indented_first_line_stays_a_hea
     assert [text for _, text in headings(blocks)] == ["Scope of the survey", "2.1 Methods"]
 
 
+def test_a_list_items_next_line_set_in_under_its_text_stays_in_the_item() -> None:
+    """A hanging indent: the item's first line runs on, so the line set in under it is no new paragraph.
+
+    As groff sets find's debug options, and LaTeX a description list or a bibliography.
+    """
+    page = styled_page(
+        1,
+        [
+            *((LONG[60 * n : 60 * n + 60], 144.0, 100.0 + 12 * n, 10.0, False) for n in range(3)),
+            ("opt Prints diagnostic information relating to the expression tree; see the", 144.0, 142.0, 10.0, False),
+            ("-O option.", 180.0, 154.0, 10.0, False),
+            ("rates Prints how often each predicate succeeded or failed.", 144.0, 170.8, 10.0, False),
+            ("[1] Charles de la Vallee Poussin. A strong form of the", 144.0, 196.0, 10.0, False),
+            ("prime number theorem, 19th century.", 162.0, 208.0, 10.0, False),
+        ],
+    )
+    _, blocks = layout_blocks([page])
+    assert [p.text for p in paragraphs(blocks)][1:] == [
+        "opt Prints diagnostic information relating to the expression tree; see the -O option.",
+        "rates Prints how often each predicate succeeded or failed.",
+        "[1] Charles de la Vallee Poussin. A strong form of the prime number theorem, 19th century.",
+    ]
+
+
 def two_columns(
     left: list[tuple[str, float, bool]], right: list[tuple[str, float, bool]], second: float = 300.0
 ) -> list:
