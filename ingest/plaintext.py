@@ -422,6 +422,8 @@ DRAWN = re.compile(r"[+|][-=]{2,}|[-=]{2,}[+|>]|<[-=]{2,}")
 MODE_LINE = re.compile(r"\s*-\*-.*-\*-\s*$")
 """Emacs's file variables on a first line (``GNU grep NEWS  -*- outline -*-``): not the title."""
 NUMBER_LABEL = re.compile(r"\s*(?:§\s*)?\d{1,3}(?:\.\d{1,3})*[.)]?\s+")
+RUN_ON_MEASURE = 50
+"""Characters a paragraph's lines reach at least for its first line to be read as running on."""
 
 
 def _numbered_paragraph(para: list[Line]) -> tuple[list[Line], list[Line]] | None:
@@ -429,11 +431,20 @@ def _numbered_paragraph(para: list[Line]) -> tuple[list[Line], list[Line]] | Non
 
     ``5.1. The rights granted under this License will terminate automatically`` / ``if You
     fail to comply ...``: the label heads a section titled by that first line, and the
-    sentence stays whole in the section's text, rather than starting at "if You fail".
+    sentence stays whole in the section's text, rather than starting at "if You fail".  The
+    next line may start with a name (``3. You may opt to apply the terms of the ordinary GNU
+    General Public`` / ``License instead of ...``): a first line as long as the lines under it
+    that ends no sentence runs on too.
     """
     first, following = para[0], para[1].text
     label = NUMBER_LABEL.match(first.text)
-    if label is None or not following[:1].islower():
+    measure = max(len(line.text) for line in para[1:])
+    runs_on = (
+        measure >= RUN_ON_MEASURE
+        and len(first.text) >= 0.8 * measure
+        and not first.text.endswith((*SENTENCE_END, ","))
+    )
+    if label is None or not (following[:1].islower() or runs_on):
         return None
     head = Line(first.text[: label.end()].rstrip(), first.page, first.page_start)
     return [head], [Line(first.text[label.end() :], first.page, False), *para[1:]]

@@ -272,6 +272,27 @@ def test_a_numbered_paragraph_whose_first_line_runs_on_keeps_that_line_in_its_te
     assert doc.text[second.body_start : second.end].strip().startswith("(a) a term")
 
 
+def test_a_numbered_clause_whose_next_line_starts_with_a_name_keeps_its_first_line_too() -> None:
+    """The GPL 2's and LGPL 2.1's clauses: the first line runs on into "License", "Program", "WARRANTY"."""
+    clauses = [
+        "  0. This License Agreement applies to any software library or other\n"
+        "program which contains a notice placed by the copyright holder or\n"
+        "other authorized party saying it may be distributed under the terms.",
+        "  1. You may opt to apply the terms of the ordinary GNU General Public\n"
+        "License instead of this License to a given copy of the Library.  To do\n"
+        "this, you must alter all the notices that refer to this License.",
+        "  2. Warranty\nThere is no warranty for the Library, to the extent permitted by law.",
+    ]
+    doc = parse_plaintext("\n\n".join(clauses), document="lgpl")
+    by_id = {s.id: s for s in doc.sections}
+    body = " ".join(doc.text[by_id["1"].body_start : by_id["1"].end].split())
+    assert body.startswith(
+        "You may opt to apply the terms of the ordinary GNU General Public License instead"
+    )
+    # A short first line over its text is still a title.
+    assert by_id["2"].title == "Warranty"
+
+
 def test_a_title_with_lower_case_minor_words_and_a_stop_is_a_heading_and_numbering_goes_on() -> None:
     raw = "\n\n".join(
         [
