@@ -19,6 +19,8 @@ from dataclasses import dataclass
 DEFAULT_CHUNK_SIZE = 1000
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 SENTENCE_SEPARATORS = ["\n", r"(?<=[.!?;])\s+", r"(?<=,)\s+", " "]
+LIST_ITEM = re.compile(r"(?:[-*\u2022+]|\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,3}\))\s+\S")
+"""A list's item at a paragraph's start: ``- item``, ``2) Unpack it``, ``b) Give notice``, ``(ii) ok``."""
 
 
 @dataclass(frozen=True)
@@ -80,17 +82,29 @@ def split_long(text: str, span: Span, chunk_size: int) -> list[Span]:
 def chunk_section(
     text: str, start: int, end: int, *, chunk_size: int = DEFAULT_CHUNK_SIZE, min_size: int = 150
 ) -> list[Span]:
-    """Passage spans for the body ``text[start:end]`` of one section."""
+    """Passage spans for the body ``text[start:end]`` of one section.
+
+    A paragraph that ends with a colon keeps the list items that follow it, as far as they fit:
+    "provided that you do these two things:" is answered by its "a)" and "b)", and each item
+    read alone has lost what it is a condition of.
+    """
     spans: list[Span] = []
     for paragraph in paragraph_spans(text, start, end):
         spans.extend(split_long(text, paragraph, chunk_size))
     merged: list[Span] = []
+    listing = False  # whether the last passage is a paragraph ending with a colon, and its items
     for span in spans:
+        last = merged[-1] if merged else None
         either_short = span.end - span.start < min_size or (
-            merged and merged[-1].end - merged[-1].start < min_size
+            last is not None and last.end - last.start < min_size
         )
-        if merged and either_short and span.end - merged[-1].start <= chunk_size + min_size:
-            merged[-1] = Span(merged[-1].start, span.end)
+        item = LIST_ITEM.match(text, span.start) is not None
+        opened = last is not None and text[last.end - 1] == ":"
+        listing = item and (listing or opened)
+        fits = last is not None and span.end - last.start <= chunk_size + (min_size if either_short else 0)
+        if last is not None and fits and (either_short or listing):
+            merged[-1] = Span(last.start, span.end)
             continue
+        listing = False
         merged.append(span)
     return merged

@@ -1,0 +1,37 @@
+"""Passages from a section's body: a paragraph each, and a list kept with the sentence that opens it."""
+
+from __future__ import annotations
+
+from ingest.chunking import chunk_section
+
+INTRO = (
+    "You may place library facilities that are a work based on the Library side-by-side in a single "
+    "library together with other library facilities, provided that you do these two things:"
+)
+ITEMS = [
+    "a) Accompany the combined library with a copy of the same work based on the Library, uncombined "
+    "with any other library facilities. This must be distributed under the terms of the Sections above.",
+    "b) Give prominent notice with the combined library of the fact that part of it is a work based "
+    "on the Library, and explaining where to find the accompanying uncombined form of the same work.",
+]
+AFTER = (
+    "You may not copy, modify, sublicense, link with, or distribute the Library except as expressly "
+    "provided under this License, and any attempt otherwise is void."
+)
+
+
+def passages(paragraphs: list[str], chunk_size: int = 1000) -> list[str]:
+    text = "\n\n".join(paragraphs)
+    return [text[s.start : s.end] for s in chunk_section(text, 0, len(text), chunk_size=chunk_size)]
+
+
+def test_a_paragraph_ending_with_a_colon_keeps_the_list_items_that_follow_it() -> None:
+    assert passages([INTRO, *ITEMS, AFTER]) == ["\n\n".join([INTRO, *ITEMS]), AFTER]
+
+
+def test_items_that_do_not_fit_start_a_passage_of_their_own() -> None:
+    assert passages([INTRO, *ITEMS], chunk_size=400) == ["\n\n".join([INTRO, ITEMS[0]]), ITEMS[1]]
+
+
+def test_items_after_a_paragraph_that_ends_a_sentence_stand_alone() -> None:
+    assert passages([AFTER, *ITEMS]) == [AFTER, *ITEMS]
