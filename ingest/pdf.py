@@ -57,6 +57,8 @@ _RUN_ON = frozenset(
 )
 _BOLD = re.compile(r"bold|black|heavy|demi|semibold", re.I)
 _BULLET = re.compile(r"^[•◦▪▫‣∙●○■□]\s")
+_OPTION = re.compile(r"^--?[A-Za-z0-9]")
+"""A command-line option set in bold as a list's term (``--ignore-command-error``): never a heading."""
 """A list item's bullet: an item in bold is no heading."""
 
 
@@ -417,7 +419,8 @@ def group_lines(
     for group in groups:
         # A heading is a few lines, or in a column short text that its narrow measure wraps onto more.
         long = not column or sum(len(line.text) for line in group.lines) > 120
-        if group.style is not None and len(group.lines) > 3 and long:
+        option = _OPTION.match(group.lines[0].text) is not None
+        if group.style is not None and ((len(group.lines) > 3 and long) or option):
             group.style = None
     return groups
 
@@ -472,7 +475,8 @@ def assign_levels(groups: list[_Group]) -> None:
 
     A lone numbered line in body type is a heading where its number continues the
     numbering so far, or where the lone numbered line next to it continues from it (a run
-    0., 1., 2. of clauses): "4 CARD32 OFFSET" in a listing under 2.9 is neither.
+    0., 1., 2. of clauses): "4 CARD32 OFFSET" in a listing under 2.9 is neither.  Where the
+    headings in their own type carry no numbers, only a run is.
     """
     by_style: dict[tuple[float, bool], Counter[int]] = {}
     for group in groups:
@@ -490,10 +494,17 @@ def assign_levels(groups: list[_Group]) -> None:
     for a, b in pairwise(plain):
         if Numbering.after(labels[a]).continues(labels[b]):
             in_run.update((a, b))
+    # Headings in their own type that all go unnumbered (a man page's NAME, OPTIONS): a lone
+    # "0 Successful termination." under RETURN VALUE starts no numbering, though a run of them may.
+    unnumbered = bool(styles) and not any(
+        Numbering.parts(group.lines[0].text.split()[0])
+        for group in groups
+        if group.style is not None and group.heading is not None
+    )
     numbering = Numbering()
     for i, group in enumerate(groups):
         label = group.lines[0].text.split()[0]
-        if i in labels and (i in in_run or numbering.continues(label)):
+        if i in labels and (i in in_run or (not unnumbered and numbering.continues(label))):
             group.heading = len(styles) + max(1, label.rstrip(".").count(".") + 1)
         if group.heading is not None:
             numbering.see(label)

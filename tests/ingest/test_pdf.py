@@ -430,14 +430,23 @@ def test_a_man_pages_bold_options_over_their_indented_text_are_no_headings_but_i
             ("Output stream selection", 87.0, 247.2, 10.0, True),
             ("--ignore-command-error", 108.0, 259.2, 10.0, True),
             ("Ignore subprocess exit codes.", 108.0, 271.2, 10.0, False),
+            ("RETURN VALUE", 72.0, 288.0, 10.9, True),
+            ("Tar exit code indicates whether it was able to perform", 108.0, 300.0, 10.0, False),
+            ("the requested operation, and if not, what error occurred.", 108.0, 312.0, 10.0, False),
+            ("0 Successful termination.", 108.0, 328.8, 10.0, False),
+            ("1 Some files differ. If tar was invoked with --compare,", 108.0, 345.6, 10.0, False),
+            ("some files in the archive differ from their disk copies.", 144.0, 357.6, 10.0, False),
         ],
     )
     _, blocks = layout_blocks([first, page])
-    assert [text for _, text in headings(blocks)][:4] == [
+    # An option's term set at the text's indent, over its text there too, is no heading; nor is
+    # a lone numbered line where the headings in their own type carry no numbers.
+    assert [text for _, text in headings(blocks)] == [
         "NAME",
         "DESCRIPTION",
         "Operation mode",
         "Output stream selection",
+        "RETURN VALUE",
     ]
     assert [p.text for p in paragraphs(blocks)][3:5] == [
         "-c, --create Create a new archive. Arguments supply the names of the files to be archived.",
@@ -527,7 +536,7 @@ def test_a_list_items_next_line_set_in_under_its_text_stays_in_the_item() -> Non
         1,
         [
             *((LONG[60 * n : 60 * n + 60], 144.0, 100.0 + 12 * n, 10.0, False) for n in range(3)),
-            ("opt Prints diagnostic information relating to the expression tree; see the", 144.0, 142.0, 10.0, False),
+            ("opt Prints diagnostic information on the expression tree; see the", 144.0, 142.0, 10.0, False),
             ("-O option.", 180.0, 154.0, 10.0, False),
             ("rates Prints how often each predicate succeeded or failed.", 144.0, 170.8, 10.0, False),
             ("[1] Charles de la Vallee Poussin. A strong form of the", 144.0, 196.0, 10.0, False),
@@ -536,7 +545,7 @@ def test_a_list_items_next_line_set_in_under_its_text_stays_in_the_item() -> Non
     )
     _, blocks = layout_blocks([page])
     assert [p.text for p in paragraphs(blocks)][1:] == [
-        "opt Prints diagnostic information relating to the expression tree; see the -O option.",
+        "opt Prints diagnostic information on the expression tree; see the -O option.",
         "rates Prints how often each predicate succeeded or failed.",
         "[1] Charles de la Vallee Poussin. A strong form of the prime number theorem, 19th century.",
     ]
