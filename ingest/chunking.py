@@ -79,6 +79,35 @@ def split_long(text: str, span: Span, chunk_size: int) -> list[Span]:
     return spans
 
 
+LEAD_IN = 40
+"""Characters a label holds at most to be read with the paragraph after it ("Note", "Warning")."""
+LABEL = re.compile(r"[A-Z][A-Za-z' -]*:?")
+ADMONITIONS = frozenset(
+    (
+        "note",
+        "notes",
+        "warning",
+        "caution",
+        "danger",
+        "important",
+        "tip",
+        "hint",
+        "see also",
+        "example",
+        "examples",
+    )
+)
+"""The labels documentation sets over a paragraph of its own (Sphinx's, Markdown's admonitions)."""
+
+
+def _leads_in(text: str, span: Span, min_size: int) -> bool:
+    """A label over the paragraph after it: "Note", "Warning", "See also", "And on Windows:"."""
+    words = text[span.start : span.end]
+    if len(words) > min(LEAD_IN, min_size) or LABEL.fullmatch(words) is None:
+        return False
+    return words.endswith(":") or words.lower() in ADMONITIONS
+
+
 def chunk_section(
     text: str, start: int, end: int, *, chunk_size: int = DEFAULT_CHUNK_SIZE, min_size: int = 150
 ) -> list[Span]:
@@ -86,15 +115,21 @@ def chunk_section(
 
     A paragraph that ends with a colon keeps the list items that follow it, as far as they fit:
     "provided that you do these two things:" is answered by its "a)" and "b)", and each item
-    read alone has lost what it is a condition of.
+    read alone has lost what it is a condition of.  A label ("Note", "Examples:") is read with
+    the paragraph it heads, not left at the end of the one before.
     """
     spans: list[Span] = []
     for paragraph in paragraph_spans(text, start, end):
         spans.extend(split_long(text, paragraph, chunk_size))
     merged: list[Span] = []
     listing = False  # whether the last passage is a paragraph ending with a colon, and its items
-    for span in spans:
+    for index, span in enumerate(spans):
         last = merged[-1] if merged else None
+        lead = index + 1 < len(spans) and _leads_in(text, span, min_size)
+        if last is not None and last.end - last.start >= min_size and text[last.end - 1] != ":" and lead:
+            merged.append(span)  # "Note" or "Warning" over its text: read with what follows
+            listing = False
+            continue
         either_short = span.end - span.start < min_size or (
             last is not None and last.end - last.start < min_size
         )

@@ -35,3 +35,16 @@ def test_items_that_do_not_fit_start_a_passage_of_their_own() -> None:
 
 def test_items_after_a_paragraph_that_ends_a_sentence_stand_alone() -> None:
     assert passages([AFTER, *ITEMS]) == [AFTER, *ITEMS]
+
+
+def test_a_label_over_a_paragraph_is_read_with_it_not_with_the_paragraph_before() -> None:
+    """Sphinx sets "Note" and "Warning" as paragraphs of their own; "And on Windows:" opens a command."""
+    assert passages([AFTER, "Warning", INTRO]) == [AFTER, f"Warning\n\n{INTRO}"]
+    assert passages([AFTER, "And on Windows:", "vcbuild test"]) == [AFTER, "And on Windows:\n\nvcbuild test"]
+
+
+def test_a_short_line_that_is_no_label_still_joins_the_paragraph_before() -> None:
+    assert passages([AFTER, "Tests within the test directory", INTRO]) == [
+        f"{AFTER}\n\nTests within the test directory",
+        INTRO,
+    ]
