@@ -7,8 +7,12 @@ text that is stored beside the index, so any citation can be checked by slicing.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+
+MAN_HEADER = re.compile(r"[\w.+:-]+\(\d\w*\)")
+"""A man page's running head as its title: ``FIND(1) General Commands Manual FIND(1)``."""
 
 
 @dataclass(frozen=True)
@@ -63,3 +67,18 @@ class ParsedDocument:
             if section.start <= offset < section.end:
                 return section
         return None
+
+    def man_title(self) -> str | None:
+        """A man page's own title, ``tar - an archiving utility``: its NAME section's line.
+
+        A man page opens with NAME, and its running head ("TAR(1) GNU TAR Manual TAR(1)") is
+        dropped from a PDF as furniture, so the title found was "NAME" or that head; the NAME
+        line is what ``man -k`` lists.  None for any other document.
+        """
+        first = self.sections[0] if self.sections else None
+        if first is None or first.title != "NAME":
+            return None
+        if self.title != "NAME" and not MAN_HEADER.match(self.title):
+            return None
+        line = " ".join(self.text[first.body_start : first.end].split())
+        return line if 0 < len(line) <= 120 else None

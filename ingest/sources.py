@@ -285,4 +285,5 @@ def parse_source(source: Source) -> ParsedDocument:
     if not doc.text.strip() or not doc.sections:
         hint = NO_TEXT_HINT.get(source.format, DEFAULT_NO_TEXT_HINT)
         raise SourceError(f"{source.path}: no text found in it; {hint}")
+    doc.title = doc.man_title() or doc.title
     return doc

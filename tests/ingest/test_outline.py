@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.blocks import Footnote, Heading, Paragraph
+from ingest.document import ParsedDocument, SectionSpan
 from ingest.headings import HeadingTracker
 from ingest.labels import split_label
 from ingest.outline import FRONT, document_from_blocks
@@ -328,3 +329,15 @@ def test_a_numbered_title_ending_in_a_stop_over_its_body_is_a_heading() -> None:
     first = doc.sections[-2]
     body = doc.text[first.body_start : first.end].strip()
     assert body == "The Initial Developer hereby grants You a licence."
+
+
+def test_a_man_page_is_titled_by_its_name_line_and_other_documents_keep_their_title() -> None:
+    text = "NAME\n\ntar - an archiving utility\n\nSYNOPSIS\n\ntar -c [-f ARCHIVE] [FILE...]"
+    sections = [SectionSpan("1", "NAME", 0, 6, 34), SectionSpan("2", "SYNOPSIS", 34, 44, len(text))]
+    assert ParsedDocument("tar", "NAME", text, sections).man_title() == "tar - an archiving utility"
+    assert ParsedDocument("tar", "TAR(1) GNU TAR Manual TAR(1)", text, sections).man_title() == (
+        "tar - an archiving utility"
+    )
+    # A document titled otherwise, or whose first section is no NAME, keeps its own title.
+    assert ParsedDocument("tar", "Tape archives", text, sections).man_title() is None
+    assert ParsedDocument("x", "NAME", text, [SectionSpan("1", "Names", 0, 6, 34)]).man_title() is None
