@@ -30,6 +30,8 @@ _MINOR_WORDS = frozenset(
     "these this those through under until upon when where which while with within without your".split()
 )
 _NUMERAL_ALONE = re.compile(r"^[IVXLC]{1,8}\.?$")
+_MARKED_LABEL = re.compile(r"^(?:[A-Z]{2,}\b|[A-Z][a-z]+(?: [A-Z0-9]{1,3})?:)")
+"""A named label a heading prints in capitals or before a colon: ``APPENDIX:``, ``ANNEX``, ``Appendix B:``."""
 """A Roman numeral alone on its line: a book's chapter number ("IV"), checked against the sequence."""
 _NUMERALS = tuple(zip((100, 90, 50, 40, 10, 9, 5, 4, 1), "C XC L XL X IX V IV I".split(), strict=True))
 
@@ -89,7 +91,9 @@ class HeadingTracker:
             label, title = Label(text.rstrip("."), "roman"), ""  # a book's chapter "IV" over its text
         if label is None:
             return None
-        if text.endswith((";", ",")) or (text.endswith(".") and not _is_title_like(title)):
+        # "APPENDIX: How to apply the Apache License to your work." is a heading, though a sentence.
+        marked = label.kind == "named" and _MARKED_LABEL.match(text) is not None
+        if text.endswith((";", ",")) or (text.endswith(".") and not _is_title_like(title) and not marked):
             return None
         if label.kind == "named":
             own_line = len(lines) > 1 and not split_label(lines[0])[1]

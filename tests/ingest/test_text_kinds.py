@@ -420,3 +420,27 @@ def test_markdown_hashes_in_text_saved_as_txt_head_sections_but_a_root_prompt_do
     assert doc.title == "Project"
     assert outline(doc) == [("Front", "Project"), ("1", "Install"), ("2", "Usage")]
     assert body(doc, "1") == "As root:\n\n# make install"
+
+
+LICENCE_WITH_APPENDIX = """   1. Definitions.
+
+      "License" shall mean the terms and conditions for use, reproduction,
+      and distribution as defined by Sections 1 through 2 of this document.
+
+   2. Grant of Copyright License. Subject to the terms and conditions of
+      this License, each Contributor hereby grants to You a perpetual licence.
+
+   END OF TERMS AND CONDITIONS
+
+   APPENDIX: How to apply the Apache License to your work.
+
+      To apply the Apache License to your work, attach the following
+      boilerplate notice, with the fields enclosed by brackets replaced.
+"""
+
+
+def test_a_licences_appendix_in_capitals_is_a_section_though_its_title_is_a_sentence() -> None:
+    doc = parse_plaintext(LICENCE_WITH_APPENDIX, document="apache")
+    assert outline(doc)[-1] == ("Appendix", "How to apply the Apache License to your work")
+    assert body(doc, "Appendix").strip().startswith("To apply the Apache License")
+    assert "Appendix" not in body(doc, "2")
