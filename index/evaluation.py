@@ -175,10 +175,11 @@ def answers(question: Question, result: Retrieved) -> bool:
 
 
 def _names_section(hit: Retrieved, gold: str) -> bool:
-    """The hit's section id is the gold label ("0." and "0" alike), or, for a heading printed
-    without a label, its title is the gold heading text up to case and punctuation; a gold
-    heading written whole ("Step 1: Fork") is the hit's label and title together."""
-    if hit.section is not None and hit.section.strip().rstrip(".") == gold.strip().rstrip("."):
+    """The hit's section id is the gold label ("0." and "0" alike, "APPENDIX" and "Appendix"),
+    or, for a heading printed without a label, its title is the gold heading text up to case and
+    punctuation; a gold heading written whole ("Step 1: Fork") is the hit's label and title together."""
+    label = gold.strip().rstrip(".").casefold()
+    if hit.section is not None and hit.section.strip().rstrip(".").casefold() == label:
         return True
     if hit.title is None or not normalise(gold):
         return False

@@ -255,3 +255,12 @@ def test_a_heading_written_whole_is_its_label_and_title_together() -> None:
     other = Retrieved(text, "Step 2", None, None, document="gpl-3.0", title="Fork")
     assert first_hit(gold, [cited]) == (1, True)
     assert first_hit(gold, [other]) == (1, False)
+
+
+def test_a_label_printed_in_capitals_is_the_same_label() -> None:
+    text = "Each licensee is addressed as you."
+    gold = licence_question(section="APPENDIX")
+    cited = Retrieved(text, "Appendix", None, None, document="gpl-3.0", title="How to apply")
+    other = Retrieved(text, "9", None, None, document="gpl-3.0", title="Accepting Warranty")
+    assert first_hit(gold, [cited]) == (1, True)
+    assert first_hit(gold, [other]) == (1, False)
