@@ -13,12 +13,13 @@ will; score each set on an index whose model was tuned without it (built with
 ``REPORTQA_TUNE_QUESTIONS`` naming the other sets), and the fit sees what users get.
 
 ``--documents`` fits the document model instead, on questions about other documents
-(``corpus/fitting/``, indexed beside the report: ``docs/`` for sets 1 and 2 in IDX, ``docs-3/``
-for set 3 in IDX3, ``docs-4/`` for set 4 in IDX4), held out one document at a time:
+(``corpus/fitting/``, indexed beside the report: ``docs/`` for sets 1 and 2 in IDX, ``docs-N/``
+for set N in IDXN, N = 3 to 6), held out one document at a time:
 
     .venv/bin/python bench/calibrate.py --documents corpus/fitting/questions-1.jsonl=IDX \
         corpus/fitting/questions-2.jsonl=IDX corpus/fitting/questions-3.jsonl=IDX3 \
-        corpus/fitting/questions-4.jsonl=IDX4 \
+        corpus/fitting/questions-4.jsonl=IDX4 corpus/fitting/questions-5.jsonl=IDX5 \
+        corpus/fitting/questions-6.jsonl=IDX6 \
         tests/data/dev.jsonl=BASE ...   # the report's sets on an untuned-model index
 """
 
