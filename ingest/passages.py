@@ -6,7 +6,7 @@ import hashlib
 import re
 
 from index.models import Citation, Passage, Section
-from ingest.chunking import DEFAULT_CHUNK_SIZE, chunk_section
+from ingest.chunking import DEFAULT_CHUNK_SIZE, chunk_section, floor_for, paragraph_spans
 from ingest.document import ParsedDocument
 
 
@@ -44,8 +44,13 @@ def passages_of(doc: ParsedDocument, *, chunk_size: int = DEFAULT_CHUNK_SIZE) ->
         ident = base if occurrence == 0 else passage_id(doc.document, section, text, occurrence)
         out.append(Passage(id=ident, text=text, citation=citation))
 
+    floor = floor_for(
+        [p.end - p.start for s in doc.sections for p in paragraph_spans(doc.text, s.body_start, s.end)]
+    )
     for section in doc.sections:
-        for span in chunk_section(doc.text, section.body_start, section.end, chunk_size=chunk_size):
+        for span in chunk_section(
+            doc.text, section.body_start, section.end, chunk_size=chunk_size, min_size=floor
+        ):
             add(section.id, section.title, span.start, span.end)
     titles = {s.id: s.title for s in doc.sections}
     for note in doc.footnotes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.chunking import chunk_section
+from ingest.chunking import FRAGMENT_MIN_SIZE, MIN_SIZE, chunk_section, floor_for
 
 INTRO = (
     "You may place library facilities that are a work based on the Library side-by-side in a single "
@@ -48,3 +48,18 @@ def test_a_short_line_that_is_no_label_still_joins_the_paragraph_before() -> Non
         f"{AFTER}\n\nTests within the test directory",
         INTRO,
     ]
+
+
+def test_a_document_written_in_fragments_joins_them_into_longer_passages() -> None:
+    """An option's two lines say too little alone; a report's rare short paragraph stays its own."""
+    assert floor_for([550, 600, 480, 700, 160, 520, 610, 590]) == MIN_SIZE
+    assert floor_for([90, 120, 400, 80, 200, 300]) == FRAGMENT_MIN_SIZE
+    options = [
+        f"--option-{n}=WHEN Does thing number {n} to each file it is given, as often as WHEN says; "
+        "never when WHEN is 'never', once a file when it is 'once', and always otherwise (the default)."
+        for n in range(4)
+    ]
+    text = "\n\n".join(options)
+    assert len(chunk_section(text, 0, len(text))) == 4  # each over 150 characters
+    joined = chunk_section(text, 0, len(text), min_size=floor_for([len(option) for option in options]))
+    assert [text[s.start : s.end] for s in joined] == [text]  # each under 225: joined while they fit
