@@ -30,9 +30,9 @@ _MINOR_WORDS = frozenset(
     "these this those through under until upon when where which while with within without your".split()
 )
 _NUMERAL_ALONE = re.compile(r"^[IVXLC]{1,8}\.?$")
+"""A Roman numeral alone on its line: a book's chapter number ("IV"), checked against the sequence."""
 _MARKED_LABEL = re.compile(r"^(?:[A-Z]{2,}\b|[A-Z][a-z]+(?: [A-Z0-9]{1,3})?:)")
 """A named label a heading prints in capitals or before a colon: ``APPENDIX:``, ``ANNEX``, ``Appendix B:``."""
-"""A Roman numeral alone on its line: a book's chapter number ("IV"), checked against the sequence."""
 _NUMERALS = tuple(zip((100, 90, 50, 40, 10, 9, 5, 4, 1), "C XC L XL X IX V IV I".split(), strict=True))
 
 

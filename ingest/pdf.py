@@ -57,9 +57,9 @@ _RUN_ON = frozenset(
 )
 _BOLD = re.compile(r"bold|black|heavy|demi|semibold", re.I)
 _BULLET = re.compile(r"^[•◦▪▫‣∙●○■□]\s")
+"""A list item's bullet: an item in bold is no heading."""
 _OPTION = re.compile(r"^--?[A-Za-z0-9]")
 """A command-line option set in bold as a list's term (``--ignore-command-error``): never a heading."""
-"""A list item's bullet: an item in bold is no heading."""
 
 
 @dataclass(frozen=True)
