@@ -26,8 +26,12 @@ FRAGMENTED = 0.25
 """The share of a document's paragraphs under ``FRAGMENT_MIN_SIZE`` that makes it one written in fragments."""
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 SENTENCE_SEPARATORS = ["\n", r"(?<=[.!?;])\s+", r"(?<=,)\s+", " "]
-LIST_ITEM = re.compile(r"(?:[-*\u2022+]|\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,3}\))\s+\S")
-"""A list's item at a paragraph's start: ``- item``, ``2) Unpack it``, ``b) Give notice``, ``(ii) ok``."""
+LIST_ITEM = re.compile(
+    r"(?:(?P<bullet>[-*\u2022+])|(?P<number>\d{1,2}[.)])|(?P<letter>[a-z][.)])|(?P<paren>\([a-z0-9]{1,3}\)))\s+\S"
+)
+"""A list's item where a line or paragraph starts (``- item``, ``2) Unpack it``, ``(b) consent``), by kind.
+
+No ``^``: ``match(text, pos)`` anchors at ``pos``, where ``^`` would not match."""
 
 
 @dataclass(frozen=True)

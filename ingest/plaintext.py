@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, replace
 
 from index.errors import SourceError
+from ingest.chunking import LIST_ITEM
 from ingest.document import FootnoteSpan, ParsedDocument, SectionSpan
 from ingest.headings import CONTENTS_ENTRY, Heading, HeadingTracker, _is_caps, looks_like_title
 from ingest.hyphens import Words
@@ -46,10 +47,6 @@ RULE = re.compile(r"^[ \t]{10,}$")
 FOOTNOTE = re.compile(r"^(\d{1,2})\s+(\S.*)$")
 PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 FIELD = re.compile(r"^[A-Z][A-Za-z ]{1,30}:\s")
-LIST_ITEM = re.compile(
-    r"^(?:(?P<bullet>[-*\u2022+])|(?P<number>\d{1,2}[.)])|(?P<letter>[a-z][.)])|(?P<paren>\([a-z0-9]{1,3}\)))\s+\S"
-)
-"""A list's item starting a line (``- item``, ``2) Unpack it``, ``(b) consent``): a line of its own."""
 SENTENCE_END = (".", "!", "?", ":", ";", ")", "”", '"', "’")
 SPACES = re.compile(r"[ \t\u00a0]{2,}")
 FRONT = "Front"
