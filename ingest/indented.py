@@ -22,7 +22,8 @@ BODY_SHARE = 0.9
 """The share of the text's inner lines at the body's indentation or deeper."""
 MIN_BODY_INDENT = 3
 MAX_HEADING_CHARS = 80
-_SPACES = re.compile(r"[ \t\u00a0]{2,}")
+SPACES = re.compile(r"[ \t\u00a0]{2,}")
+"""Runs of spaces a text's layout leaves between words, read as one (the text reader's too)."""
 _SOFT_HYPHEN_END = re.compile(r"[A-Za-z]\u2010$")
 
 
@@ -99,7 +100,7 @@ def parse_indented(raw: str, *, document: str) -> ParsedDocument:
             flush()
             page += 1
         line = raw_line.lstrip("\f")
-        text = _SPACES.sub(" ", line.strip())
+        text = SPACES.sub(" ", line.strip())
         if i in headings:
             flush()
             blocks.append(Heading(headings[i], text, page))

@@ -30,7 +30,7 @@ from ingest.chunking import LIST_ITEM
 from ingest.document import FootnoteSpan, ParsedDocument, SectionSpan
 from ingest.headings import CONTENTS_ENTRY, Heading, HeadingTracker, _is_caps, looks_like_title
 from ingest.hyphens import Words
-from ingest.indented import is_indented, parse_indented
+from ingest.indented import SPACES, is_indented, parse_indented
 from ingest.labels import split_label
 
 PAGE_START = re.compile(r"^ \S")
@@ -48,7 +48,6 @@ FOOTNOTE = re.compile(r"^(\d{1,2})\s+(\S.*)$")
 PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 FIELD = re.compile(r"^[A-Z][A-Za-z ]{1,30}:\s")
 SENTENCE_END = (".", "!", "?", ":", ";", ")", "”", '"', "’")
-SPACES = re.compile(r"[ \t\u00a0]{2,}")
 FRONT = "Front"
 _DIGITS = re.compile(r"\d+")
 CENTRED = 10
