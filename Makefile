@@ -5,6 +5,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+DEV    := $(VENV)/.installed-dev
 INDEX  ?= data/index
 CORPUS := $(wildcard corpus/* corpus/tuning/*)
 INGEST_CODE := $(wildcard ingest/*.py index/*.py)
@@ -15,15 +16,21 @@ export TOKENIZERS_PARALLELISM := false
 
 .PHONY: setup run test lint bench ingest clean browser loadgen docs
 
-setup: $(STAMP)
+setup: $(DEV)
 
 # torch first, pinned, so pip takes the CPU wheel instead of a multi-GB CUDA build.
+# `make run` needs only the project; the test and Ray extras (a third of the install's time)
+# come with `make test` and the other targets that use them.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[test,ray]'
+	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
+
+$(DEV): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,ray]'
+	touch $(DEV)
 
 # Rebuild the index when it is missing or older than any source or the code that builds it.
 $(INDEX)/current/manifest.json: $(STAMP) $(CORPUS) $(INGEST_CODE)
@@ -42,12 +49,12 @@ browser:
 	  else echo "make test: $(CHROMIUM) is missing; run: sudo apt-get install chromium" >&2; exit 1; fi; }
 
 # pytest exits 5 when it collects no tests: that is a failure, not a pass.
-test: $(STAMP) browser
+test: $(DEV) browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/pip install --quiet ruff mypy
 	$(BIN)/ruff check ingest index service tests
 	$(BIN)/mypy ingest index service
@@ -59,18 +66,18 @@ loadgen:
 	  else echo "make bench: wrk is missing (sudo apt-get install wrk); its rows are skipped" >&2; fi; }
 
 # Builds its own index in a temp dir; e.g. make bench BENCH_ARGS="--duration 10 --clients 4".
-bench: $(STAMP) loadgen
+bench: $(DEV) loadgen
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 # Growth: 1x, 30x and 300x the report's passages with Debian's Python and PostgreSQL manuals
 # (bench/scale.py; downloads them once into ~/.cache/reportqa/bench-corpus); e.g.
 # make bench-scale SCALE_ARGS="--sizes 1,30".
 .PHONY: bench-scale
-bench-scale: $(STAMP)
+bench-scale: $(DEV)
 	REPORTQA_BACKGROUND_TUNING=false nice $(BIN)/python bench/scale.py $(SCALE_ARGS)
 
 # The documentation site (mkdocs.yml): README.md and docs/, strict, so a broken link fails.
-docs: $(STAMP)
+docs: $(DEV)
 	$(BIN)/mkdocs build --strict --site-dir build/site
 
 clean:
