@@ -94,6 +94,8 @@ class EmbeddingCache:
         self.path = path
         self.dimension = dimension
         self._rows: dict[str, np.ndarray] = {}
+        self.added = 0
+        """Entries put since the file was read: none, and there is nothing to write."""
         self._load()
 
     def _load(self) -> None:
@@ -124,6 +126,7 @@ class EmbeddingCache:
         return self._rows.get(key)
 
     def put(self, key: str, vector: np.ndarray) -> None:
+        self.added += key not in self._rows
         self._rows[key] = np.asarray(vector, dtype=self.dtype)
 
     def retain(self, keys: Iterable[str]) -> None:
@@ -201,7 +204,13 @@ class CachingEmbedder:
             self.embedded += 1
 
     def save(self) -> None:
-        """Keep what this build used and write the cache."""
+        """Keep what this build used and write the cache, unless it embedded nothing new.
+
+        A rebuild that found every text cached leaves the file as it is: rewriting a full
+        cache (300 MB) costs seconds and changes only the order of its entries.
+        """
+        if not self.cache.added:
+            return
         self.cache.retain(self.used)
         self.cache.save()
 
@@ -343,7 +352,7 @@ def token_codes(
             codes.append(code(np.asarray(found[row], dtype=np.float16), axes))  # as the cache keeps them
         if advance is not None:
             advance(len(part))
-    if cache is not None:
+    if cache is not None and cache.added:  # nothing new: the file holds all of it already
         cache.retain(keys)
         try:
             cache.save()

@@ -114,6 +114,18 @@ def test_caching_embedder_asks_the_model_only_for_new_texts(tmp_path: Path) -> N
     assert len(reloaded) == 3 and reloaded.get(text_key("delta")) is not None
 
 
+def test_a_rebuild_that_embeds_nothing_new_leaves_the_cache_file_alone(
+    report_copy: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "index"
+    build(report_copy, root)
+    caches = sorted(cache_path(None, "hashing-64", "hashing").parent.glob("*.npz"))
+    assert caches
+    written = {path: path.stat().st_mtime_ns for path in caches}
+    assert build(report_copy, root).summary.embedded == 0
+    assert {path: path.stat().st_mtime_ns for path in caches} == written
+
+
 def test_an_unreadable_cache_only_costs_time(tmp_path: Path) -> None:
     path = tmp_path / "c.npz"
     path.write_bytes(b"not a numpy file")
