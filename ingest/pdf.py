@@ -790,6 +790,23 @@ def file_pages(data: bytes) -> dict[int, int]:
     return {printed: place for printed, place in found.items() if printed != place}
 
 
+
+def _code_points(units: list[int]) -> str:
+    """One character per PDFium character index, from the UTF-16 units PDFium gives for each.
+
+    A character outside the BMP takes two indices, its two surrogates: the first index gets the
+    character and the second a NUL (skipped like PDFium's own markers), and a surrogate without
+    its pair is dropped, so the text stays encodable (a lone surrogate failed the passage ids).
+    """
+    chars = [chr(unit) for unit in units]
+    for i, char in enumerate(chars):
+        if "\ud800" <= char <= "\udbff" and i + 1 < len(chars) and "\udc00" <= chars[i + 1] <= "\udfff":
+            chars[i] = chr(0x10000 + ((ord(char) - 0xD800) << 10) + (ord(chars[i + 1]) - 0xDC00))
+            chars[i + 1] = "\x00"
+        elif "\ud800" <= char <= "\udfff":
+            chars[i] = "\x00"
+    return "".join(chars)
+
 def _glyphs(data: bytes, name: str) -> tuple[list[PageGlyphs], list[Bookmark], str, bool]:
     """Each page's glyphs and page to cite, the bookmarks, the title, and whether the PDF has images."""
     import ctypes
@@ -820,7 +837,7 @@ def _glyphs(data: bytes, name: str) -> tuple[list[PageGlyphs], list[Bookmark], s
             glyphs: list[Glyph] = []
             fonts: dict[int | None, bool] = {}  # by text object, which lives as long as its page
             if len(chars) != count:  # characters outside the BMP: read them one by one
-                chars = "".join(chr(raw.FPDFText_GetUnicode(text_page.raw, i)) for i in range(count))
+                chars = _code_points([raw.FPDFText_GetUnicode(text_page.raw, i) for i in range(count)])
             for i, char in enumerate(chars):
                 if char in "\r\n\x00":
                     continue

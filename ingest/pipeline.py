@@ -160,7 +160,7 @@ def build_index(
         on_phase("reading")
         previous, before = previous_passages(root)
         found = find_sources(sources)
-        read: Read = functools.partial(_read, chunk_size=chunk_size)
+        read: Read = functools.partial(read_document, chunk_size=chunk_size)
         if executor is not None:
             read = executor.reader([item.path for item in found], read)
         with Progress("reading", len(found), unit="files", enabled=progress) as counter:
@@ -275,7 +275,7 @@ def build_index(
 def reference_inputs(path: Path = AXES_REFERENCE) -> tuple[str, ...] | None:
     """What the model sees of the reference text's passages; None (fit on the corpus) if it is missing."""
     try:
-        _, _, passages = _read(path, DEFAULT_CHUNK_SIZE)
+        _, _, passages = read_document(path)
     except SourceError as exc:
         logger.warning("token axes fitted on the corpus: %s", exc)
         return None
@@ -284,7 +284,7 @@ def reference_inputs(path: Path = AXES_REFERENCE) -> tuple[str, ...] | None:
 
 def source_passages(sources: Sequence[Path], chunk_size: int = DEFAULT_CHUNK_SIZE) -> list[Passage]:
     """The passages a build of ``sources`` would embed (files skipped in a folder, skipped here too)."""
-    documents, _ = read_each(find_sources(sources), lambda path: _read(path, chunk_size))
+    documents, _ = read_each(find_sources(sources), lambda path: read_document(path, chunk_size))
     return [passage for _, _, passages in documents for passage in passages]
 
 
@@ -307,11 +307,27 @@ def original_file(source: Source, doc: ParsedDocument) -> OriginalFile:
     )
 
 
-def _read(path: Path, chunk_size: int) -> tuple[Source, ParsedDocument, list[Passage]]:
-    """One source read, parsed and cut into passages; any step may raise SourceError naming the file."""
+def read_document(
+    path: Path, chunk_size: int = DEFAULT_CHUNK_SIZE
+) -> tuple[Source, ParsedDocument, list[Passage]]:
+    """One source read, parsed and cut into passages; any step may raise SourceError naming the file.
+
+    A reader's own failure on a file it should read (a defect, logged with its traceback)
+    is a SourceError too, so a folder's build skips that file with a warning and indexes
+    the rest, instead of one odd document stopping a library's rebuild.
+    """
     source = read_source(path)
-    doc = parse_source(source)
-    passages = passages_of(doc, chunk_size=chunk_size)
+    try:
+        doc = parse_source(source)
+        passages = passages_of(doc, chunk_size=chunk_size)
+    except SourceError:
+        raise
+    except Exception as exc:  # any reader defect, named with its file
+        logger.exception("reading %s failed", path)
+        raise SourceError(
+            f"{path}: the {source.format} reader failed on it ({type(exc).__name__}: {exc}); "
+            "please report it with the file"
+        ) from exc
     if not passages:
         raise SourceError(f"{path}: no passage could be made from it; add the document's text to it")
     return source, doc, passages

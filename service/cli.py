@@ -481,8 +481,8 @@ def outline(
     Warns of what would make citations poor: no headings, headings without a label of their
     own (positional ids), sections with no passage.  No model is loaded.
     """
-    from ingest.passages import passages_of
-    from ingest.sources import check_sources, parse_source, read_source
+    from ingest.pipeline import read_document
+    from ingest.sources import check_sources
     from service.outline_summary import DocumentSummary, outline_json, outline_text, summarise
 
     with user_errors():
@@ -492,9 +492,8 @@ def outline(
     for path in paths:
         try:
             with user_errors():
-                source = read_source(path)
-                doc = parse_source(source)
-                summary = summarise(str(path), source.format, doc, passages_of(doc))
+                source, doc, passages = read_document(path)
+                summary = summarise(str(path), source.format, doc, passages)
         except typer.Exit:
             failed += 1  # the error, naming the file, is printed; go on with the others
             continue

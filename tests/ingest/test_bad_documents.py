@@ -261,3 +261,27 @@ def _line_with(output: str, prefix: str) -> str:
 
 def assert_matches(pattern: str, text: str) -> None:
     assert re.fullmatch(pattern, text), f"{text!r} does not match {pattern!r}"
+
+
+def test_a_reader_that_fails_on_one_file_of_a_folder_skips_it_and_indexes_the_rest(
+    good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader's defect on one document names the file instead of stopping the whole build."""
+    import ingest.pipeline
+
+    odd = good.parent / "odd.md"
+    odd.write_text("# Odd\n\nA page the Markdown reader stumbles on.\n", encoding="utf-8")
+    real = ingest.pipeline.parse_source
+
+    def stumbles(source):  # type: ignore[no-untyped-def]
+        if source.path.name == "odd.md":
+            raise UnicodeEncodeError("utf-8", "\ud835", 0, 1, "surrogates not allowed")
+        return real(source)
+
+    monkeypatch.setattr(ingest.pipeline, "parse_source", stumbles)
+    report = build([good.parent], tmp_path / "index")
+    assert report.documents == ["good"]
+    assert len(report.warnings) == 1
+    assert report.warnings[0].startswith(f"skipped {odd}: the md reader failed on it (UnicodeEncodeError")
+    with pytest.raises(SourceError, match=r"^.*odd\.md: the md reader failed on it"):
+        build([odd], tmp_path / "other")

@@ -714,3 +714,12 @@ def test_a_title_pages_date_is_front_matter_not_section_29() -> None:
     assert title == "GNU GENERAL PUBLIC LICENSE"
     assert [text for _, text in headings(blocks)] == ["1 Preamble", "2 Definitions", "3 Source Code"]
     assert "29 June 2007" in " ".join(p.text for p in paragraphs(blocks))
+
+
+def test_a_character_outside_the_bmp_is_one_character_and_a_lone_surrogate_is_dropped() -> None:
+    """PDFium gives a mathematical letter as two UTF-16 units at two character indices."""
+    from ingest.pdf import _code_points
+
+    text = _code_points([0x41, 0xD835, 0xDC00, 0x42, 0xDC00, 0xD835])
+    assert text == "A\U0001d400\x00B\x00\x00"
+    text.encode("utf-8")  # what the passage ids need
