@@ -887,7 +887,24 @@ def _glyphs(data: bytes, name: str) -> tuple[list[PageGlyphs], list[Bookmark], s
         title = str(pdf.get_metadata_dict().get("Title", "") or "")
     finally:
         pdf.close()
-    return pages, bookmarks, " ".join(title.split()), images
+    return pages, bookmarks, metadata_title(title), images
+
+
+_FILE_NAME = re.compile(
+    r"^(?:Microsoft (?:Word|PowerPoint|Excel) - .*"
+    r"|.+\.(?:dvi|tex|ps|eps|pdf|docx?|odt|rtf|txt|md|html?|indd|qxd|pptx?|xlsx?))$",
+    re.IGNORECASE,
+)
+
+
+def metadata_title(title: str) -> str:
+    """The PDF's Title entry, unless it is the name of the file it was made from.
+
+    TeX's drivers and word processors fill it with "makeindex.dvi" or "Microsoft Word -
+    report.doc"; then the title comes from the first page's type, as when it is empty.
+    """
+    title = " ".join(title.split())
+    return "" if _FILE_NAME.match(title) else title
 
 
 def pdf_blocks(data: bytes, *, path: str = "") -> tuple[str, list[Block]]:

@@ -723,3 +723,21 @@ def test_a_character_outside_the_bmp_is_one_character_and_a_lone_surrogate_is_dr
     text = _code_points([0x41, 0xD835, 0xDC00, 0x42, 0xDC00, 0xD835])
     assert text == "A\U0001d400\x00B\x00\x00"
     text.encode("utf-8")  # what the passage ids need
+
+
+@pytest.mark.parametrize(
+    ("entry", "title"),
+    [
+        ("makeindex.dvi", ""),
+        ("Microsoft Word - Annual report 2006.docx", ""),
+        ("report-final.pdf", ""),
+        ("Annual Report 2006.doc", ""),
+        ("The  amsfonts\npackage", "The amsfonts package"),
+        ("Texdoc: Find & view documentation in TeX Live", "Texdoc: Find & view documentation in TeX Live"),
+        ("Dvips 5.9 manual", "Dvips 5.9 manual"),
+    ],
+)
+def test_a_title_entry_that_names_the_file_it_was_made_from_is_no_title(entry: str, title: str) -> None:
+    from ingest.pdf import metadata_title
+
+    assert metadata_title(entry) == title
