@@ -157,6 +157,25 @@ def strip_furniture(
 
     heads, feet = running(top=True), running(top=False)
 
+    def capitals(line: Line, inner: Line | None) -> bool:
+        """A first line in capitals, in type no larger than the body's, more than two spacings above it."""
+        letters = [c for c in line.text if c.isalpha()]
+        return (
+            len(letters) >= 4
+            and not any(c.islower() for c in letters)
+            and line.size <= body_size + 0.4
+            and inner is not None
+            and inner.y - line.y > 2.0 * spacing
+        )
+
+    # LaTeX's book and report classes head each page with the chapter's and the section's titles in
+    # capitals ("1.2. INSTALLATION AND USAGE CHAPTER 1. GETTING STARTED"), which change from section
+    # to section and need not print the page's number: where most pages open so, each such line is one.
+    capital_heads = sum(
+        bool(lines) and capitals(lines[0], lines[1] if len(lines) > 1 else None) for lines in pages
+    )
+    capital_band = len(pages) >= 4 and capital_heads >= needed
+
     def furniture(line: Line, inner: Line | None, counts: Counter[str], index: int, once: bool) -> bool:
         if _PAGE_NUMBER.match(line.text) and marks[index] & set(re.findall(r"\w+", line.text.lower())):
             # The page's own number ("Page 3 of 6") may stand closer: a word processor sets its footer
@@ -177,6 +196,8 @@ def strip_furniture(
     out: list[list[Line]] = []
     for index, lines in enumerate(pages):
         kept = [line for line, entry in zip(lines, contents_entries(lines), strict=True) if not entry]
+        if capital_band and kept and capitals(kept[0], kept[1] if len(kept) > 1 else None):
+            kept.pop(0)
         for _ in range(edge):
             if kept and furniture(kept[0], kept[1] if len(kept) > 1 else None, tops, index, heads):
                 kept.pop(0)

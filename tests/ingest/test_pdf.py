@@ -171,6 +171,27 @@ def test_a_running_header_over_one_chapters_pages_goes_when_it_prints_the_page_n
     assert headings(blocks) == []
 
 
+def test_running_heads_in_capitals_that_name_each_pages_section_go_without_a_page_number() -> None:
+    """LaTeX's book class: the head names the section under way and the chapter; the number is at the foot."""
+    sections = ["1.1. INTRODUCTION", "1.1. INTRODUCTION", "1.2. INSTALLATION", "1.3. QUICK GUIDE"]
+    pages = [
+        glyph_page(n, [(f"{head} CHAPTER 1. GETTING STARTED", 58.0, 10.0), *body(108.0), (f"{n}", 700.0, 10)])
+        for n, head in enumerate([*sections, sections[-1]], start=2)
+    ]
+    opening = glyph_page(1, [("1.1 Introduction", 100.0, 14.0), *body(124.0), ("1", 700.0, 10.0)])
+    _, blocks = layout_blocks([opening, *pages])
+    assert headings(blocks) == [(1, "1.1 Introduction")]
+    assert not any("CHAPTER" in p.text or "INSTALLATION" in p.text for p in paragraphs(blocks))
+
+
+def test_a_heading_in_capitals_atop_a_page_stays_where_few_pages_open_so() -> None:
+    pages = [glyph_page(n, body(108.0)) for n in range(1, 6)]
+    pages.append(glyph_page(6, [("TERMS OF USE", 58.0, 10.0), *body(108.0)]))
+    _, blocks = layout_blocks(pages)
+    texts = [p.text for p in paragraphs(blocks)] + [title for _, title in headings(blocks)]
+    assert any(text.startswith("TERMS OF USE") for text in texts)
+
+
 def test_the_title_atop_page_one_in_large_type_is_no_running_header_where_it_runs_small() -> None:
     first = glyph_page(1, [("Shared Database", 88.0, 24.0), ("1. Introduction", 130.0, 16.0), *body(160.0)])
     others = [glyph_page(n, [("Shared Database", 56.0, 10.0), *body(108.0)]) for n in range(2, 5)]
