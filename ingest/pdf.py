@@ -843,6 +843,7 @@ def _glyphs(data: bytes, name: str) -> tuple[list[PageGlyphs], list[Bookmark], s
         raise SourceError(f"{name}: not a readable PDF ({exc}); check that it is a complete PDF") from exc
     try:
         x, y = ctypes.c_double(), ctypes.c_double()
+        matrix = raw.FS_MATRIX()
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
         font_name = ctypes.create_string_buffer(128)
         pages: list[PageGlyphs] = []
@@ -866,6 +867,10 @@ def _glyphs(data: bytes, name: str) -> tuple[list[PageGlyphs], list[Bookmark], s
                     char = "-"
                 raw.FPDFText_GetCharOrigin(text_page.raw, i, ctypes.byref(x), ctypes.byref(y))
                 size = raw.FPDFText_GetFontSize(text_page.raw, i)
+                # The size as set: a PDF may select its fonts at 1 pt and scale the text matrix to 10
+                # (dvipdfm, Ghostscript), and PDFium's font size is the 1 pt alone.
+                if raw.FPDFText_GetMatrix(text_page.raw, i, ctypes.byref(matrix)):
+                    size *= math.hypot(matrix.c, matrix.d)
                 boxed = raw.FPDFText_GetCharBox(
                     text_page.raw,
                     i,

@@ -762,3 +762,27 @@ def test_a_title_entry_that_names_the_file_it_was_made_from_is_no_title(entry: s
     from ingest.pdf import metadata_title
 
     assert metadata_title(entry) == title
+
+
+def test_type_scaled_by_the_text_matrix_is_read_at_the_size_it_is_set() -> None:
+    """dvipdfm and Ghostscript may select fonts at 1 pt and scale the text matrix; headings stay larger."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out)
+    top = 760.0
+    body = [(LONG[60 * n : 60 * n + 60], 10.0) for n in range(8)]
+    for text, size in [("Background", 16.0), *body[:4], ("Findings", 16.0), *body[4:]]:
+        top -= 2.0 * size
+        line = canvas.beginText()
+        line.setFont("Helvetica", 1)
+        line.setTextTransform(size, 0, 0, size, 72.0, top)
+        line.textOut(text)
+        canvas.drawText(line)
+    canvas.showPage()
+    canvas.save()
+    doc = read_pdf(out.getvalue(), "scaled")
+    titles = [(section.id, section.title) for section in doc.sections if section.id != "Front"]
+    assert titles == [("1", "Background"), ("2", "Findings")]
