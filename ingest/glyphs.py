@@ -74,7 +74,7 @@ def lines_of(glyphs: Iterable[Glyph]) -> list[Line]:
                 row.append(glyph)
                 continue
         rows.append([glyph])
-    return [line for row in rows if (line := _line(row)) is not None]
+    return [line for row in _without_margin_notes(rows) if (line := _line(row)) is not None]
 
 
 # A spacing accent as TeX's default (OT1) fonts print it over or under a letter: its combining mark.
@@ -127,6 +127,55 @@ def _accented(row: list[Glyph]) -> list[Glyph]:
             if g is not accent
             and not (joined and g.size == 0 and g.y == accent.y and 0 <= g.x - accent.x < 0.05)
         ]
+    return out
+
+
+NOTE_SHARE = 0.85
+"""A margin note's type at most, as a share of the text's."""
+NOTE_GAP = 0.6
+"""A margin note's distance from the line's text at least, in ems of the text: more than a word space
+in its smaller type (a code line that overflows the margin has only those)."""
+
+
+def _without_margin_notes(rows: list[list[Glyph]]) -> list[list[Glyph]]:
+    """The page's rows without the notes set in its right margin, in smaller type, beside its text.
+
+    LaTeX's ``\\marginpar`` sets "Addition in TeX" beside a line's end ("which makes it") on its
+    baseline, and read across, the note ran into the sentence ("makes itAddition in TEX
+    possible").  The text's right edge is where nine in ten of the page's lines in its
+    commonest type end; a run of smaller type that starts 0.6 em or more past the line's last
+    glyph, in the text's type, and beyond that edge, and ends the line, goes.  A code line that
+    overflows the edge is in its smaller type throughout; a bullet or a line number stands on the left.
+    """
+    sizes = Counter(round(g.size, 1) for row in rows for g in row if not g.char.isspace() and g.size > 0)
+    if not sizes:
+        return rows
+    size = sizes.most_common(1)[0][0]
+    ends = sorted(
+        max(g.end for g in line)
+        for row in rows
+        if len(line := [g for g in row if round(g.size, 1) == size and not g.char.isspace()]) >= 20
+    )
+    if len(ends) < 5:
+        return rows
+    right = ends[int(0.9 * (len(ends) - 1))] + 0.5 * size
+    out = []
+    for row in rows:
+        visible = sorted((g for g in row if not g.char.isspace() and g.size > 0), key=lambda g: g.x)
+        cut = next(
+            (
+                k
+                for k in range(1, len(visible))
+                if visible[k].x > right
+                and visible[k].x - visible[k - 1].end >= NOTE_GAP * size
+                and visible[k - 1].size > NOTE_SHARE * size
+            ),
+            None,
+        )
+        if cut is not None and all(g.size <= NOTE_SHARE * size for g in visible[cut:]):
+            edge = visible[cut].x
+            row = [g for g in row if g.x < edge]
+        out.append(row)
     return out
 
 

@@ -786,3 +786,22 @@ def test_type_scaled_by_the_text_matrix_is_read_at_the_size_it_is_set() -> None:
     doc = read_pdf(out.getvalue(), "scaled")
     titles = [(section.id, section.title) for section in doc.sections if section.id != "Front"]
     assert titles == [("1", "Background"), ("2", "Findings")]
+
+
+def column(count: int) -> list[tuple[str, float, float, float, bool]]:
+    return [(LONG[60 * n : 60 * n + 60], 72.0, 100.0 + 12 * n, 10.0, False) for n in range(count)]
+
+
+def test_a_note_in_the_margin_beside_a_line_is_not_read_into_its_sentence() -> None:
+    """LaTeX's marginpar: "which makes itAddition in TEX possible" read across before."""
+    note = ("Added in 2.0", 380.0, 124.0, 8.0, False)  # beside the third line, in smaller type
+    _, blocks = layout_blocks([styled_page(1, [*column(6), note])])
+    text = " ".join(p.text for p in paragraphs(blocks))
+    assert "Added" not in text
+    assert LONG[:360].split()[-3:] == text.split()[-3:]
+
+
+def test_a_code_line_in_smaller_type_that_runs_past_the_margin_keeps_its_end() -> None:
+    code = ("x = configure(mode='fast', retries=3) # then wait for the reply", 72.0, 184.0, 8.0, False)
+    _, blocks = layout_blocks([styled_page(1, [*column(6), code])])
+    assert "wait for the reply" in " ".join(p.text for p in paragraphs(blocks))
