@@ -43,9 +43,10 @@ _PAGE_NUMBER = re.compile(
 )
 _NOTE_START = re.compile(r"^(\d{1,3})\s*(\S.*)$")
 _LABEL = re.compile(
-    # A day before its month ("29 June 2007", a title page's date) is no section number.
+    # A day before its month ("29 June 2007", a title page's date) is no section number, nor a number
+    # before another (a listing's "0.866 0.5 -0.5 0.866 30 2 cm").
     r"^(?:\d{1,3}(?:\.\d{1,3})*\.?(?!\s+(?:January|February|March|April|May|June|July|August|September"
-    r"|October|November|December)\b)|[A-Z]\.|[IVXLC]{1,6}\.|(?:Article|Section|Chapter|Part)\s+[\dIVXLC]+[.:]?"
+    r"|October|November|December)\b)(?!\s+[-\u2010\u2212+]?\d+(?:\.\d+)?(?:\s|$))|[A-Z]\.|[IVXLC]{1,6}\.|(?:Article|Section|Chapter|Part)\s+[\dIVXLC]+[.:]?"
     r"|Annex(?:\s+[\dIVXLC]+|\s+[A-Z])?[.:]?|Appendix\s+[A-Z\d]+[.:]?)(?:\s+\S|$)"
 )
 _PAGE_REFERENCE = re.compile(r"\s(?:\d{1,4}|[ivxlc]{1,7})$", re.I)

@@ -67,6 +67,9 @@ def test_a_lone_line_that_starts_with_a_label_is_a_heading_even_in_body_type() -
     assert _numbered_heading(lone("Article 12 Remedies"))
     assert not _numbered_heading(lone("1. The parties agree that the licence applies to every copy."))
     assert not _numbered_heading(lone("The parties agree"))
+    assert _numbered_heading(lone("2.1 3D printing"))
+    assert not _numbered_heading(lone("0.866 0.5 -0.5 0.866 30 2 cm"))  # a line of a listing
+    assert not _numbered_heading(lone("1 0 0 1 30 2 cm 0.866 0.5"))
 
 
 def test_the_title_in_the_largest_type_on_the_first_page_is_the_title_not_a_heading() -> None:
