@@ -2,7 +2,8 @@
 
 The fitting set's third documents (``corpus/fitting/docs-3/``, provenance in its
 ``SOURCES.md``): a 17-page PDF specification with bookmarks and a code listing, an old
-table-layout HTML page in ISO-8859-1 with a menu, and the GPL 3 as plain text.
+table-layout HTML page in ISO-8859-1 with a menu, and the GPL 3 as plain text; and set 7's
+LaTeX book, the dvipdfmx manual.
 """
 
 from __future__ import annotations
@@ -45,3 +46,17 @@ def test_the_licence_numbers_its_terms_from_zero_to_seventeen() -> None:
     doc = parsed("gpl-3.0.txt")
     assert [s.id for s in doc.sections] == ["Front", *map(str, range(18))]
     assert doc.sections[1].title == "Definitions"
+
+
+def test_a_latex_book_drops_its_running_heads_and_margin_notes_and_keeps_its_chapters() -> None:
+    """The dvipdfmx manual (fitting set 7): heads in capitals name each page's section, notes stand beside."""
+    doc = parse_source(read_source(DOCS.parent / "docs-7" / "dvipdfmx-manual.pdf"))
+    ids = [s.id for s in doc.sections]
+    assert doc.title == "The Dvipdfmx User's Manual"
+    assert ids[1:6] == ["1.1", "1.1.1", "1.1.2", "1.2", "1.3"]
+    assert "Chapter 2" in ids and "Appendix A" in ids
+    assert not any("CHAPTER" in s.title for s in doc.sections)  # "1.2. INSTALLATION AND USAGE CHAPTER 1. ..."
+    text = " ".join(doc.text.split())
+    assert "makes it possible to invoke a command line option" in text  # "makes itAddition in TEX possible"
+    assert text.count("Addition in TEX") <= 1  # one is left, beside a line that ends in a hyphen
+    assert not any(s.title[:1].isdigit() for s in doc.sections)  # a listing's "0.866 0.5 -0.5 ..."
