@@ -46,7 +46,8 @@ _LABEL = re.compile(
     # A day before its month ("29 June 2007", a title page's date) is no section number, nor a number
     # before another (a listing's "0.866 0.5 -0.5 0.866 30 2 cm").
     r"^(?:\d{1,3}(?:\.\d{1,3})*\.?(?!\s+(?:January|February|March|April|May|June|July|August|September"
-    r"|October|November|December)\b)(?!\s+[-\u2010\u2212+]?\d+(?:\.\d+)?(?:\s|$))|[A-Z]\.|[IVXLC]{1,6}\.|(?:Article|Section|Chapter|Part)\s+[\dIVXLC]+[.:]?"
+    r"|October|November|December)\b)(?!\s+[-\u2010\u2212+]?\d+(?:\.\d+)?(?:\s|$))"
+    r"|[A-Z]\.|[IVXLC]{1,6}\.|(?:Article|Section|Chapter|Part)\s+[\dIVXLC]+[.:]?"
     r"|Annex(?:\s+[\dIVXLC]+|\s+[A-Z])?[.:]?|Appendix\s+[A-Z\d]+[.:]?)(?:\s+\S|$)"
 )
 _PAGE_REFERENCE = re.compile(r"\s(?:\d{1,4}|[ivxlc]{1,7})$", re.I)
@@ -812,7 +813,6 @@ def file_pages(data: bytes) -> dict[int, int]:
     return {printed: place for printed, place in found.items() if printed != place}
 
 
-
 def _code_points(units: list[int]) -> str:
     """One character per PDFium character index, from the UTF-16 units PDFium gives for each.
 
@@ -828,6 +828,7 @@ def _code_points(units: list[int]) -> str:
         elif "\ud800" <= char <= "\udfff":
             chars[i] = "\x00"
     return "".join(chars)
+
 
 def _glyphs(data: bytes, name: str) -> tuple[list[PageGlyphs], list[Bookmark], str, bool]:
     """Each page's glyphs and page to cite, the bookmarks, the title, and whether the PDF has images."""
