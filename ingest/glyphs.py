@@ -30,6 +30,8 @@ class Glyph:
     bold: bool
     right: float | None = None
     """Where the glyph ends, when the PDF says (its box); else it is taken as half an em wide."""
+    mono: bool = False
+    """Set in a monospaced font: code."""
 
     @property
     def end(self) -> float:
@@ -61,6 +63,8 @@ class Line:
     """A raised number the line starts with (a footnote's number printed as a superscript)."""
     glyphs: tuple[Glyph, ...] = field(default=(), compare=False, repr=False)
     """What it was read from: a line across two columns is cut in two there (``columns``)."""
+    mono: bool = False
+    """Set in a monospaced font, nine glyphs in ten of its type: a line of code."""
 
 
 def lines_of(glyphs: Iterable[Glyph]) -> list[Line]:
@@ -215,6 +219,7 @@ def _line(row: list[Glyph]) -> Line | None:
             lead = int(marker)
     body = [g for g in visible if round(g.size, 1) == size]
     bold = sum(g.bold for g in body) >= 0.9 * len(body)
+    mono = sum(g.mono for g in body) >= 0.9 * len(body)
     last = ordered[-1]
     return Line(
         text=" ".join(text.split()),
@@ -223,6 +228,7 @@ def _line(row: list[Glyph]) -> Line | None:
         x1=last.x + 0.5 * last.size,
         size=size,
         bold=bold,
+        mono=mono,
         notes=tuple(notes),
         lead=lead,
         glyphs=tuple(row),

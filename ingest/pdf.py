@@ -58,6 +58,9 @@ _RUN_ON = frozenset(
     "a an the of to in on at by for from with and or nor but as than that which who whose whom".split()
 )
 _BOLD = re.compile(r"bold|black|heavy|demi|semibold", re.I)
+_MONO = re.compile(r"mono|courier|consol|typewriter|menlo|monaco|code|cmtt|lmtt", re.I)
+_FIXED_PITCH = 1
+"""The font descriptor's flag for a font whose glyphs all have one width (PDF 1.7, 9.8.2)."""
 _BULLET = re.compile(r"^[•◦▪▫‣∙●○■□]\s")
 """A list item's bullet: an item in bold is no heading."""
 _OPTION = re.compile(r"^--?[A-Za-z0-9]")
@@ -297,8 +300,9 @@ def _note_number(line: Line) -> int | None:
 
 
 def _is_heading_style(line: Line, body_size: float) -> bool:
+    """Larger type than the body's, or bold type as large; bold code (a listing's keywords) is none."""
     return not _BULLET.match(line.text) and (
-        line.size > body_size + 0.4 or (line.bold and line.size >= body_size - 0.4)
+        line.size > body_size + 0.4 or (line.bold and not line.mono and line.size >= body_size - 0.4)
     )
 
 
@@ -859,7 +863,8 @@ def _glyphs(data: bytes, name: str) -> tuple[list[PageGlyphs], list[Bookmark], s
             count = text_page.count_chars()
             chars = text_page.get_text_range(0, count) if count else ""
             glyphs: list[Glyph] = []
-            fonts: dict[int | None, bool] = {}  # by text object, which lives as long as its page
+            # (bold, monospaced) by text object, which lives as long as its page
+            styles: dict[int | None, tuple[bool, bool]] = {}
             if len(chars) != count:  # characters outside the BMP: read them one by one
                 chars = _code_points([raw.FPDFText_GetUnicode(text_page.raw, i) for i in range(count)])
             for i, char in enumerate(chars):
@@ -893,16 +898,19 @@ def _glyphs(data: bytes, name: str) -> tuple[list[PageGlyphs], list[Bookmark], s
                     continue
                 obj = raw.FPDFText_GetTextObject(text_page.raw, i)
                 key = ctypes.cast(obj, ctypes.c_void_p).value
-                if key not in fonts:
+                if key not in styles:
                     font = raw.FPDFTextObj_GetFont(obj) if obj else None
                     weight = raw.FPDFFont_GetWeight(font) if font else -1
                     font_name.value = b""
                     if font:
                         raw.FPDFFont_GetBaseFontName(font, font_name, len(font_name))
-                    named = bool(_BOLD.search(font_name.value.decode("latin-1")))
-                    fonts[key] = named or weight >= 600
+                    named = font_name.value.decode("latin-1")
+                    flags = raw.FPDFFont_GetFlags(font) if font else 0
+                    fixed = bool(_MONO.search(named)) or bool(flags > 0 and flags & _FIXED_PITCH)
+                    styles[key] = (bool(_BOLD.search(named)) or weight >= 600, fixed)
+                bold, mono = styles[key]
                 end = right.value if boxed and right.value > x.value else None
-                glyphs.append(Glyph(char, x.value, height - y.value, size, fonts[key], end))
+                glyphs.append(Glyph(char, x.value, height - y.value, size, bold, end, mono))
             if not any(not g.char.isspace() for g in glyphs):
                 images = images or any(obj.type == raw.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects())
             pages.append(PageGlyphs(number, tuple(glyphs), label))

@@ -808,3 +808,24 @@ def test_a_code_line_in_smaller_type_that_runs_past_the_margin_keeps_its_end() -
     code = ("x = configure(mode='fast', retries=3) # then wait for the reply", 72.0, 184.0, 8.0, False)
     _, blocks = layout_blocks([styled_page(1, [*column(6), code])])
     assert "wait for the reply" in " ".join(p.text for p in paragraphs(blocks))
+
+
+def test_a_bold_line_of_code_is_no_heading_where_a_bold_line_of_text_is() -> None:
+    """A listing's keywords in bold ("import unicodedata" as Chromium prints Python's docs)."""
+
+    def page(bold_line: str, mono: bool) -> PageGlyphs:
+        after = [(text, x, y + 72.0, size, bold) for text, x, y, size, bold in column(3)]
+        lines = [*column(3), (bold_line, 72.0, 150.0, 10.0, True), *after]
+        return PageGlyphs(
+            1,
+            tuple(
+                Glyph(c, x + 5 * i, y, size, bold, None, mono and bold)
+                for text, x, y, size, bold in lines
+                for i, c in enumerate(text)
+            ),
+        )
+
+    _, code = layout_blocks([page("import unicodedata", mono=True)])
+    _, text = layout_blocks([page("Unicode Properties", mono=False)])
+    assert headings(code) == []
+    assert headings(text) == [(1, "Unicode Properties")]
