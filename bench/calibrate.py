@@ -14,12 +14,13 @@ will; score each set on an index whose model was tuned without it (built with
 
 ``--documents`` fits the document model instead, on questions about other documents
 (``corpus/fitting/``, indexed beside the report: ``docs/`` for sets 1 and 2 in IDX, ``docs-N/``
-for set N in IDXN, N = 3 to 7), held out one document at a time:
+for set N in IDXN, N = 3 to 8), held out one document at a time:
 
     .venv/bin/python bench/calibrate.py --documents corpus/fitting/questions-1.jsonl=IDX \
         corpus/fitting/questions-2.jsonl=IDX corpus/fitting/questions-3.jsonl=IDX3 \
         corpus/fitting/questions-4.jsonl=IDX4 corpus/fitting/questions-5.jsonl=IDX5 \
         corpus/fitting/questions-6.jsonl=IDX6 corpus/fitting/questions-7.jsonl=IDX7 \
+        corpus/fitting/questions-8.jsonl=IDX8 \
         tests/data/dev.jsonl=BASE ...   # the report's sets on an untuned-model index
 """
 
