@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
+from fastapi.exceptions import RequestValidationError
 
 from service.deps import AnswererDep, LinksDep, RetrieverDep
 from service.schemas import (
@@ -75,10 +76,20 @@ async def ask_get(
     retriever: RetrieverDep,
     answerer: AnswererDep,
     links: LinksDep,
-    q: Annotated[Question, Query(examples=[EXAMPLE_QUESTION])],
+    q: Annotated[Question | None, Query(examples=[EXAMPLE_QUESTION])] = None,
     top_k: Annotated[TopK, Query()] = DEFAULT_TOP_K,
     section: Annotated[SectionFilter, Query()] = None,
     document: Annotated[DocumentFilter, Query()] = None,
+    question: Annotated[
+        Question | None, Query(description="The same as `q`, named as `POST /ask` names it.")
+    ] = None,
 ) -> AskResponse:
-    """The same as ``POST /ask``, for a browser or curl: ``/ask?q=...&top_k=3&document=...&section=B``."""
-    return await answerer(retriever, q, top_k=top_k, section=section, document=document, links=links)
+    """The same as ``POST /ask``, for a browser or curl: ``/ask?q=...&top_k=3&document=...&section=B``.
+
+    ``question=`` is read as ``q=``, as the JSON body names it; without either the answer is
+    the 422 "q is required".
+    """
+    asked = q if q is not None else question
+    if asked is None:
+        raise RequestValidationError([{"type": "missing", "loc": ("query", "q"), "msg": "Field required"}])
+    return await answerer(retriever, asked, top_k=top_k, section=section, document=document, links=links)

@@ -107,6 +107,17 @@ def test_get_ask_equals_post_ask(client: TestClient) -> None:
     assert got.json() == posted
 
 
+def test_get_ask_reads_question_as_q_and_asks_for_q_without_either(client: TestClient) -> None:
+    by_q = client.get("/ask", params={"q": "migrant statistics", "top_k": 3})
+    by_name = client.get("/ask", params={"question": "migrant statistics", "top_k": 3})
+    assert by_name.status_code == 200 and by_name.json() == by_q.json()
+    missing = client.get("/ask", params={"top_k": 3})
+    assert missing.status_code == 422
+    assert missing.json()["detail"] == "q is required"
+    blank = client.get("/ask", params={"question": "  "})
+    assert blank.status_code == 422 and "question" in blank.json()["detail"]
+
+
 def test_section_filter_keeps_only_that_section(client: TestClient) -> None:
     payload = ask(client, question="remittances", top_k=10, section="B.1")
     assert [p["citation"]["section"] for p in payload["passages"]] == ["B.1", "B.1"]
